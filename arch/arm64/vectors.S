@@ -1,0 +1,118 @@
+/*
+ * EL2 exception vectors. Exceptions taken from EL2 itself (the host kernel)
+ * push a struct trap_frame on the current thread's stack; IRQs may switch
+ * threads from inside irq_handle(), and the frame is popped when the
+ * interrupted thread is switched back in. Exceptions from lower ELs (guests)
+ * arrive with the virtualization core; until then they are reported.
+ */
+#include <arch/trap_frame.h>
+
+.macro save_frame
+	sub	sp, sp, #TF_SIZE
+	stp	x0, x1, [sp, #TF_X(0)]
+	stp	x2, x3, [sp, #TF_X(2)]
+	stp	x4, x5, [sp, #TF_X(4)]
+	stp	x6, x7, [sp, #TF_X(6)]
+	stp	x8, x9, [sp, #TF_X(8)]
+	stp	x10, x11, [sp, #TF_X(10)]
+	stp	x12, x13, [sp, #TF_X(12)]
+	stp	x14, x15, [sp, #TF_X(14)]
+	stp	x16, x17, [sp, #TF_X(16)]
+	stp	x18, x19, [sp, #TF_X(18)]
+	stp	x20, x21, [sp, #TF_X(20)]
+	stp	x22, x23, [sp, #TF_X(22)]
+	stp	x24, x25, [sp, #TF_X(24)]
+	stp	x26, x27, [sp, #TF_X(26)]
+	stp	x28, x29, [sp, #TF_X(28)]
+	add	x0, sp, #TF_SIZE
+	stp	x30, x0, [sp, #TF_X(30)]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	stp	x0, x1, [sp, #TF_ELR]
+	mrs	x0, esr_el2
+	mrs	x1, far_el2
+	stp	x0, x1, [sp, #TF_ESR]
+.endm
+
+.macro restore_frame_eret
+	ldp	x0, x1, [sp, #TF_ELR]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	ldp	x0, x1, [sp, #TF_X(0)]
+	ldp	x2, x3, [sp, #TF_X(2)]
+	ldp	x4, x5, [sp, #TF_X(4)]
+	ldp	x6, x7, [sp, #TF_X(6)]
+	ldp	x8, x9, [sp, #TF_X(8)]
+	ldp	x10, x11, [sp, #TF_X(10)]
+	ldp	x12, x13, [sp, #TF_X(12)]
+	ldp	x14, x15, [sp, #TF_X(14)]
+	ldp	x16, x17, [sp, #TF_X(16)]
+	ldp	x18, x19, [sp, #TF_X(18)]
+	ldp	x20, x21, [sp, #TF_X(20)]
+	ldp	x22, x23, [sp, #TF_X(22)]
+	ldp	x24, x25, [sp, #TF_X(24)]
+	ldp	x26, x27, [sp, #TF_X(26)]
+	ldp	x28, x29, [sp, #TF_X(28)]
+	ldr	x30, [sp, #TF_X(30)]
+	add	sp, sp, #TF_SIZE
+	eret
+.endm
+
+/* Each vector slot is 128 bytes: branch to the out-of-line handler. */
+.macro vector target
+	.balign 128
+	b	\target
+.endm
+
+	.text
+	.balign 2048
+	.globl el2_vectors
+el2_vectors:
+	/* Current EL, SP_EL0: never used by Tandem. */
+	vector	unexpected_entry_0
+	vector	unexpected_entry_1
+	vector	unexpected_entry_2
+	vector	unexpected_entry_3
+	/* Current EL, SP_ELx: the host. */
+	vector	host_sync_entry
+	vector	host_irq_entry
+	vector	unexpected_entry_6
+	vector	host_serror_entry
+	/* Lower EL, AArch64: guests. */
+	vector	unexpected_entry_8
+	vector	unexpected_entry_9
+	vector	unexpected_entry_10
+	vector	unexpected_entry_11
+	/* Lower EL, AArch32: not supported (HCR_EL2.RW = 1). */
+	vector	unexpected_entry_12
+	vector	unexpected_entry_13
+	vector	unexpected_entry_14
+	vector	unexpected_entry_15
+
+host_sync_entry:
+	save_frame
+	mov	x0, sp
+	bl	host_sync_handler		/* returns only if the fault was fixed up */
+	restore_frame_eret
+
+host_irq_entry:
+	save_frame
+	mov	x0, sp
+	bl	irq_handle
+	restore_frame_eret
+
+host_serror_entry:
+	save_frame
+	mov	x0, sp
+	mov	x1, #7
+	bl	unexpected_exception
+	b	.
+
+.irp n, 0, 1, 2, 3, 6, 8, 9, 10, 11, 12, 13, 14, 15
+unexpected_entry_\n:
+	save_frame
+	mov	x0, sp
+	mov	x1, #\n
+	bl	unexpected_exception
+	b	.
+.endr

@@ -1,0 +1,86 @@
+/*
+ * Platform discovery: what the board's device tree says about memory, CPUs,
+ * the GIC, the console UART, the generic timer and PSCI. Tandem is handed
+ * the DTB in x0 at EL2 and learns the machine from it once at boot; nothing
+ * else in the hypervisor may hard-code a board address.
+ */
+#ifndef TANDEM_BOARD_H
+#define TANDEM_BOARD_H
+
+#include <tandem/types.h>
+
+#define BOARD_MAX_MEM 8
+#define BOARD_MAX_RESERVED 16
+#define BOARD_MAX_GICR 4
+
+/* A CPU physical address range, after translation through any bus 'ranges'. */
+struct board_range {
+	paddr_t base;
+	uint64_t size;
+};
+
+enum psci_conduit {
+	PSCI_CONDUIT_NONE,
+	PSCI_CONDUIT_SMC,
+	PSCI_CONDUIT_HVC,
+};
+
+struct board {
+	char model[64];			/* root "model", truncated; "" if absent */
+
+	/* Every reg entry of every device_type = "memory" node. */
+	struct board_range mem[BOARD_MAX_MEM];
+	unsigned int n_mem;
+
+	/* /memreserve/ entries, then /reserved-memory children that have reg. */
+	struct board_range reserved[BOARD_MAX_RESERVED];
+	unsigned int n_reserved;
+
+	/*
+	 * MPIDR affinity bits (reg) of the available /cpus/cpu@* nodes, in DT
+	 * order. Boards with more than CONFIG_MAX_CPUS cores are accepted and
+	 * only the first CONFIG_MAX_CPUS are reported.
+	 */
+	uint64_t cpu_mpidr[CONFIG_MAX_CPUS];
+	unsigned int n_cpus;
+
+	/* "arm,gic-v3": reg[0] and reg[1 .. #redistributor-regions]. */
+	struct board_range gicd;
+	struct board_range gicr[BOARD_MAX_GICR];
+	unsigned int n_gicr;
+
+	/* The /chosen stdout-path node, which must be an "arm,pl011". */
+	struct board_range uart;
+	irqid_t uart_irq;
+
+	/* "arm,armv8-timer" interrupts 0..3, as INTIDs (all PPIs). */
+	irqid_t timer_sec_irq;
+	irqid_t timer_phys_irq;
+	irqid_t timer_virt_irq;
+	irqid_t timer_hyp_irq;
+	uint32_t timer_freq;		/* "clock-frequency" if present, else 0 */
+
+	enum psci_conduit psci;		/* NONE if the DT has no PSCI node */
+
+	uint64_t fdt_size;		/* fdt_totalsize(), to keep the DTB mapped */
+};
+
+/*
+ * Fill *b from the DTB at fdt. Returns 0, or a negative errno with a
+ * one-line message in err (when err != NULL) naming the node and property
+ * at fault, e.g. "board DTB: /intc@8000000: property 'reg' has 1 entries,
+ * need at least 2". On success err is set to "".
+ *
+ * The DTB is trusted to be readable up to its header's totalsize; that is
+ * all the boot protocol gives us.
+ */
+int board_parse(const void *fdt, struct board *b, char *err, size_t errlen);
+
+/*
+ * GIC 3-cell interrupt specifier (type: 0 = SPI, 1 = PPI; number) to INTID:
+ * SPI n -> n + 32, PPI n -> n + 16. Returns 0 (an SGI, never a device
+ * interrupt) for anything else, including the GICv3.1 extended ranges.
+ */
+irqid_t board_gic_spec_to_intid(uint32_t type, uint32_t number);
+
+#endif

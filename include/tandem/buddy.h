@@ -1,0 +1,91 @@
+/*
+ * Physical page allocator: a binary buddy allocator instance over up to
+ * BUDDY_MAX_REGIONS ranges of identity-mapped RAM. It owns the free lists,
+ * the per-page state bytes and the page counters; it has no lock and no
+ * global state, so the kernel wraps one instance in a spinlock and the unit
+ * tests build as many as they like over host buffers.
+ *
+ * Blocks are 2^order pages, aligned to their size relative to physical
+ * address 0 (a 2 MiB block is 2 MiB aligned, as stage-2 block mappings
+ * need) and never cross a region boundary. Each region keeps its own
+ * metadata in its first pages, so adding memory needs no other memory.
+ */
+#ifndef TANDEM_BUDDY_H
+#define TANDEM_BUDDY_H
+
+#include <tandem/types.h>
+#include <tandem/list.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+
+#define BUDDY_MAX_ORDER 18	/* largest block: 2^18 pages = 1 GiB */
+#define BUDDY_MAX_REGIONS 8
+
+/*
+ * One range of RAM. 'base' is the page-trimmed start including the
+ * metadata pages; 'start' is the first page the allocator hands out.
+ * 'state' (which lives at 'base') holds one byte per page of
+ * [start, end): see kernel/buddy.c for the encoding.
+ */
+struct buddy_region {
+	paddr_t base;
+	paddr_t start;
+	paddr_t end;
+	uint8_t *state;
+};
+
+struct buddy {
+	/* Free blocks, linked through a list_node at each block's start. */
+	struct list_node free_list[BUDDY_MAX_ORDER + 1];
+	uint64_t free_blocks[BUDDY_MAX_ORDER + 1];
+	uint64_t total_pages;		/* every page of every region */
+	uint64_t free_pages;
+	uint64_t metadata_pages;
+	unsigned int n_regions;
+	struct buddy_region regions[BUDDY_MAX_REGIONS];
+};
+
+struct buddy_stats {
+	uint64_t total_pages;		/* free + allocated + metadata */
+	uint64_t free_pages;
+	uint64_t metadata_pages;
+	uint64_t free_blocks[BUDDY_MAX_ORDER + 1];
+};
+
+void buddy_init(struct buddy *b);
+
+/*
+ * Give [base, base + size) to the allocator. Partial pages at either edge
+ * are dropped; the metadata (one byte per page) is carved from the start.
+ * The memory must be mapped and writable: free-list links and metadata
+ * are stored in it.
+ * Returns 0; -EINVAL if nothing is left after trimming or the range
+ * wraps; -ENOMEM if the region table is full or the region cannot hold
+ * its own metadata plus one page; -EEXIST if it overlaps a region.
+ */
+int buddy_add_region(struct buddy *b, paddr_t base, uint64_t size);
+
+/*
+ * 2^order contiguous pages aligned to their size, or 0 when no block is
+ * free (or order > BUDDY_MAX_ORDER). The contents are not cleared.
+ */
+paddr_t buddy_alloc(struct buddy *b, unsigned int order);
+
+/*
+ * Return a block from buddy_alloc() with the same order. Anything else
+ * (outside every region, misaligned, not the head of an allocated block
+ * of exactly this order: a double or wrong-order free) changes nothing
+ * and returns -EINVAL.
+ */
+int buddy_free(struct buddy *b, paddr_t pa, unsigned int order);
+
+void buddy_stats(const struct buddy *b, struct buddy_stats *st);
+
+/*
+ * Smallest order whose block holds 'bytes' (0 for 0 bytes). May exceed
+ * BUDDY_MAX_ORDER, in which case buddy_alloc() refuses it.
+ */
+unsigned int buddy_order_for(uint64_t bytes);
+
+#endif

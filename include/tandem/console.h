@@ -1,0 +1,21 @@
+/*
+ * The host console: one physical UART shared by the log, the shell and
+ * (later) guests. Output is serialized so lines from different cores never
+ * interleave mid-line.
+ */
+#ifndef TANDEM_CONSOLE_H
+#define TANDEM_CONSOLE_H
+
+#include <tandem/types.h>
+
+/* Write bytes to the console (buffered, interrupt-driven transmit). */
+void console_write(const char *buf, size_t len);
+void console_puts(const char *s);
+/* printf to the console; the whole formatted text is written atomically. */
+int console_printf(const char *fmt, ...) __printf_like(1, 2);
+/* Block the calling thread until a received byte is available. */
+int console_getc(void);
+/* Polled, lock-free output for the panic path. */
+void console_panic_write(const char *buf, size_t len);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * Per-CPU state. Each core finds its own struct cpu through TPIDR_EL2, so
+ * there is no hidden global "current CPU" and no lookup on hot paths.
+ */
+#ifndef TANDEM_PERCPU_H
+#define TANDEM_PERCPU_H
+
+#include <tandem/kernel.h>
+#include <arch/cpu.h>
+
+#define SMP_CALL_SLOTS 16
+
+struct smp_call_req {
+	void (*fn)(void *arg);
+	void *arg;
+	volatile bool *done;
+};
+
+enum cpu_state { CPU_OFF, CPU_ONLINE, CPU_HALTED };
+
+struct cpu {
+	cpuid_t id;
+	uint64_t mpidr;
+	volatile enum cpu_state state;
+	struct k_thread *current;
+	struct k_thread idle;
+	struct runq rq;
+	struct list_node timeouts;	/* struct timeout, by deadline */
+	struct list_node timer_callbacks; /* expired k_timers whose fn is due */
+	struct timeout slice;		/* time-slice end for `current` */
+	bool rotate;			/* current goes to the back of its queue */
+	volatile bool need_resched;
+	unsigned irq_nesting;
+	ticks_t last_switch;
+	ticks_t hw_deadline;		/* what the timer is programmed to, 0: off */
+	uint64_t irqs, switches;
+	struct fp_state irq_fp;		/* see irq_fp_begin() */
+	struct k_spinlock call_lock;
+	struct smp_call_req calls[SMP_CALL_SLOTS];
+	unsigned call_head, call_tail;
+	uint8_t tls[256] __aligned(16);	/* picolibc's TLS (errno) */
+};
+
+extern struct cpu cpu_data[CONFIG_MAX_CPUS];
+extern unsigned cpu_count;		/* CPUs the board describes */
+
+static inline struct cpu *this_cpu(void)
+{
+	return (struct cpu *)arch_percpu_get();
+}
+
+static inline struct cpu *cpu_get(cpuid_t id)
+{
+	return &cpu_data[id];
+}
+
+static inline bool k_is_in_isr(void)
+{
+	return this_cpu()->irq_nesting > 0;
+}
+
+/* Interrupt-context code that calls SIMD-using library routines (vsnprintf,
+ * libfdt) brackets them with these so the interrupted thread's FP/SIMD
+ * registers survive. Returns whether a save happened. */
+static inline bool irq_fp_begin(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (!c || c->irq_nesting == 0)
+		return false;
+	arch_fp_save(&c->irq_fp);
+	return true;
+}
+
+static inline void irq_fp_end(bool saved)
+{
+	if (saved)
+		arch_fp_restore(&this_cpu()->irq_fp);
+}
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * Spinlocks with Zephyr's interface: k_spin_lock() masks IRQs on this CPU
+ * and takes a ticket lock (FIFO, so no core starves), returning the IRQ
+ * state to restore on unlock.
+ */
+#ifndef TANDEM_SPINLOCK_H
+#define TANDEM_SPINLOCK_H
+
+#include <tandem/types.h>
+#include <arch/irqflags.h>
+
+struct k_spinlock {
+	uint16_t next;		/* ticket handed to the next locker */
+	uint16_t owner;		/* ticket now being served */
+};
+
+typedef struct {
+	uint64_t key;
+} k_spinlock_key_t;
+
+static inline void arch_spin_acquire(struct k_spinlock *l)
+{
+	uint16_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
+		__asm__ volatile("yield");
+}
+
+static inline void arch_spin_release(struct k_spinlock *l)
+{
+	__atomic_store_n(&l->owner, (uint16_t)(l->owner + 1), __ATOMIC_RELEASE);
+}
+
+static inline k_spinlock_key_t k_spin_lock(struct k_spinlock *l)
+{
+	k_spinlock_key_t k = { arch_irq_lock() };
+
+	arch_spin_acquire(l);
+	return k;
+}
+
+static inline void k_spin_unlock(struct k_spinlock *l, k_spinlock_key_t key)
+{
+	arch_spin_release(l);
+	arch_irq_unlock(key.key);
+}
+
+/* Release the lock but keep IRQs masked (handing over to a context switch). */
+static inline void k_spin_release(struct k_spinlock *l)
+{
+	arch_spin_release(l);
+}
+
+static inline bool k_spin_is_locked(struct k_spinlock *l)
+{
+	return __atomic_load_n(&l->owner, __ATOMIC_RELAXED) !=
+	       __atomic_load_n(&l->next, __ATOMIC_RELAXED);
+}
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * Boot, in C: learn the board from its DTB, bring up memory, interrupts,
+ * timer and console on the boot CPU, start the other cores, start the
+ * shell, and turn every boot context into its CPU's idle thread.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <tandem/board.h>
+#include <tandem/console.h>
+#include <tandem/irq.h>
+#include <tandem/log.h>
+#include <tandem/page_alloc.h>
+#include <drivers/arch_timer.h>
+#include <drivers/gicv3.h>
+#include <drivers/pl011.h>
+#include <arch/layout.h>
+#include <arch/mmu.h>
+#include <arch/psci.h>
+#include "sched.h"
+
+struct cpu cpu_data[CONFIG_MAX_CPUS];
+unsigned cpu_count = 1;
+struct board board;
+ticks_t boot_prompt_ticks;
+
+extern char _image_start[], _image_end[];
+extern uint8_t boot_stacks[];
+void libc_cpu_init(struct cpu *c);
+void console_irq_init(irqid_t uart_irq);
+void smp_start_secondaries(void);
+void ipi_cpu_init(void);
+void shell_start(void);
+
+static __noreturn void boot_fail(const char *msg)
+{
+	console_panic_write("tandem: boot failed: ", 21);
+	console_panic_write(msg, strlen(msg));
+	console_panic_write("\n", 1);
+	for (;;)
+		wfi();
+}
+
+static void idle_thread_init(struct cpu *c)
+{
+	struct k_thread *t = &c->idle;
+	uint8_t *stack = boot_stacks + (size_t)c->id * BOOT_STACK_SIZE;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->name, sizeof(t->name), "idle%u", c->id);
+	t->prio = t->base_prio = K_IDLE_PRIO;
+	t->state = THREAD_RUNNING;
+	t->cpu = c->id;
+	t->cpu_mask = 1U << c->id;
+	t->stack = stack;
+	t->stack_size = BOOT_STACK_SIZE;
+	list_init(&t->qnode);
+	timeout_init(&t->timeout, NULL);
+	list_init(&t->joiners.waiters);
+	/* Secondaries' stacks are untouched yet; paint them for usage stats. */
+	if (c->id != 0)
+		memset(stack, 0xaa, BOOT_STACK_SIZE - 256);
+	else
+		memset(stack, 0xaa, BOOT_STACK_SIZE / 2);
+	*(uint64_t *)stack = STACK_CANARY;
+	c->current = t;
+}
+
+static void cpu_common_init(struct cpu *c)
+{
+	if (gic_cpu_init(c->mpidr))
+		k_panic("cpu%u: GIC redistributor set-up failed", c->id);
+	ipi_cpu_init();
+	arch_timer_cpu_init();
+}
+
+/* Logical CPU 0 is the boot CPU, whatever its place in the DTB. */
+static void cpus_from_board(const struct board *b)
+{
+	uint64_t me = arch_mpidr();
+	cpuid_t id = 1;
+
+	cpu_count = b->n_cpus;
+	cpu_data[0].mpidr = me;
+	for (unsigned i = 0; i < b->n_cpus && id < cpu_count; i++)
+		if (b->cpu_mpidr[i] != me)
+			cpu_data[id++].mpidr = b->cpu_mpidr[i];
+	for (cpuid_t i = 0; i < cpu_count; i++) {
+		cpu_data[i].id = i;
+		sched_init_cpu(&cpu_data[i]);
+		idle_thread_init(&cpu_data[i]);
+	}
+}
+
+__noreturn void kernel_main(const void *dtb)
+{
+	struct cpu *c = &cpu_data[0];
+	char err[160];
+	uint64_t t0;
+
+	arch_percpu_set(c);
+	libc_cpu_init(c);
+
+	if (board_parse(dtb, &board, err, sizeof(err)))
+		boot_fail(err);
+	pl011_init(board.uart.base, board.uart.size);
+	arch_timer_init(board.timer_freq, board.timer_hyp_irq);
+	t0 = k_cycle_get();
+
+	console_printf("\nTandem %s - real-time hypervisor for AArch64\n", TANDEM_VERSION);
+	LOG_INF("board: %s, %u CPUs, RAM %#llx+%lluMiB, GICv3 %#llx, UART %#llx irq %u",
+		board.model, board.n_cpus, (unsigned long long)board.mem[0].base,
+		(unsigned long long)(board.mem[0].size >> 20),
+		(unsigned long long)board.gicd.base, (unsigned long long)board.uart.base,
+		board.uart_irq);
+
+	cpus_from_board(&board);
+	if (page_alloc_init(&board, (paddr_t)_image_start, (paddr_t)_image_end,
+			    (paddr_t)dtb, board.fdt_size))
+		boot_fail("no usable RAM");
+	if (heap_init())
+		boot_fail("cannot allocate the heap");
+	psci_init(board.psci);
+	if (gic_init(&board))
+		boot_fail("cannot map the GIC");
+	ipi_init();
+	cpu_common_init(c);
+	c->state = CPU_ONLINE;
+	console_irq_init(board.uart_irq);
+	arch_irq_enable();
+
+	if (psci_available())
+		smp_start_secondaries();
+	else
+		LOG_WRN("no PSCI in the DTB: running on the boot CPU only");
+	LOG_INF("%u of %u CPUs online, boot took %llu us", k_cpu_count(), cpu_count,
+		(unsigned long long)(k_cycles_to_ns(k_cycle_get() - t0) / 1000));
+
+	shell_start();
+	sched_start_idle(c);
+}
+
+__noreturn void secondary_main(cpuid_t id)
+{
+	struct cpu *c = &cpu_data[id];
+
+	arch_percpu_set(c);
+	libc_cpu_init(c);
+	cpu_common_init(c);
+	c->state = CPU_ONLINE;
+	arch_irq_enable();
+	sched_start_idle(c);
+}

@@ -1,0 +1,111 @@
+/*
+ * The global page allocator: carves the board's RAM into free regions (RAM
+ * minus image, DTB, /memreserve/ and /reserved-memory) and serves pages from
+ * a lock-protected buddy instance.
+ */
+#include <errno.h>
+#include <string.h>
+#include <tandem/board.h>
+#include <tandem/log.h>
+#include <tandem/page_alloc.h>
+#include <tandem/spinlock.h>
+#include <arch/mmu.h>
+
+static struct buddy pages;
+static struct k_spinlock pages_lock;
+
+#define MAX_HOLES (BOARD_MAX_RESERVED + 2)
+
+struct range {
+	paddr_t start, end;
+};
+
+/* Add [start, end) minus every hole to the allocator. */
+static void add_minus_holes(paddr_t start, paddr_t end, const struct range *holes,
+			    unsigned n_holes)
+{
+	for (unsigned i = 0; i < n_holes && start < end; i++) {
+		const struct range *h = &holes[i];
+
+		if (h->end <= start || h->start >= end)
+			continue;
+		if (h->start > start)
+			add_minus_holes(start, h->start, holes + i + 1, n_holes - i - 1);
+		start = h->end;
+	}
+	if (start >= end)
+		return;
+	if (end - start < 4 * PAGE_SIZE)
+		return;
+	if (buddy_add_region(&pages, start, end - start))
+		LOG_WRN("page allocator: cannot use RAM %#llx-%#llx",
+			(unsigned long long)start, (unsigned long long)end);
+}
+
+int page_alloc_init(const struct board *b, paddr_t image_start,
+		    paddr_t image_end, paddr_t dtb, uint64_t dtb_size)
+{
+	struct range holes[MAX_HOLES];
+	unsigned n = 0;
+
+	buddy_init(&pages);
+	holes[n++] = (struct range){ image_start, image_end };
+	holes[n++] = (struct range){ dtb & ~(PAGE_SIZE - 1),
+				     ALIGN_UP(dtb + dtb_size, PAGE_SIZE) };
+	for (unsigned i = 0; i < b->n_reserved; i++)
+		holes[n++] = (struct range){ b->reserved[i].base,
+					     b->reserved[i].base + b->reserved[i].size };
+
+	for (unsigned i = 0; i < b->n_mem; i++) {
+		paddr_t s = b->mem[i].base, e = s + b->mem[i].size;
+
+		if (mmu_map(s, e - s, MMU_NORMAL)) {
+			LOG_ERR("page allocator: cannot map RAM %#llx-%#llx",
+				(unsigned long long)s, (unsigned long long)e);
+			continue;
+		}
+		add_minus_holes(s, e, holes, n);
+	}
+	return pages.total_pages ? 0 : -ENOMEM;
+}
+
+unsigned page_order_for(size_t bytes)
+{
+	return buddy_order_for(bytes);
+}
+
+void *page_alloc(unsigned order)
+{
+	k_spinlock_key_t key = k_spin_lock(&pages_lock);
+	paddr_t pa = buddy_alloc(&pages, order);
+
+	k_spin_unlock(&pages_lock, key);
+	return (void *)pa;
+}
+
+void *page_alloc_zeroed(unsigned order)
+{
+	void *p = page_alloc(order);
+
+	if (p)
+		memset(p, 0, PAGE_SIZE << order);
+	return p;
+}
+
+void page_free(void *p, unsigned order)
+{
+	k_spinlock_key_t key = k_spin_lock(&pages_lock);
+	int ret = buddy_free(&pages, (paddr_t)p, order);
+
+	k_spin_unlock(&pages_lock, key);
+	if (ret)
+		LOG_ERR("page_free(%p, order %u): not an allocated block", p, order);
+}
+
+void page_alloc_stats(struct buddy_stats *st)
+{
+	k_spinlock_key_t key = k_spin_lock(&pages_lock);
+
+	buddy_stats(&pages, st);
+	k_spin_unlock(&pages_lock, key);
+}

@@ -1,0 +1,271 @@
+/*
+ * Thread objects: creation (caller-provided or allocated memory), start,
+ * affinity and priority, exit, join and reclamation, and the registry the
+ * `threads` command walks.
+ */
+#include <errno.h>
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <tandem/log.h>
+#include <tandem/page_alloc.h>
+#include "sched.h"
+
+#define STACK_PAINT 0xaaU
+
+static struct list_node all_threads = LIST_HEAD_INIT(all_threads);
+
+void thread_list_add(struct k_thread *t)
+{
+	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+
+	list_add_tail(&all_threads, &t->all_node);
+	k_spin_unlock(&sched_lock, key);
+}
+
+/* First code of every thread, entered from arch_thread_trampoline with the
+ * scheduler lock held by whoever switched to us. */
+__noreturn void thread_start(k_thread_entry_t entry, void *p1, void *p2, void *p3)
+{
+	k_spin_release(&sched_lock);
+	arch_irq_enable();
+	entry(p1, p2, p3);
+	k_thread_abort(k_current_get());
+	k_panic("dead thread running");
+}
+
+static void stack_prepare(struct k_thread *t, void *stack, size_t size)
+{
+	t->stack = stack;
+	t->stack_size = size;
+	memset(stack, STACK_PAINT, size);
+	*(uint64_t *)stack = STACK_CANARY;
+}
+
+k_tid_t k_thread_create(struct k_thread *t, void *stack, size_t stack_size,
+			k_thread_entry_t entry, void *p1, void *p2, void *p3,
+			int prio, uint32_t options, k_timeout_t delay)
+{
+	uint64_t top;
+
+	if (prio < 0 || prio >= K_NUM_PRIO)
+		k_panic("k_thread_create: priority %d out of range", prio);
+	memset(t, 0, sizeof(*t));
+	stack_prepare(t, stack, stack_size);
+	top = ((uint64_t)stack + stack_size) & ~15UL;
+
+	t->ctx.x19_x30[0] = (uint64_t)entry;
+	t->ctx.x19_x30[1] = (uint64_t)p1;
+	t->ctx.x19_x30[2] = (uint64_t)p2;
+	t->ctx.x19_x30[3] = (uint64_t)p3;
+	t->ctx.x19_x30[11] = (uint64_t)arch_thread_trampoline;
+	t->ctx.sp = top;
+	t->entry = entry;
+	t->p1 = p1;
+	t->p2 = p2;
+	t->p3 = p3;
+	t->prio = t->base_prio = prio;
+	t->state = THREAD_NEW;
+	t->cpu = k_cpu_id();
+	t->cpu_mask = (1U << cpu_count) - 1;
+	list_init(&t->qnode);
+	timeout_init(&t->timeout, NULL);
+	wait_q_init(&t->joiners);
+	snprintf(t->name, sizeof(t->name), "thread@%lx", (unsigned long)t & 0xffff);
+	thread_list_add(t);
+	(void)options;
+	if (!K_TIMEOUT_IS_FOREVER(delay))
+		k_thread_start(t);
+	return t;
+}
+
+k_tid_t k_thread_spawn(const char *name, k_thread_entry_t entry, void *p1,
+		       void *p2, int prio, uint32_t cpu_mask, size_t stack_size)
+{
+	struct k_thread *t = malloc(sizeof(*t));
+	unsigned order = page_order_for(stack_size);
+	void *stack;
+
+	if (!t)
+		return NULL;
+	stack = page_alloc(order);
+	if (!stack) {
+		free(t);
+		return NULL;
+	}
+	k_thread_create(t, stack, PAGE_SIZE << order, entry, p1, p2, NULL, prio,
+			0, K_FOREVER);
+	t->stack_owned = true;
+	k_thread_name_set(t, name);
+	if (k_thread_cpu_mask_set(t, cpu_mask)) {
+		k_thread_abort(t);
+		k_thread_join(t, K_NO_WAIT);
+		return NULL;
+	}
+	k_thread_start(t);
+	return t;
+}
+
+void k_thread_start(k_tid_t t)
+{
+	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+
+	if (t->state != THREAD_NEW) {
+		k_spin_unlock(&sched_lock, key);
+		return;
+	}
+	sched_ready(t);
+	sched_reschedule(key);
+}
+
+int k_thread_name_set(k_tid_t t, const char *name)
+{
+	strncpy(t->name, name, sizeof(t->name) - 1);
+	t->name[sizeof(t->name) - 1] = '\0';
+	return 0;
+}
+
+int k_thread_cpu_mask_set(k_tid_t t, uint32_t mask)
+{
+	uint32_t online = (1U << cpu_count) - 1;
+
+	if (t->state != THREAD_NEW)
+		return -EINVAL;
+	mask &= online;
+	if (!mask)
+		return -EINVAL;
+	t->cpu_mask = mask;
+	t->cpu = (cpuid_t)__builtin_ctz(mask);
+	return 0;
+}
+
+int k_thread_cpu_pin(k_tid_t t, cpuid_t cpu)
+{
+	if (cpu >= cpu_count)
+		return -EINVAL;
+	return k_thread_cpu_mask_set(t, 1U << cpu);
+}
+
+void k_thread_priority_set(k_tid_t t, int prio)
+{
+	k_spinlock_key_t key;
+
+	if (prio < 0 || prio >= K_NUM_PRIO)
+		return;
+	key = k_spin_lock(&sched_lock);
+	/* An inherited (boosted) priority stays until the mutex is released. */
+	if (t->prio == t->base_prio || prio < t->prio)
+		sched_set_prio(t, prio);
+	t->base_prio = prio;
+	sched_reschedule(key);
+}
+
+int k_thread_priority_get(k_tid_t t)
+{
+	return READ_ONCE(t->prio);
+}
+
+void k_thread_abort(k_tid_t t)
+{
+	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+
+	switch (t->state) {
+	case THREAD_DEAD:
+		k_spin_unlock(&sched_lock, key);
+		return;
+	case THREAD_READY:
+		sched_unready(t);
+		break;
+	case THREAD_PENDING:
+		sched_unpend(t);
+		break;
+	case THREAD_SLEEPING:
+		timeout_list_remove(&t->timeout);
+		break;
+	case THREAD_RUNNING:
+		if (t != this_cpu()->current) {
+			/* Running on another core: only the thread itself can stop
+			 * there safely; this kernel does not abort remote runners. */
+			k_spin_unlock(&sched_lock, key);
+			LOG_WRN("abort of '%s' running on cpu%u refused", t->name, t->cpu);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	t->state = THREAD_DEAD;
+	sched_wake_all(&t->joiners, 0);
+	if (t == this_cpu()->current) {
+		sched_swap(key);	/* never comes back */
+		k_panic("dead thread '%s' resumed", t->name);
+	}
+	sched_reschedule(key);
+}
+
+static void thread_reclaim(struct k_thread *t)
+{
+	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+
+	list_del(&t->all_node);
+	k_spin_unlock(&sched_lock, key);
+	if (t->stack_owned) {
+		page_free(t->stack, page_order_for(t->stack_size));
+		free(t);
+	}
+}
+
+int k_thread_join(k_tid_t t, k_timeout_t timeout)
+{
+	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+	int ret = 0;
+
+	if (t == this_cpu()->current) {
+		k_spin_unlock(&sched_lock, key);
+		return -EDEADLK;
+	}
+	/* A thread that died on another core may still be on its stack until
+	 * that core switches away; it is off every CPU once not current. */
+	while (t->state != THREAD_DEAD || cpu_get(t->cpu)->current == t) {
+		if (t->state == THREAD_DEAD) {
+			k_spin_unlock(&sched_lock, key);
+			cpu_relax();
+			key = k_spin_lock(&sched_lock);
+			continue;
+		}
+		if (K_TIMEOUT_IS_NO_WAIT(timeout)) {
+			k_spin_unlock(&sched_lock, key);
+			return -EBUSY;
+		}
+		sched_pend(&t->joiners, timeout);
+		sched_swap(key);
+		ret = k_current_get()->swap_retval;
+		if (ret)
+			return ret;
+		key = k_spin_lock(&sched_lock);
+	}
+	k_spin_unlock(&sched_lock, key);
+	thread_reclaim(t);
+	return 0;
+}
+
+void k_thread_foreach(void (*fn)(const struct k_thread *t, void *arg), void *arg)
+{
+	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+	struct list_node *n;
+
+	list_for_each(n, &all_threads)
+		fn(list_entry(n, struct k_thread, all_node), arg);
+	k_spin_unlock(&sched_lock, key);
+}
+
+size_t k_thread_stack_used(const struct k_thread *t)
+{
+	size_t i = sizeof(uint64_t);	/* skip the canary */
+
+	if (!t->stack)
+		return 0;
+	while (i < t->stack_size && t->stack[i] == STACK_PAINT)
+		i++;
+	return t->stack_size - i;
+}

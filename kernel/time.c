@@ -1,0 +1,132 @@
+/*
+ * Time: conversions between generic-timer ticks and nanoseconds, uptime,
+ * busy waits, and k_timer (one-shot and periodic timers on the tickless
+ * per-CPU timeout lists).
+ */
+#include <errno.h>
+#include <drivers/arch_timer.h>
+#include "sched.h"
+
+ticks_t k_cycle_get(void)
+{
+	return arch_counter();
+}
+
+uint64_t k_cycles_to_ns(ticks_t c)
+{
+	return (uint64_t)(((__uint128_t)c * 1000000000U) / arch_timer_freq());
+}
+
+ticks_t k_ns_to_cycles(uint64_t ns)
+{
+	uint64_t f = arch_timer_freq();
+
+	return (ticks_t)(((__uint128_t)ns * f + 999999999U) / 1000000000U);
+}
+
+uint64_t k_uptime_ns(void)
+{
+	return k_cycles_to_ns(k_cycle_get());
+}
+
+int64_t k_uptime_get(void)
+{
+	return (int64_t)(k_uptime_ns() / 1000000);
+}
+
+void k_busy_wait(uint32_t usec)
+{
+	ticks_t end = k_cycle_get() + k_ns_to_cycles((uint64_t)usec * 1000);
+
+	while (k_cycle_get() < end)
+		cpu_relax();
+}
+
+/* ---- k_timer ---------------------------------------------------------------- */
+
+static void k_timer_expired(struct timeout *to)
+{
+	struct k_timer *t = container_of(to, struct k_timer, timeout);
+	struct cpu *c = this_cpu();
+
+	t->status++;
+	if (t->period)
+		timeout_list_add(&c->timeouts, &t->timeout, to->deadline + t->period);
+	sched_wake_all(&t->wq, 0);
+	if (t->expiry && !list_linked(&t->cb_node))
+		list_add_tail(&c->timer_callbacks, &t->cb_node);
+}
+
+/* Expiry functions run after the timeout pass, without the scheduler lock,
+ * so they may give semaphores or start threads. */
+void k_timer_run_callbacks(void)
+{
+	struct cpu *c = this_cpu();
+
+	for (;;) {
+		k_spinlock_key_t key = k_spin_lock(&sched_lock);
+		struct list_node *n = list_first(&c->timer_callbacks);
+		struct k_timer *t;
+
+		if (!n) {
+			k_spin_unlock(&sched_lock, key);
+			return;
+		}
+		list_del(n);
+		t = container_of(n, struct k_timer, cb_node);
+		k_spin_unlock(&sched_lock, key);
+		t->expiry(t);
+	}
+}
+
+void k_timer_init(struct k_timer *t, k_timer_expiry_t expiry, void *unused)
+{
+	timeout_init(&t->timeout, k_timer_expired);
+	list_init(&t->cb_node);
+	t->period = 0;
+	t->expiry = expiry;
+	t->status = 0;
+	wait_q_init(&t->wq);
+	(void)unused;
+}
+
+void k_timer_start(struct k_timer *t, k_timeout_t duration, k_timeout_t period)
+{
+	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+
+	if (list_linked(&t->cb_node))
+		list_del(&t->cb_node);
+	t->status = 0;
+	t->period = (period.ns > 0) ? k_ns_to_cycles((uint64_t)period.ns) : 0;
+	t->cpu = this_cpu()->id;
+	if (!K_TIMEOUT_IS_FOREVER(duration))
+		sched_timeout_add(&t->timeout, sched_deadline_of(duration));
+	k_spin_unlock(&sched_lock, key);
+}
+
+void k_timer_stop(struct k_timer *t)
+{
+	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+
+	timeout_list_remove(&t->timeout);
+	if (list_linked(&t->cb_node))
+		list_del(&t->cb_node);
+	sched_wake_all(&t->wq, -EAGAIN);
+	sched_reschedule(key);
+}
+
+uint32_t k_timer_status_sync(struct k_timer *t)
+{
+	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+	uint32_t st;
+
+	if (t->status == 0 && timeout_active(&t->timeout)) {
+		sched_pend(&t->wq, K_FOREVER);
+		sched_swap(key);
+		key = k_spin_lock(&sched_lock);
+	}
+	st = t->status;
+	t->status = 0;
+	k_spin_unlock(&sched_lock, key);
+	return st;
+}

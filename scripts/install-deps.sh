@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs, from Debian's archive only, whatever Tandem's build and tests need
+# and is not there yet. Idempotent: a machine that has everything runs no apt.
+set -eu
+
+need_arm64="libfdt-dev:arm64"
+# libfdt-dev is not multi-arch: host tests use its headers with libfdt1 (amd64).
+need_host="gcc-aarch64-linux-gnu picolibc-aarch64-linux-gnu device-tree-compiler \
+qemu-system-arm libcmocka-dev libfdt1 python3-pytest python3-pexpect gcc make"
+
+missing=""
+for p in $need_host $need_arm64; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	$SUDO dpkg --add-architecture arm64
+fi
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
