@@ -30,7 +30,7 @@ CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-common -fno-builtin-printf \
           -Iinclude -Iarch/arm64/include -DTANDEM_VERSION=\"$(VERSION)\"
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -nostartfiles -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
-           -Wl,--gc-sections -Wl,-z,noexecstack -Wl,--build-id=none \
+           -Wl,--gc-sections -Wl,-z,noexecstack -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
            -T arch/arm64/tandem.ld -specs=$(PICOLIBC)/picolibc.specs
 
 .PHONY: all deps run debug test unit systest clean size

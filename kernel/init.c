@@ -59,10 +59,12 @@ static void idle_thread_init(struct cpu *c)
 	/* Secondaries' stacks are untouched yet; paint them for usage stats. */
 	if (c->id != 0)
 		memset(stack, 0xaa, BOOT_STACK_SIZE - 256);
-	else
-		memset(stack, 0xaa, BOOT_STACK_SIZE / 2);
+	else	/* we are running on this one: paint below our frame */
+		memset(stack, 0xaa, (size_t)((uint8_t *)__builtin_frame_address(0) -
+					     stack) - 512);
 	*(uint64_t *)stack = STACK_CANARY;
 	c->current = t;
+	thread_list_add(t);
 }
 
 static void cpu_common_init(struct cpu *c)
@@ -124,6 +126,7 @@ __noreturn void kernel_main(const void *dtb)
 		boot_fail("cannot map the GIC");
 	ipi_init();
 	cpu_common_init(c);
+	c->last_switch = c->online_since = k_cycle_get();
 	c->state = CPU_ONLINE;
 	console_irq_init(board.uart_irq);
 	arch_irq_enable();
@@ -146,6 +149,7 @@ __noreturn void secondary_main(cpuid_t id)
 	arch_percpu_set(c);
 	libc_cpu_init(c);
 	cpu_common_init(c);
+	c->last_switch = c->online_since = k_cycle_get();
 	c->state = CPU_ONLINE;
 	arch_irq_enable();
 	sched_start_idle(c);

@@ -79,8 +79,8 @@ void sched_ready(struct k_thread *t)
 	runq_add_tail(&c->rq, &t->qnode, t->prio);
 	if (t->prio < c->current->prio)
 		kick_cpu(c);
-	else if (t->prio == c->current->prio && c == this_cpu())
-		slice_arm(c, k_cycle_get());
+	else if (t->prio == c->current->prio)
+		kick_cpu(c);	/* it must start a time slice for the two */
 }
 
 void sched_unready(struct k_thread *t)
@@ -281,6 +281,8 @@ void sched_swap(k_spinlock_key_t key)
 	next = pick_next(c, prev);
 	if (next == prev) {
 		c->rotate = false;
+		if (prev != &c->idle && runq_has_prio(&c->rq, prev->prio))
+			slice_arm(c, k_cycle_get());
 		k_spin_unlock(&sched_lock, key);
 		return;
 	}
@@ -408,7 +410,6 @@ __noreturn void sched_start_idle(struct cpu *c)
 {
 	k_spinlock_key_t key;
 
-	c->last_switch = k_cycle_get();
 	key = k_spin_lock(&sched_lock);
 	sched_swap(key);
 	for (;;) {

@@ -67,7 +67,7 @@ k_tid_t k_thread_create(struct k_thread *t, void *stack, size_t stack_size,
 	t->prio = t->base_prio = prio;
 	t->state = THREAD_NEW;
 	t->cpu = k_cpu_id();
-	t->cpu_mask = (1U << cpu_count) - 1;
+	t->cpu_mask = (1U << cpu_count) - 1;	/* choose_cpu skips cores not online */
 	list_init(&t->qnode);
 	timeout_init(&t->timeout, NULL);
 	wait_q_init(&t->joiners);
@@ -127,7 +127,11 @@ int k_thread_name_set(k_tid_t t, const char *name)
 
 int k_thread_cpu_mask_set(k_tid_t t, uint32_t mask)
 {
-	uint32_t online = (1U << cpu_count) - 1;
+	uint32_t online = 0;
+
+	for (cpuid_t i = 0; i < cpu_count; i++)
+		if (cpu_get(i)->state == CPU_ONLINE)
+			online |= 1U << i;
 
 	if (t->state != THREAD_NEW)
 		return -EINVAL;

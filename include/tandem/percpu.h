@@ -32,6 +32,7 @@ struct cpu {
 	volatile bool need_resched;
 	unsigned irq_nesting;
 	ticks_t last_switch;
+	ticks_t online_since;
 	ticks_t hw_deadline;		/* what the timer is programmed to, 0: off */
 	uint64_t irqs, switches;
 	struct fp_state irq_fp;		/* see irq_fp_begin() */
