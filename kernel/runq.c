@@ -45,5 +45,5 @@ struct list_node *runq_best(const struct runq *rq)
 
 bool runq_has_prio(const struct runq *rq, int prio)
 {
-	return prio < K_NUM_PRIO && (rq->bitmap & (1U << prio));
+	return prio >= 0 && prio < K_NUM_PRIO && (rq->bitmap & (1U << prio));
 }

@@ -27,7 +27,7 @@ static int cmd_cpus(struct shell *sh, int argc, char **argv)
 {
 	ticks_t now = k_cycle_get();
 
-	shell_printf(sh, "CPU   MPIDR        STATE   CURRENT           IDLE    SWITCHES  IRQS\n");
+	shell_printf(sh, "CPU   MPIDR         STATE   CURRENT                 IDLE (since online)\n");
 	for (cpuid_t i = 0; i < cpu_count; i++) {
 		struct cpu *c = cpu_get(i);
 		struct k_thread *cur = READ_ONCE(c->current);
@@ -40,10 +40,9 @@ static int cmd_cpus(struct shell *sh, int argc, char **argv)
 		pct10 = (c->state != CPU_OFF && up) ? (unsigned)((idle * 1000) / up) : 0;
 		if (pct10 > 1000)
 			pct10 = 1000;
-		shell_printf(sh, "cpu%-2u mpidr=%#-8llx %-7s current=%-16s idle=%u.%u%%  %-9llu %llu\n",
+		shell_printf(sh, "cpu%-2u mpidr=%#-8llx %-7s current=%-16s idle=%u%%\n",
 			     i, (unsigned long long)c->mpidr, cpu_state_name(c->state),
-			     cur ? cur->name : "-", pct10 / 10, pct10 % 10,
-			     (unsigned long long)c->switches, (unsigned long long)c->irqs);
+			     cur ? cur->name : "-", (pct10 + 5) / 10);
 	}
 	return 0;
 }

@@ -1,5 +1,6 @@
-/* The `selftest` command: runs the in-target kernel tests and counts. */
+/* The `selftest` and `bench` commands: in-target tests and measurements. */
 #include <string.h>
+#include <tandem/bench.h>
 #include <tandem/selftest.h>
 #include <tandem/shell.h>
 
@@ -36,3 +37,15 @@ static int cmd_selftest(struct shell *sh, int argc, char **argv)
 }
 SHELL_CMD("selftest", cmd_selftest, "[name]",
 	  "run the in-target kernel tests (all, or the one named)");
+
+static void bench_line(void *ctx, const char *line)
+{
+	shell_printf(ctx, "%s\n", line);
+}
+
+static int cmd_bench(struct shell *sh, int argc, char **argv)
+{
+	bench_run(bench_line, sh);
+	return 0;
+}
+SHELL_CMD("bench", cmd_bench, "", "measure thread switch, IPI and timer-interrupt latency");

@@ -17,6 +17,7 @@ static void console_shell_write(void *ctx, const char *buf, size_t len)
 static void shell_thread(void *p1, void *p2, void *p3)
 {
 	shell_init(&console_shell, console_shell_write, NULL);
+	LOG_INF("shell ready");
 	shell_print_prompt(&console_shell);
 	for (;;)
 		shell_feed(&console_shell, (char)console_getc());

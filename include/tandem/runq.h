@@ -20,12 +20,13 @@ struct runq {
 void runq_init(struct runq *rq);
 void runq_add_tail(struct runq *rq, struct list_node *n, int prio);
 void runq_add_head(struct runq *rq, struct list_node *n, int prio);
+/* prio must be the one the node was added with. */
 void runq_remove(struct runq *rq, struct list_node *n, int prio);
 /* Highest priority present, or K_IDLE_PRIO when empty. */
 int runq_best_prio(const struct runq *rq);
 /* First node at the best priority (without removing it), or NULL. */
 struct list_node *runq_best(const struct runq *rq);
-/* Number of queued nodes at priority prio. */
+/* Whether any node is queued at priority prio (false outside 0..31). */
 bool runq_has_prio(const struct runq *rq, int prio);
 
 #endif

@@ -29,7 +29,8 @@ static inline bool timeout_active(const struct timeout *t)
 	return list_linked(&t->node);
 }
 
-/* Insert in deadline order; equal deadlines keep insertion (FIFO) order. */
+/* Insert in deadline order; equal deadlines keep insertion (FIFO) order.
+ * t must not be queued (remove it first to re-arm). */
 void timeout_list_add(struct list_node *list, struct timeout *t, ticks_t deadline);
 /* Remove if queued; returns whether it was. */
 bool timeout_list_remove(struct timeout *t);

@@ -70,7 +70,8 @@ static void assert_runq_consistent(const struct runq *rq)
 			assert_ptr_equal(pos->next->prev, pos);
 			assert_ptr_equal(pos->prev->next, pos);
 			total++;
-			assert_true(total <= 4096);	/* no cycle missing head */
+			/* A cycle that misses the head would never end. */
+			assert_true(total <= 4096);
 		}
 		assert_int_equal(!!(rq->bitmap & (1U << p)), !list_empty(head));
 		assert_int_equal(runq_has_prio(rq, p), !list_empty(head));
@@ -398,7 +399,8 @@ static void shadow_remove(struct shadow *s, int id)
 
 	while (q[i] != id)
 		i++;
-	memmove(&q[i], &q[i + 1], (size_t)(s->len[prio] - i - 1) * sizeof(q[0]));
+	memmove(&q[i], &q[i + 1],
+		(size_t)(s->len[prio] - i - 1) * sizeof(q[0]));
 	s->len[prio]--;
 	s->prio_of[id] = -1;
 	s->count--;
@@ -419,7 +421,8 @@ static void assert_matches_shadow(const struct runq *rq, const struct shadow *s,
 
 	assert_runq_consistent(rq);
 	assert_int_equal(rq->count, s->count);
-	assert_best(rq, best, best == K_IDLE_PRIO ? NULL : &it[s->ids[best][0]]);
+	assert_best(rq, best,
+		    best == K_IDLE_PRIO ? NULL : &it[s->ids[best][0]]);
 	for (int p = 0; p < K_NUM_PRIO; p++) {
 		assert_int_equal(runq_has_prio(rq, p), s->len[p] != 0);
 		assert_prio_order(rq, p, it, s->ids[p], s->len[p]);
@@ -524,7 +527,7 @@ static void test_random(void **state)
 			max_len = MAX(max_len, s.len[p]);
 	}
 
-	/* The stream must have exercised every step, a full queue and crowds. */
+	/* Every kind of step happened; the queue filled and got crowded. */
 	assert_true(adds > RAND_OPS / 4);
 	assert_true(removes > RAND_OPS / 4);
 	assert_true(yields > RAND_OPS / 50);

@@ -138,7 +138,9 @@ static void test_sorted_insert(void **state)
 static void test_equal_deadlines_fifo(void **state)
 {
 	/* tm[i] gets deadline[i], inserted in index order. */
-	static const ticks_t deadline[] = { 10, 5, 10, 10, 5, 20, 0, 10, 20, 0 };
+	static const ticks_t deadline[] = {
+		10, 5, 10, 10, 5, 20, 0, 10, 20, 0,
+	};
 	static const int expect[] = { 6, 9, 1, 4, 0, 2, 3, 7, 5, 8 };
 	struct list_node list = LIST_HEAD_INIT(list);
 	struct tmo tm[10];
@@ -315,6 +317,18 @@ static void test_near_max(void **state)
 	assert_ptr_equal(timeout_list_pop_expired(&list, UINT64_MAX), &tm[3].t);
 	assert_null(timeout_list_pop_expired(&list, UINT64_MAX));
 	assert_list(&list, tm, 7, NULL, 0);
+
+	/* More than half the counter away is still the future. */
+	timeout_list_add(&list, &tm[0].t, UINT64_MAX);
+	assert_null(timeout_list_pop_expired(&list, 0));
+	assert_null(timeout_list_pop_expired(&list, 1));
+	assert_null(timeout_list_pop_expired(&list, UINT64_MAX - 1));
+	assert_true(timeout_active(&tm[0].t));
+	assert_ptr_equal(timeout_list_pop_expired(&list, UINT64_MAX), &tm[0].t);
+	timeout_list_add(&list, &tm[1].t, (ticks_t)INT64_MAX + 2);
+	assert_null(timeout_list_pop_expired(&list, 1));
+	assert_ptr_equal(timeout_list_pop_expired(&list, UINT64_MAX), &tm[1].t);
+	assert_list(&list, tm, 7, NULL, 0);
 }
 
 /* --- randomized, against a shadow model --------------------------------- */
@@ -349,7 +363,8 @@ static void shadow_remove(struct shadow *s, int id)
 
 	while (s->ids[i] != id)
 		i++;
-	memmove(&s->ids[i], &s->ids[i + 1], (size_t)(s->n - i - 1) * sizeof(int));
+	memmove(&s->ids[i], &s->ids[i + 1],
+		(size_t)(s->n - i - 1) * sizeof(int));
 	s->queued[id] = false;
 	s->n--;
 }

@@ -1,0 +1,233 @@
+"""
+Driving one Tandem instance in QEMU through its serial console.
+
+The console is QEMU's -nographic stdio, which pexpect runs on a pty, so the
+tests type into the same byte stream a person at a terminal would: the line
+editor sees real key codes and the tests see its real echo. Line ends on the
+wire are CR LF; everything returned to tests has the CRs removed.
+"""
+import io
+import os
+import re
+import shlex
+import time
+
+import pexpect
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+IMAGE = os.environ.get("TANDEM_IMAGE", os.path.join(REPO, "build", "tandem.bin"))
+QEMU = os.environ.get("TANDEM_QEMU", "qemu-system-aarch64")
+QEMU_ARGS = ["-M", "virt,gic-version=3,virtualization=on",
+             "-cpu", "max,pauth-impdef=on", "-smp", "4", "-m", "1G",
+             "-nographic"]
+
+PROMPT = "tandem> "
+# Boot under icount or on a loaded CI runner can be slow.
+BOOT_TIMEOUT = 60
+CMD_TIMEOUT = 15
+
+BANNER_RE = re.compile(r"^Tandem (\S+) - real-time hypervisor for AArch64$", re.M)
+LOG_LINE_RE = re.compile(r"^\[\s*\d+\.\d{6}\] cpu\d+ \S+: [EWID]: .*$")
+
+CPU_RE = re.compile(r"^cpu(\d+)\s+mpidr=(?:0x)?([0-9a-fA-F]+)\s+(online|halted|off)"
+                    r"\s+current=(\S+)\s+idle=(\d+)%$")
+UPTIME_RE = re.compile(r"^up (\d+)\.(\d{6}) s$")
+VERSION_RE = re.compile(r"^Tandem (\S+) \(built (.+)\)$")
+
+
+def parse_cpus(lines):
+    """`cpus` output -> {cpu: (mpidr, state, current, idle)}; checks the format."""
+    assert lines, "cpus printed nothing"
+    assert not CPU_RE.match(lines[0]), "cpus has no header line: %r" % lines[0]
+    cpus = {}
+    for line in lines[1:]:
+        m = CPU_RE.match(line)
+        assert m, "bad cpus line: %r" % line
+        n = int(m.group(1))
+        assert n not in cpus, "cpu%d listed twice" % n
+        cpus[n] = (int(m.group(2), 16), m.group(3), m.group(4), int(m.group(5)))
+    return cpus
+
+
+def parse_uptime(text):
+    m = UPTIME_RE.match(text.strip())
+    assert m, "bad uptime output: %r" % text
+    return int(m.group(1)) + int(m.group(2)) / 1e6
+
+
+# Keys as a VT100 terminal sends them.
+KEY_UP = "\x1b[A"
+KEY_DOWN = "\x1b[B"
+KEY_RIGHT = "\x1b[C"
+KEY_LEFT = "\x1b[D"
+KEY_BACKSPACE = "\x7f"
+KEY_CTRL_C = "\x03"
+KEY_CTRL_U = "\x15"
+KEY_ENTER = "\r"
+
+_CSI_RE = re.compile(r"\x1b\[(\d*)([A-Za-z])")
+
+
+def render_line(stream):
+    """
+    What a VT100 shows on the current row after receiving stream: handles
+    printable text, BS, CR, BEL and CSI n C / n D / K, which is all the
+    line editor may use to keep the terminal's copy of the line right.
+    Anything else is an error, so an editor bug that emits junk is caught.
+    """
+    row, col, i = [], 0, 0
+    while i < len(stream):
+        ch = stream[i]
+        m = _CSI_RE.match(stream, i)
+        if m:
+            n = int(m.group(1) or "1")
+            final = m.group(2)
+            if final == "C":
+                col += n
+            elif final == "D":
+                col = max(0, col - n)
+            elif final == "K":
+                del row[col:]
+            else:
+                raise ValueError("unexpected escape sequence %r" % m.group(0))
+            i = m.end()
+            continue
+        if ch == "\b":
+            col = max(0, col - 1)
+        elif ch == "\r":
+            col = 0
+        elif ch == "\a":
+            pass
+        elif ch == "\n":
+            row, col = [], 0
+        elif " " <= ch <= "~":
+            while len(row) < col:
+                row.append(" ")
+            if col < len(row):
+                row[col] = ch
+            else:
+                row.append(ch)
+            col += 1
+        else:
+            raise ValueError("unexpected control character %r" % ch)
+        i += 1
+    return "".join(row)
+
+
+class ConsoleError(AssertionError):
+    """The console did not show what a test waited for; carries the tail."""
+
+
+class Tandem:
+    """One QEMU running build/tandem.bin, driven over its serial console."""
+
+    def __init__(self, extra_args=(), boot_timeout=BOOT_TIMEOUT):
+        if not os.path.isfile(IMAGE):
+            raise ConsoleError("%s does not exist: run `make` first" % IMAGE)
+        env_extra = shlex.split(os.environ.get("TANDEM_QEMU_EXTRA", ""))
+        self.args = QEMU_ARGS + list(extra_args) + env_extra + ["-kernel", IMAGE]
+        self.transcript = io.StringIO()
+        self.spawned_at = time.monotonic()
+        # 80x24 would not matter (the editor does not wrap), but keep rows wide.
+        self.child = pexpect.spawn(QEMU, self.args, encoding="utf-8",
+                                   codec_errors="replace", echo=False,
+                                   dimensions=(50, 200), timeout=CMD_TIMEOUT)
+        self.child.logfile_read = self.transcript
+        self.boot_log = ""
+        try:
+            self.boot_log = self.wait_boot(boot_timeout)
+        except BaseException:
+            self.close()
+            raise
+
+    # --- low level -------------------------------------------------------
+
+    def tail(self, n=3000):
+        return self.transcript.getvalue()[-n:].replace("\r", "")
+
+    def _fail(self, what, timeout):
+        raise ConsoleError("%s (timeout %ss); console ends with:\n%s"
+                           % (what, timeout, self.tail()))
+
+    def expect(self, pattern, timeout=CMD_TIMEOUT, exact=True):
+        """Wait for pattern; return the text before it (CRs removed)."""
+        try:
+            if exact:
+                self.child.expect_exact(pattern, timeout=timeout)
+            else:
+                self.child.expect(pattern, timeout=timeout)
+        except pexpect.TIMEOUT:
+            self._fail("timed out waiting for %r" % pattern, timeout)
+        except pexpect.EOF:
+            self._fail("QEMU exited while waiting for %r" % pattern, timeout)
+        return self.child.before.replace("\r", "")
+
+    def send(self, keys):
+        """Type keys; the console sees exactly these bytes."""
+        self.child.send(keys)
+
+    def wait_boot(self, timeout=BOOT_TIMEOUT):
+        """Wait for the prompt of a (re)boot; return the console text before it."""
+        return self.expect(PROMPT, timeout=timeout)
+
+    # --- the shell ---------------------------------------------------------
+
+    def enter(self, timeout=CMD_TIMEOUT):
+        """
+        Press Enter on what has been typed. Returns (shown, output): the line
+        as the terminal displays it after the editor's echo (prompt
+        excluded), and the command's output up to the next prompt.
+        """
+        self.send(KEY_ENTER)
+        # The editor answers Enter with CR LF; all before it is echo.
+        try:
+            self.child.expect_exact("\r\n", timeout=timeout)
+        except pexpect.TIMEOUT:
+            self._fail("no line end after Enter", timeout)
+        except pexpect.EOF:
+            self._fail("QEMU exited after Enter", timeout)
+        echo = self.child.before
+        output = self.expect(PROMPT, timeout=timeout)
+        return render_line(echo), output
+
+    def run(self, cmd, timeout=CMD_TIMEOUT):
+        """Run one command line; return its output without echo and prompt."""
+        self.send(cmd)
+        shown, output = self.enter(timeout)
+        if shown != cmd:
+            raise ConsoleError("typed %r but the terminal shows %r; console "
+                               "ends with:\n%s" % (cmd, shown, self.tail()))
+        return output
+
+    def lines(self, cmd, timeout=CMD_TIMEOUT):
+        """run(), split into lines, without empty ones."""
+        return [l for l in self.run(cmd, timeout).split("\n") if l.strip()]
+
+    # --- process -----------------------------------------------------------
+
+    def wait_exit(self, timeout):
+        """Wait for QEMU to exit by itself; return its exit status or None."""
+        try:
+            self.child.expect(pexpect.EOF, timeout=timeout)
+        except pexpect.TIMEOUT:
+            return None
+        deadline = time.monotonic() + timeout
+        while self.child.isalive():
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.05)
+        if self.child.signalstatus is not None:
+            return -self.child.signalstatus
+        return self.child.exitstatus
+
+    def alive(self):
+        return self.child.isalive()
+
+    def close(self):
+        """Kill QEMU if it still runs. Safe to call more than once."""
+        if self.child.isalive():
+            self.child.terminate(force=True)
+        try:
+            self.child.close(force=True)
+        except pexpect.ExceptionPexpect:
+            pass
