@@ -27,13 +27,13 @@ CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-common -fno-builtin-printf \
           -fpie -mgeneral-regs-only -mno-outline-atomics -mstrict-align -fno-stack-protector \
           -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
           -specs=$(PICOLIBC)/picolibc.specs \
-          -Iinclude -Iarch/arm64/include -DTANDEM_VERSION=\"$(VERSION)\"
+          -Iinclude -Iarch/arm64/include
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -nostartfiles -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
            -Wl,--gc-sections -Wl,-z,noexecstack -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
            -T arch/arm64/tandem.ld -specs=$(PICOLIBC)/picolibc.specs
 
-.PHONY: all deps run debug test unit systest clean size
+.PHONY: all deps run debug test unit systest clean size FORCE
 all: $(BUILD)/tandem.bin
 
 deps:
@@ -47,8 +47,18 @@ $(BUILD)/obj/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/tandem.elf: $(OBJS) arch/arm64/tandem.ld
-	$(CC) $(LDFLAGS) $(OBJS) $(LIBFDT_A) -lc -lgcc -o $@
+# The version string lives in one object rebuilt on every link, so it never
+# goes stale after a commit or a change of dirty state.
+$(BUILD)/version.o: FORCE
+	@mkdir -p $(BUILD)
+	@printf 'const char tandem_version[] = "%s";\nconst char tandem_build_date[] = "%s";\n' \
+	  "$(VERSION)" "$$(date -u '+%Y-%m-%d %H:%M UTC')" > $(BUILD)/version.c
+	@$(CC) $(CFLAGS) -c $(BUILD)/version.c -o $@
+
+FORCE:
+
+$(BUILD)/tandem.elf: $(OBJS) $(BUILD)/version.o arch/arm64/tandem.ld
+	$(CC) $(LDFLAGS) $(OBJS) $(BUILD)/version.o $(LIBFDT_A) -lc -lgcc -o $@
 
 $(BUILD)/tandem.bin: $(BUILD)/tandem.elf
 	$(OBJCOPY) -O binary $< $@
@@ -57,14 +67,37 @@ $(BUILD)/tandem.bin: $(BUILD)/tandem.elf
 size: $(BUILD)/tandem.elf
 	@$(SIZE) -A $< | grep -E '^\.(text|rodata|data|bss|rela)' ; $(SIZE) $<
 
-run: deps
-	@$(MAKE) --no-print-directory all
-	$(QEMU) $(QEMU_ARGS) -kernel $(BUILD)/tandem.bin
+# --- the boot bundle: VM configs + guest images, loaded as QEMU's -initrd ----
+# CONFIG names one or more VM config sources (device tree, see docs/vm-config.md).
+CONFIG ?= configs/linux.dts
+BUNDLE := $(BUILD)/bundle.cpio
+GUEST_LINUX := $(BUILD)/guests/linux/Image $(BUILD)/guests/linux/initramfs.cpio.gz
 
-# QEMU waits for gdb on :1234; attach with `gdb-multiarch build/tandem.elf -ex 'target remote :1234'`.
+$(GUEST_LINUX):
+	sh scripts/get-guest-images.sh
+
+guest-images: $(GUEST_LINUX)
+	@if [ -f guests/Makefile ]; then $(MAKE) --no-print-directory -C guests; fi
+
+.PHONY: bundle guest-images
+bundle: guest-images
+	@rm -rf $(BUILD)/bundle && mkdir -p $(BUILD)/bundle/configs
+	@for c in $(CONFIG); do \
+	  dtc -q -I dts -O dtb -o $(BUILD)/bundle/configs/$$(basename $$c .dts).dtb $$c || exit 1; done
+	@cp -r $(BUILD)/guests/linux $(BUILD)/bundle/linux
+	@if [ -d guests/build ]; then mkdir -p $(BUILD)/bundle/guests && \
+	  cp guests/build/*.elf guests/build/*.bin $(BUILD)/bundle/guests/ 2>/dev/null; true; fi
+	@(cd $(BUILD)/bundle && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet) > $(BUNDLE)
+	@echo "bundle: $(BUNDLE) ($$(du -h $(BUNDLE) | cut -f1)) with $(CONFIG)"
+
+run: deps
+	@$(MAKE) --no-print-directory all bundle
+	$(QEMU) $(QEMU_ARGS) -kernel $(BUILD)/tandem.bin -initrd $(BUNDLE)
+
+# QEMU waits for gdb on :1234 (see README: Debugging).
 debug: deps
-	@$(MAKE) --no-print-directory all
-	$(QEMU) $(QEMU_ARGS) -kernel $(BUILD)/tandem.bin -s -S
+	@$(MAKE) --no-print-directory all bundle
+	$(QEMU) $(QEMU_ARGS) -kernel $(BUILD)/tandem.bin -initrd $(BUNDLE) -s -S
 
 # QEMU's own board DTB, as the unit tests' real-world fixture.
 $(BUILD)/qemu-virt.dtb:
@@ -84,7 +117,7 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
 .SECONDEXPANSION:
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/%.deps $$(shell cat tests/unit/$$*.deps) \
-		$(wildcard include/tandem/*.h tests/unit/include/*.h)
+		$(wildcard include/tandem/*.h include/virt/*.h tests/unit/include/*.h)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $< $(shell cat tests/unit/$*.deps) $(HOST_LIBS) -o $@
 
@@ -98,7 +131,7 @@ systest: deps all
 	$(PYTHON) -m pytest -q tests/system
 
 test: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all bundle
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory systest
 

@@ -17,6 +17,7 @@
 #define GICD_ISENABLER		0x0100
 #define GICD_ICENABLER		0x0180
 #define GICD_ICPENDR		0x0280
+#define GICD_ISACTIVER		0x0300
 #define GICD_ICACTIVER		0x0380
 #define GICD_IPRIORITYR		0x0400
 #define GICD_ICFGR		0x0c00
@@ -256,4 +257,20 @@ void gic_send_sgi(uint64_t mpidr, unsigned sgi)
 	dsb(ishst);	/* data the target will read is visible first */
 	write_sysreg_s(ICC_SGI1R_EL1, v);
 	isb();
+}
+
+bool gic_irq_is_active(irqid_t intid)
+{
+	if (intid >= n_irqs)
+		return false;
+	return rd32(reg_base_for(intid), GICD_ISACTIVER + (intid / 32) * 4) &
+	       (1U << (intid % 32));
+}
+
+void gic_irq_set_active(irqid_t intid, bool active)
+{
+	if (intid >= n_irqs)
+		return;
+	wr32(reg_base_for(intid), (active ? GICD_ISACTIVER : GICD_ICACTIVER) + (intid / 32) * 4,
+	     1U << (intid % 32));
 }

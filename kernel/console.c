@@ -18,6 +18,9 @@ static char tx_ring[TX_RING];
 static unsigned tx_head, tx_tail;	/* free-running indexes */
 static struct k_spinlock tx_lock;
 static bool irq_mode;
+static char tx_last;		/* last byte queued, to not double a CR */
+
+static bool (*input_hook)(char c);
 
 static char rx_ring[RX_RING];
 static unsigned rx_head, rx_tail;
@@ -49,9 +52,10 @@ void console_write(const char *buf, size_t len)
 	k_spinlock_key_t key = k_spin_lock(&tx_lock);
 
 	for (size_t i = 0; i < len; i++) {
-		if (buf[i] == '\n')
+		if (buf[i] == '\n' && tx_last != '\r')
 			tx_put('\r');
 		tx_put(buf[i]);
+		tx_last = buf[i];
 	}
 	tx_pump();
 	k_spin_unlock(&tx_lock, key);
@@ -98,16 +102,18 @@ static void uart_isr(irqid_t intid, void *arg)
 	k_spinlock_key_t key;
 
 	pl011_ack_irqs();
-	key = k_spin_lock(&rx_lock);
 	while (pl011_rx_ready()) {
 		char c = pl011_rx_byte();
 
+		if (input_hook && input_hook(c))
+			continue;
+		key = k_spin_lock(&rx_lock);
 		if (rx_head - rx_tail < RX_RING) {
 			rx_ring[rx_head++ % RX_RING] = c;
 			got++;
 		}
+		k_spin_unlock(&rx_lock, key);
 	}
-	k_spin_unlock(&rx_lock, key);
 	while (got--)
 		k_sem_give(&rx_sem);
 
@@ -126,6 +132,11 @@ int console_getc(void)
 	c = rx_ring[rx_tail++ % RX_RING];
 	k_spin_unlock(&rx_lock, key);
 	return (unsigned char)c;
+}
+
+void console_set_input_hook(bool (*hook)(char c))
+{
+	input_hook = hook;
 }
 
 /* Switch from polled to interrupt-driven operation (boot CPU, once). */

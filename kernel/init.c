@@ -10,6 +10,7 @@
 #include <tandem/irq.h>
 #include <tandem/log.h>
 #include <tandem/page_alloc.h>
+#include <tandem/version.h>
 #include <drivers/arch_timer.h>
 #include <drivers/gicv3.h>
 #include <drivers/pl011.h>
@@ -30,6 +31,10 @@ void console_irq_init(irqid_t uart_irq);
 void smp_start_secondaries(void);
 void ipi_cpu_init(void);
 void shell_start(void);
+void virt_reserve(const void *dtb, struct board *b);
+void virt_init(void);
+void virt_cpu_init(void);
+void virt_autostart(void);
 
 static __noreturn void boot_fail(const char *msg)
 {
@@ -73,6 +78,7 @@ static void cpu_common_init(struct cpu *c)
 		k_panic("cpu%u: GIC redistributor set-up failed", c->id);
 	ipi_cpu_init();
 	arch_timer_cpu_init();
+	virt_cpu_init();
 }
 
 /* Logical CPU 0 is the boot CPU, whatever its place in the DTB. */
@@ -108,7 +114,7 @@ __noreturn void kernel_main(const void *dtb)
 	arch_timer_init(board.timer_freq, board.timer_hyp_irq);
 	t0 = k_cycle_get();
 
-	console_printf("\nTandem %s - real-time hypervisor for AArch64\n", TANDEM_VERSION);
+	console_printf("\nTandem %s - real-time hypervisor for AArch64\n", tandem_version);
 	LOG_INF("board: %s, %u CPUs, RAM %#llx+%lluMiB, GICv3 %#llx, UART %#llx irq %u",
 		board.model, board.n_cpus, (unsigned long long)board.mem[0].base,
 		(unsigned long long)(board.mem[0].size >> 20),
@@ -116,6 +122,7 @@ __noreturn void kernel_main(const void *dtb)
 		board.uart_irq);
 
 	cpus_from_board(&board);
+	virt_reserve(dtb, &board);
 	if (page_alloc_init(&board, (paddr_t)_image_start, (paddr_t)_image_end,
 			    (paddr_t)dtb, board.fdt_size))
 		boot_fail("no usable RAM");
@@ -138,7 +145,9 @@ __noreturn void kernel_main(const void *dtb)
 	LOG_INF("%u of %u CPUs online, boot took %llu us", k_cpu_count(), cpu_count,
 		(unsigned long long)(k_cycles_to_ns(k_cycle_get() - t0) / 1000));
 
+	virt_init();
 	shell_start();
+	virt_autostart();
 	sched_start_idle(c);
 }
 

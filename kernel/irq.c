@@ -14,6 +14,7 @@ struct irq_desc {
 	irq_handler_t fn;
 	void *arg;
 	uint64_t count;
+	bool forwarded;		/* the handler deactivates (or a guest will) */
 };
 
 static struct irq_desc irq_table[IRQ_MAX];
@@ -25,6 +26,15 @@ int irq_connect(irqid_t intid, irq_handler_t fn, void *arg)
 	irq_table[intid].arg = arg;
 	irq_table[intid].fn = fn;
 	return 0;
+}
+
+int irq_connect_forwarded(irqid_t intid, irq_handler_t fn, void *arg)
+{
+	int ret = irq_connect(intid, fn, arg);
+
+	if (!ret)
+		irq_table[intid].forwarded = true;
+	return ret;
 }
 
 void irq_enable(irqid_t intid)
@@ -65,7 +75,8 @@ void irq_handle(struct trap_frame *tf)
 		else
 			LOG_WRN("unhandled interrupt %u", intid);
 		gic_eoi(intid);
-		gic_deactivate(intid);
+		if (!d->forwarded)
+			gic_deactivate(intid);
 	}
 	k_timer_run_callbacks();
 	c->irq_nesting--;

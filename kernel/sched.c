@@ -318,6 +318,10 @@ void sched_swap(k_spinlock_key_t key)
 			sched_timeout_reprogram(c);
 	}
 
+	if (prev->switch_out)
+		prev->switch_out(prev);
+	if (next->switch_in)
+		next->switch_in(next);
 	arch_switch(&prev->ctx, &next->ctx);
 	/* Back in prev, possibly on another CPU, possibly much later. */
 	k_spin_unlock(&sched_lock, key);

@@ -82,6 +82,16 @@ k_tid_t k_thread_create(struct k_thread *t, void *stack, size_t stack_size,
 k_tid_t k_thread_spawn(const char *name, k_thread_entry_t entry, void *p1,
 		       void *p2, int prio, uint32_t cpu_mask, size_t stack_size)
 {
+	k_tid_t t = k_thread_alloc(name, entry, p1, p2, prio, cpu_mask, stack_size);
+
+	if (t)
+		k_thread_start(t);
+	return t;
+}
+
+k_tid_t k_thread_alloc(const char *name, k_thread_entry_t entry, void *p1,
+		       void *p2, int prio, uint32_t cpu_mask, size_t stack_size)
+{
 	struct k_thread *t = malloc(sizeof(*t));
 	unsigned order = page_order_for(stack_size);
 	void *stack;
@@ -102,7 +112,6 @@ k_tid_t k_thread_spawn(const char *name, k_thread_entry_t entry, void *p1,
 		k_thread_join(t, K_NO_WAIT);
 		return NULL;
 	}
-	k_thread_start(t);
 	return t;
 }
 

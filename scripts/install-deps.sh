@@ -6,7 +6,7 @@ set -eu
 need_arm64="libfdt-dev:arm64"
 # libfdt-dev is not multi-arch: host tests use its headers with libfdt1 (amd64).
 need_host="gcc-aarch64-linux-gnu picolibc-aarch64-linux-gnu device-tree-compiler \
-qemu-system-arm libcmocka-dev libfdt1 python3-pytest python3-pexpect gcc make"
+qemu-system-arm libcmocka-dev libfdt1 python3-pytest python3-pexpect gcc make cpio"
 
 missing=""
 for p in $need_host $need_arm64; do

@@ -2,11 +2,12 @@
 #include <tandem/kernel.h>
 #include <tandem/log.h>
 #include <tandem/shell.h>
+#include <tandem/version.h>
 #include <arch/psci.h>
 
 static int cmd_version(struct shell *sh, int argc, char **argv)
 {
-	shell_printf(sh, "Tandem %s (built %s %s)\n", TANDEM_VERSION, __DATE__, __TIME__);
+	shell_printf(sh, "Tandem %s (built %s)\n", tandem_version, tandem_build_date);
 	return 0;
 }
 SHELL_CMD("version", cmd_version, "", "show the hypervisor version");

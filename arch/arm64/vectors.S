@@ -3,7 +3,7 @@
  * push a struct trap_frame on the current thread's stack; IRQs may switch
  * threads from inside irq_handle(), and the frame is popped when the
  * interrupted thread is switched back in. Exceptions from lower ELs (guests)
- * arrive with the virtualization core; until then they are reported.
+ * (guests) leave through guest_entry.S.
  */
 #include <arch/trap_frame.h>
 
@@ -78,11 +78,11 @@ el2_vectors:
 	vector	host_irq_entry
 	vector	unexpected_entry_6
 	vector	host_serror_entry
-	/* Lower EL, AArch64: guests. */
-	vector	unexpected_entry_8
-	vector	unexpected_entry_9
-	vector	unexpected_entry_10
-	vector	unexpected_entry_11
+	/* Lower EL, AArch64: guests (guest_entry.S). */
+	vector	guest_exit_sync
+	vector	guest_exit_irq
+	vector	guest_exit_fiq
+	vector	guest_exit_serror
 	/* Lower EL, AArch32: not supported (HCR_EL2.RW = 1). */
 	vector	unexpected_entry_12
 	vector	unexpected_entry_13
@@ -108,7 +108,7 @@ host_serror_entry:
 	bl	unexpected_exception
 	b	.
 
-.irp n, 0, 1, 2, 3, 6, 8, 9, 10, 11, 12, 13, 14, 15
+.irp n, 0, 1, 2, 3, 6, 12, 13, 14, 15
 unexpected_entry_\n:
 	save_frame
 	mov	x0, sp

@@ -22,5 +22,8 @@ void gic_irq_set_edge(irqid_t intid, bool edge);
 void gic_irq_set_target(irqid_t spi, uint64_t mpidr);
 void gic_send_sgi(uint64_t target_mpidr, unsigned sgi);
 unsigned gic_num_irqs(void);
+/* Active state of an interrupt (SGI/PPI: this core's). */
+bool gic_irq_is_active(irqid_t intid);
+void gic_irq_set_active(irqid_t intid, bool active);
 
 #endif

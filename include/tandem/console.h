@@ -15,6 +15,9 @@ void console_puts(const char *s);
 int console_printf(const char *fmt, ...) __printf_like(1, 2);
 /* Block the calling thread until a received byte is available. */
 int console_getc(void);
+/* Received bytes go to hook first (in interrupt context); a true return
+ * means it took the byte (e.g. for a VM), false leaves it to the shell. */
+void console_set_input_hook(bool (*hook)(char c));
 /* Polled, lock-free output for the panic path. */
 void console_panic_write(const char *buf, size_t len);
 

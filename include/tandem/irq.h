@@ -18,6 +18,9 @@ enum ipi {
 typedef void (*irq_handler_t)(irqid_t intid, void *arg);
 
 int irq_connect(irqid_t intid, irq_handler_t fn, void *arg);
+/* For interrupts handed to a guest: the host only drops priority; the
+ * handler deactivates itself, or the guest's EOI does (hardware-linked). */
+int irq_connect_forwarded(irqid_t intid, irq_handler_t fn, void *arg);
 void irq_enable(irqid_t intid);		/* PPIs/SGIs: on the calling CPU */
 void irq_disable(irqid_t intid);
 void irq_send_ipi(cpuid_t cpu, enum ipi ipi);

@@ -77,6 +77,11 @@ struct k_thread {
 	bool stack_owned;		/* allocated by k_thread_spawn */
 	struct _wait_q joiners;
 	struct list_node all_node;	/* every thread, for `threads` */
+	/* Called around context switches, e.g. to switch a vCPU's EL1 state. */
+	void (*switch_in)(struct k_thread *t);
+	void (*switch_out)(struct k_thread *t);
+	void *user;
+	bool guest_fp;			/* FP/SIMD registers hold guest state */
 	/* accounting */
 	uint64_t runtime_ticks;
 	uint64_t switches_in;
@@ -93,6 +98,9 @@ k_tid_t k_thread_create(struct k_thread *t, void *stack, size_t stack_size,
 /* Allocate stack + thread object and start it on the CPUs in cpu_mask.
  * Reclaimed by k_thread_join(). Returns NULL when out of memory. */
 k_tid_t k_thread_spawn(const char *name, k_thread_entry_t entry, void *p1,
+		       void *p2, int prio, uint32_t cpu_mask, size_t stack_size);
+/* The same, but left THREAD_NEW for the caller to adjust and start. */
+k_tid_t k_thread_alloc(const char *name, k_thread_entry_t entry, void *p1,
 		       void *p2, int prio, uint32_t cpu_mask, size_t stack_size);
 void k_thread_start(k_tid_t t);
 int k_thread_name_set(k_tid_t t, const char *name);

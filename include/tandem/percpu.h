@@ -35,6 +35,7 @@ struct cpu {
 	ticks_t online_since;
 	ticks_t hw_deadline;		/* what the timer is programmed to, 0: off */
 	uint64_t irqs, switches;
+	void *vcpu;			/* struct vcpu loaded on this core */
 	struct fp_state irq_fp;		/* see irq_fp_begin() */
 	struct k_spinlock call_lock;
 	struct smp_call_req calls[SMP_CALL_SLOTS];
@@ -60,14 +61,15 @@ static inline bool k_is_in_isr(void)
 	return this_cpu()->irq_nesting > 0;
 }
 
-/* Interrupt-context code that calls SIMD-using library routines (vsnprintf,
- * libfdt) brackets them with these so the interrupted thread's FP/SIMD
- * registers survive. Returns whether a save happened. */
+/* Interrupt-context code, and vCPU threads (whose FP/SIMD registers hold
+ * the guest's), bracket calls to SIMD-using library routines (vsnprintf,
+ * libfdt) with these so those registers survive. Returns whether a save
+ * happened. */
 static inline bool irq_fp_begin(void)
 {
 	struct cpu *c = this_cpu();
 
-	if (!c || c->irq_nesting == 0)
+	if (!c || (c->irq_nesting == 0 && !(c->current && c->current->guest_fp)))
 		return false;
 	arch_fp_save(&c->irq_fp);
 	return true;

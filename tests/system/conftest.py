@@ -13,7 +13,10 @@ transcript of the test is printed, and pytest shows it with the report.
 """
 import pytest
 
-from tandem_qemu import Tandem
+# Plain asserts in the helpers' parsers get pytest's detailed reports too.
+pytest.register_assert_rewrite("tandem_qemu")
+
+from tandem_qemu import Tandem  # noqa: E402
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -24,9 +27,9 @@ def pytest_runtest_makereport(item, call):
 
 
 def _failed(request):
+    # No call report means setup failed before the test could run.
     rep = getattr(request.node, "rep_call", None)
-    setup = getattr(request.node, "rep_setup", None)
-    return (rep is None or rep.failed) or (setup is not None and setup.failed)
+    return rep is None or not rep.passed
 
 
 def _dump(name, text):

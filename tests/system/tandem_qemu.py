@@ -10,6 +10,7 @@ import io
 import os
 import re
 import shlex
+import termios
 import time
 
 import pexpect
@@ -26,6 +27,19 @@ PROMPT = "tandem> "
 BOOT_TIMEOUT = 60
 CMD_TIMEOUT = 15
 
+# Without -icount the guest's clock is the host's, and 4 vCPU threads on a
+# loaded 2-core runner miss millisecond deadlines now and then: the timing
+# checks run under -icount. sleep=off jumps the virtual clock straight to the
+# next timer when every vCPU idles (by default it would follow the host's
+# clock meanwhile), so a measurement depends on the kernel alone.
+ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
+
+SELFTESTS = ["threads", "pinning", "preempt", "preempt_remote", "sleep",
+             "timeslice", "sem", "sem_timeout", "mutex_pi", "timer", "ipi",
+             "heap"]
+# The ones with no deadline: safe to run on truly parallel vCPUs (MTTCG).
+UNTIMED_SELFTESTS = ["threads", "pinning", "sem", "mutex_pi", "ipi", "heap"]
+
 BANNER_RE = re.compile(r"^Tandem (\S+) - real-time hypervisor for AArch64$", re.M)
 LOG_LINE_RE = re.compile(r"^\[\s*\d+\.\d{6}\] cpu\d+ \S+: [EWID]: .*$")
 
@@ -33,6 +47,13 @@ CPU_RE = re.compile(r"^cpu(\d+)\s+mpidr=(?:0x)?([0-9a-fA-F]+)\s+(online|halted|o
                     r"\s+current=(\S+)\s+idle=(\d+)%$")
 UPTIME_RE = re.compile(r"^up (\d+)\.(\d{6}) s$")
 VERSION_RE = re.compile(r"^Tandem (\S+) \(built (.+)\)$")
+THREAD_RE = re.compile(r"^(\S+)\s+(\S+)\s+(\d+)\s+(\S+)\s+(\d+)/(\d+)(?:\s.*)?$")
+# `mem` may add notes inside the parentheses: "(4 KiB each; 65 metadata)".
+PAGES_RE = re.compile(r"^pages: total (\d+), free (\d+), used (\d+)"
+                      r" \(4 KiB each(?:; [^)]*)?\)$")
+HEAP_RE = re.compile(r"^heap: size (\d+), used (\d+), free (\d+) bytes$")
+RESULT_RE = re.compile(r"^selftest: (\S+) \.\.\. (PASS|FAIL)(.*)$")
+SUMMARY_RE = re.compile(r"^selftest: (\d+) passed, (\d+) failed$")
 
 
 def parse_cpus(lines):
@@ -53,6 +74,55 @@ def parse_uptime(text):
     m = UPTIME_RE.match(text.strip())
     assert m, "bad uptime output: %r" % text
     return int(m.group(1)) + int(m.group(2)) / 1e6
+
+
+def parse_threads(lines):
+    """`threads` -> {name: (cpu, prio, state, used, size)}; checks the format."""
+    assert lines and re.match(r"^NAME\s+CPU\s+PRIO\s+STATE\s+STACK", lines[0]), \
+        "bad threads header: %r" % (lines[:1],)
+    threads = {}
+    for line in lines[1:]:
+        m = THREAD_RE.match(line)
+        assert m, "bad threads line: %r" % line
+        name = m.group(1)
+        assert name not in threads, "thread %r listed twice" % name
+        threads[name] = (m.group(2), int(m.group(3)), m.group(4),
+                         int(m.group(5)), int(m.group(6)))
+    return threads
+
+
+def parse_mem(text):
+    """`mem` -> (pages total, free, used, heap size, used, free)."""
+    lines = text.split("\n")
+    pages = [PAGES_RE.match(l) for l in lines if l.startswith("pages:")]
+    heap = [HEAP_RE.match(l) for l in lines if l.startswith("heap:")]
+    assert len(pages) == 1 and pages[0], "bad pages line in %r" % text
+    assert len(heap) == 1 and heap[0], "bad heap line in %r" % text
+    return tuple(int(x) for x in pages[0].groups() + heap[0].groups())
+
+
+def parse_selftest(text):
+    """selftest output -> ({name: (verdict, rest)}, (passed, failed))."""
+    results, summary = {}, None
+    for line in text.split("\n"):
+        m = RESULT_RE.match(line)
+        if m:
+            assert m.group(1) not in results, "%s reported twice" % m.group(1)
+            results[m.group(1)] = (m.group(2), m.group(3))
+            continue
+        m = SUMMARY_RE.match(line)
+        if m:
+            assert summary is None, "two summary lines in:\n" + text
+            summary = (int(m.group(1)), int(m.group(2)))
+    assert summary is not None, "no summary line in:\n" + text
+    return results, summary
+
+
+def measured_us(rest, pattern):
+    """The number pattern finds in a result's '(...)' note, in us."""
+    m = re.search(pattern + r"\s*(\d+) (ns|us)\b", rest)
+    assert m, "no %r measurement in %r" % (pattern, rest)
+    return int(m.group(1)) / (1000.0 if m.group(2) == "ns" else 1.0)
 
 
 # Keys as a VT100 terminal sends them.
@@ -114,6 +184,17 @@ def render_line(stream):
     return "".join(row)
 
 
+def _raw_output():
+    """
+    In QEMU, before exec: stop the pty turning LF into CR LF. QEMU keeps
+    output post-processing on for its stdio, and without this the tests
+    would see CRs the board never sent.
+    """
+    attrs = termios.tcgetattr(0)
+    attrs[1] &= ~termios.ONLCR
+    termios.tcsetattr(0, termios.TCSANOW, attrs)
+
+
 class ConsoleError(AssertionError):
     """The console did not show what a test waited for; carries the tail."""
 
@@ -128,17 +209,16 @@ class Tandem:
         self.args = QEMU_ARGS + list(extra_args) + env_extra + ["-kernel", IMAGE]
         self.transcript = io.StringIO()
         self.spawned_at = time.monotonic()
-        # 80x24 would not matter (the editor does not wrap), but keep rows wide.
         self.child = pexpect.spawn(QEMU, self.args, encoding="utf-8",
                                    codec_errors="replace", echo=False,
-                                   dimensions=(50, 200), timeout=CMD_TIMEOUT)
+                                   timeout=CMD_TIMEOUT, preexec_fn=_raw_output)
         self.child.logfile_read = self.transcript
-        self.boot_log = ""
         try:
             self.boot_log = self.wait_boot(boot_timeout)
         except BaseException:
             self.close()
             raise
+        self.boot_log_raw = self.transcript.getvalue()
 
     # --- low level -------------------------------------------------------
 
@@ -179,9 +259,9 @@ class Tandem:
         excluded), and the command's output up to the next prompt.
         """
         self.send(KEY_ENTER)
-        # The editor answers Enter with CR LF; all before it is echo.
+        # The editor answers Enter with a line end; all before it is echo.
         try:
-            self.child.expect_exact("\r\n", timeout=timeout)
+            self.child.expect(r"\r*\n", timeout=timeout)
         except pexpect.TIMEOUT:
             self._fail("no line end after Enter", timeout)
         except pexpect.EOF:
@@ -190,14 +270,20 @@ class Tandem:
         output = self.expect(PROMPT, timeout=timeout)
         return render_line(echo), output
 
+    def send_line(self, cmd, timeout=CMD_TIMEOUT):
+        """
+        Type cmd and Enter, and wait for the echo. Typed at the end of the
+        line, each key echoes as itself, so the echo is cmd and a line end:
+        waiting for exactly that skips anything printed before it, such as
+        a fault report or a prompt that followed one.
+        """
+        self.send(cmd + KEY_ENTER)
+        self.expect(re.escape(cmd) + r"\r*\n", timeout, exact=False)
+
     def run(self, cmd, timeout=CMD_TIMEOUT):
         """Run one command line; return its output without echo and prompt."""
-        self.send(cmd)
-        shown, output = self.enter(timeout)
-        if shown != cmd:
-            raise ConsoleError("typed %r but the terminal shows %r; console "
-                               "ends with:\n%s" % (cmd, shown, self.tail()))
-        return output
+        self.send_line(cmd, timeout)
+        return self.expect(PROMPT, timeout)
 
     def lines(self, cmd, timeout=CMD_TIMEOUT):
         """run(), split into lines, without empty ones."""
@@ -207,11 +293,11 @@ class Tandem:
 
     def wait_exit(self, timeout):
         """Wait for QEMU to exit by itself; return its exit status or None."""
+        deadline = time.monotonic() + timeout
         try:
             self.child.expect(pexpect.EOF, timeout=timeout)
         except pexpect.TIMEOUT:
             return None
-        deadline = time.monotonic() + timeout
         while self.child.isalive():
             if time.monotonic() > deadline:
                 return None

@@ -106,3 +106,16 @@ def test_ctrl_u_kills_only_left_of_cursor(tandem):
     shown, output = tandem.enter()
     assert shown == "version", "terminal shows %r" % shown
     assert_version(output)
+
+
+def test_serial_line_ends_are_cr_lf(tandem):
+    # Raw bytes as the UART sent them: the boot, a command with output,
+    # Enter on an empty line, and a line cancelled with Ctrl-C.
+    start = len(tandem.transcript.getvalue())
+    tandem.run("help")
+    tandem.run("")
+    tandem.send("abc" + KEY_CTRL_C)
+    tandem.expect(PROMPT, timeout=5)
+    wire = tandem.boot_log_raw + tandem.transcript.getvalue()[start:]
+    bad = sorted(set(re.findall(r".{0,12}(?:\r\r+\n|(?<!\r)\n)", wire)))
+    assert not bad, "line ends other than CR LF: %r" % bad

@@ -1,0 +1,14 @@
+/* Cache and TLB maintenance the virtualization layer needs. */
+#ifndef ARCH_CACHE_H
+#define ARCH_CACHE_H
+
+#include <tandem/types.h>
+
+/* Clean [p, p+len) to the point of coherency: a guest running with its MMU
+ * off reads memory non-cacheably and must see what the host wrote. */
+void cache_clean_range(const void *p, size_t len);
+void icache_invalidate_all(void);
+/* Drop every stage-1+2 TLB entry of one VMID on all cores. */
+void tlb_flush_vmid(uint64_t vttbr);
+
+#endif

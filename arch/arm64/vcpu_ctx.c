@@ -1,0 +1,225 @@
+/*
+ * A vCPU's EL1 world on this core: loading and saving the EL1 system
+ * registers, virtual timer and stage-2 controls when the scheduler switches
+ * a vCPU thread in or out; injecting synchronous exceptions into the guest;
+ * the guest's view of the ID registers (features Tandem does not virtualize
+ * are hidden, so guests never try them).
+ */
+#include <tandem/log.h>
+#include <arch/sysreg.h>
+#include <arch/vcpu_arch.h>
+#include <arch/vcpu_ctx.h>
+
+#define HCR_VM		(1UL << 0)
+#define HCR_SWIO	(1UL << 1)
+#define HCR_PTW		(1UL << 2)
+#define HCR_FB		(1UL << 9)
+#define HCR_BSU_IS	(1UL << 10)
+#define HCR_TWI		(1UL << 13)
+#define HCR_TSC		(1UL << 19)
+#define HCR_TID3	(1UL << 18)
+#define HCR_TACR	(1UL << 21)
+#define HCR_TSW		(1UL << 22)
+#define HCR_TIDCP	(1UL << 20)
+
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TSC | \
+		   HCR_TID3 | HCR_TACR | HCR_TSW | HCR_TIDCP | HCR_RW | HCR_AMO | \
+		   HCR_IMO | HCR_FMO)
+
+#define PSTATE_EL1H_MASKED 0x3c5UL
+#define SCTLR_EL1_RESET 0x30d00800UL	/* RES1 bits, MMU and caches off */
+#define CNTHCTL_GUEST 1UL		/* EL1PCTEN: counter readable; CNTP_* trap */
+
+void vcpu_arch_reset(struct vcpu_arch *a, uint64_t vmpidr, uint64_t vttbr,
+		     uint64_t vtcr, uint64_t entry, uint64_t x0)
+{
+	uint64_t cntvoff = a->cntvoff;
+
+	__builtin_memset(a, 0, sizeof(*a));
+	a->pc = entry;
+	a->x[0] = x0;
+	a->pstate = PSTATE_EL1H_MASKED;
+	a->el1.sctlr = SCTLR_EL1_RESET;
+	a->hcr = HCR_GUEST;
+	a->vttbr = vttbr;
+	a->vtcr = vtcr;
+	a->vmpidr = vmpidr | (1UL << 31);
+	a->cntvoff = cntvoff;
+	a->gic.vmcr = 0;
+}
+
+void vcpu_arch_load(struct vcpu_arch *a)
+{
+	const struct el1_sysregs *r = &a->el1;
+
+	write_sysreg(vttbr_el2, a->vttbr);
+	write_sysreg(vtcr_el2, a->vtcr);
+	write_sysreg(vmpidr_el2, a->vmpidr);
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(cntvoff_el2, a->cntvoff);
+	write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
+	write_sysreg(sctlr_el1, r->sctlr);
+	write_sysreg(cpacr_el1, r->cpacr);
+	write_sysreg(ttbr0_el1, r->ttbr0);
+	write_sysreg(ttbr1_el1, r->ttbr1);
+	write_sysreg(tcr_el1, r->tcr);
+	write_sysreg(mair_el1, r->mair);
+	write_sysreg(amair_el1, r->amair);
+	write_sysreg(vbar_el1, r->vbar);
+	write_sysreg(contextidr_el1, r->contextidr);
+	write_sysreg(tpidrro_el0, r->tpidrro_el0);
+	write_sysreg(tpidr_el1, r->tpidr_el1);
+	write_sysreg(sp_el0, r->sp_el0);
+	write_sysreg(sp_el1, r->sp_el1);
+	write_sysreg(elr_el1, r->elr);
+	write_sysreg(spsr_el1, r->spsr);
+	write_sysreg(esr_el1, r->esr);
+	write_sysreg(far_el1, r->far);
+	write_sysreg(afsr0_el1, r->afsr0);
+	write_sysreg(afsr1_el1, r->afsr1);
+	write_sysreg(par_el1, r->par);
+	write_sysreg(cntkctl_el1, r->cntkctl);
+	write_sysreg(mdscr_el1, r->mdscr);
+	write_sysreg(csselr_el1, r->csselr);
+	write_sysreg(cntv_cval_el0, a->vtimer.cval);
+	write_sysreg(cntv_ctl_el0, a->vtimer.ctl);
+	write_sysreg(hcr_el2, a->hcr);
+	isb();
+}
+
+void vcpu_arch_put(struct vcpu_arch *a)
+{
+	struct el1_sysregs *r = &a->el1;
+
+	r->sctlr = read_sysreg(sctlr_el1);
+	r->cpacr = read_sysreg(cpacr_el1);
+	r->ttbr0 = read_sysreg(ttbr0_el1);
+	r->ttbr1 = read_sysreg(ttbr1_el1);
+	r->tcr = read_sysreg(tcr_el1);
+	r->mair = read_sysreg(mair_el1);
+	r->amair = read_sysreg(amair_el1);
+	r->vbar = read_sysreg(vbar_el1);
+	r->contextidr = read_sysreg(contextidr_el1);
+	r->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	r->tpidr_el1 = read_sysreg(tpidr_el1);
+	r->sp_el0 = read_sysreg(sp_el0);
+	r->sp_el1 = read_sysreg(sp_el1);
+	r->elr = read_sysreg(elr_el1);
+	r->spsr = read_sysreg(spsr_el1);
+	r->esr = read_sysreg(esr_el1);
+	r->far = read_sysreg(far_el1);
+	r->afsr0 = read_sysreg(afsr0_el1);
+	r->afsr1 = read_sysreg(afsr1_el1);
+	r->par = read_sysreg(par_el1);
+	r->cntkctl = read_sysreg(cntkctl_el1);
+	r->mdscr = read_sysreg(mdscr_el1);
+	r->csselr = read_sysreg(csselr_el1);
+	a->vtimer.ctl = read_sysreg(cntv_ctl_el0);
+	a->vtimer.cval = read_sysreg(cntv_cval_el0);
+	/* The host does not use the virtual timer: silence it while away. */
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(hcr_el2, HCR_HOST);
+	write_sysreg(vttbr_el2, 0);
+	isb();
+}
+
+/* Vector offset for a synchronous exception taken to EL1 from pstate. */
+static uint64_t sync_vector_offset(uint64_t pstate)
+{
+	unsigned el = (unsigned)(pstate >> 2) & 3;
+
+	if (el == 0)
+		return 0x400;			/* lower EL, AArch64 */
+	return (pstate & 1) ? 0x200 : 0x000;	/* current EL, SPx / SP0 */
+}
+
+/* The vCPU must be loaded on this core (its EL1 registers are live). */
+void vcpu_arch_inject_sync(struct vcpu_arch *a, uint64_t esr, uint64_t far)
+{
+	write_sysreg(elr_el1, a->pc);
+	write_sysreg(spsr_el1, a->pstate);
+	write_sysreg(esr_el1, esr);
+	write_sysreg(far_el1, far);
+	a->pc = read_sysreg(vbar_el1) + sync_vector_offset(a->pstate);
+	a->pstate = PSTATE_EL1H_MASKED;
+}
+
+void vcpu_arch_inject_undef(struct vcpu_arch *a)
+{
+	vcpu_arch_inject_sync(a, 1UL << 25 /* IL, EC 0: unknown */, 0);
+}
+
+void vcpu_arch_inject_dabt(struct vcpu_arch *a, uint64_t far)
+{
+	bool from_el0 = ((a->pstate >> 2) & 3) == 0;
+	uint64_t ec = from_el0 ? 0x24 : 0x25;
+
+	/* Synchronous external abort, not on a table walk. */
+	vcpu_arch_inject_sync(a, ec << 26 | 1UL << 25 | 0x10, far);
+}
+
+/* ---- ID registers ------------------------------------------------------- */
+
+#define FIELD(shift) (0xfUL << (shift))
+
+static uint64_t read_id_reg(unsigned crm, unsigned op2)
+{
+#define ID_CASE(m, o) case (m) * 8 + (o): return read_sysreg_s(S3_0_C0_C##m##_##o)
+	switch (crm * 8 + op2) {
+	ID_CASE(1, 0); ID_CASE(1, 1); ID_CASE(1, 2); ID_CASE(1, 3);
+	ID_CASE(1, 4); ID_CASE(1, 5); ID_CASE(1, 6); ID_CASE(1, 7);
+	ID_CASE(2, 0); ID_CASE(2, 1); ID_CASE(2, 2); ID_CASE(2, 3);
+	ID_CASE(2, 4); ID_CASE(2, 5); ID_CASE(2, 6); ID_CASE(2, 7);
+	ID_CASE(3, 0); ID_CASE(3, 1); ID_CASE(3, 2); ID_CASE(3, 3);
+	ID_CASE(3, 4); ID_CASE(3, 5); ID_CASE(3, 6); ID_CASE(3, 7);
+	ID_CASE(4, 0); ID_CASE(4, 1); ID_CASE(4, 2); ID_CASE(4, 3);
+	ID_CASE(4, 4); ID_CASE(4, 5); ID_CASE(4, 6); ID_CASE(4, 7);
+	ID_CASE(5, 0); ID_CASE(5, 1); ID_CASE(5, 2); ID_CASE(5, 3);
+	ID_CASE(5, 4); ID_CASE(5, 5); ID_CASE(5, 6); ID_CASE(5, 7);
+	ID_CASE(6, 0); ID_CASE(6, 1); ID_CASE(6, 2); ID_CASE(6, 3);
+	ID_CASE(6, 4); ID_CASE(6, 5); ID_CASE(6, 6); ID_CASE(6, 7);
+	ID_CASE(7, 0); ID_CASE(7, 1); ID_CASE(7, 2); ID_CASE(7, 3);
+	ID_CASE(7, 4); ID_CASE(7, 5); ID_CASE(7, 6); ID_CASE(7, 7);
+	default:
+		return 0;
+	}
+#undef ID_CASE
+}
+
+/*
+ * What a guest may see of each ID register: fields of features Tandem does
+ * not context-switch or emulate read as "not implemented".
+ */
+uint64_t vcpu_id_reg_value(unsigned crm, unsigned op2)
+{
+	uint64_t v = read_id_reg(crm, op2);
+
+	switch (crm * 8 + op2) {
+	case 4 * 8 + 0:	/* ID_AA64PFR0: EL2, EL3, RAS, SVE, SEL2, MPAM, AMU */
+		v &= ~(FIELD(8) | FIELD(12) | FIELD(28) | FIELD(32) | FIELD(36) |
+		       FIELD(40) | FIELD(44));
+		break;
+	case 4 * 8 + 1:	/* ID_AA64PFR1: MTE, RAS_frac, MPAM_frac, SME, NMI */
+		v &= ~(FIELD(8) | FIELD(12) | FIELD(16) | FIELD(24) | FIELD(36));
+		break;
+	case 4 * 8 + 4:	/* ID_AA64ZFR0: SVE */
+	case 4 * 8 + 5:	/* ID_AA64SMFR0: SME */
+		v = 0;
+		break;
+	case 5 * 8 + 0:	/* ID_AA64DFR0: PMU, SPE, TRBE */
+		v &= ~(FIELD(8) | FIELD(32) | FIELD(44));
+		break;
+	case 6 * 8 + 1:	/* ID_AA64ISAR1: pointer authentication */
+		v &= ~(FIELD(4) | FIELD(8) | FIELD(24) | FIELD(28));
+		break;
+	case 6 * 8 + 2:	/* ID_AA64ISAR2: pointer authentication (QARMA3) */
+		v &= ~(FIELD(8) | FIELD(12));
+		break;
+	case 7 * 8 + 2:	/* ID_AA64MMFR2: nested virtualization */
+		v &= ~FIELD(24);
+		break;
+	default:
+		break;
+	}
+	return v;
+}

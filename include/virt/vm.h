@@ -1,0 +1,104 @@
+/*
+ * Virtual machines and their vCPUs. Every vCPU is a host thread pinned to
+ * the core and priority its config names; it runs the guest until an exit,
+ * handles the exit, and goes back in.
+ */
+#ifndef VIRT_VM_H
+#define VIRT_VM_H
+
+#include <tandem/kernel.h>
+#include <virt/stage2.h>
+#include <virt/vgic.h>
+#include <virt/vm_config.h>
+#include <arch/vcpu_arch.h>
+
+enum vm_state { VM_CREATED, VM_RUNNING, VM_PAUSED, VM_STOPPED, VM_CRASHED };
+
+enum vm_exit_reason {
+	EXIT_HVC, EXIT_SMC, EXIT_PSCI, EXIT_WFI, EXIT_WFE, EXIT_MMIO, EXIT_SYSREG,
+	EXIT_IRQ, EXIT_ABORT_INJECTED, EXIT_UNDEF_INJECTED, EXIT_MAINT,
+	EXIT_REASON_COUNT
+};
+
+extern const char *const vm_exit_names[EXIT_REASON_COUNT];
+
+struct vcpu;
+struct vm;
+
+struct mmio_device {
+	const char *name;
+	uint64_t base, size;
+	/* 0, or -EINVAL for an access the device rejects (abort injected). */
+	int (*access)(struct vcpu *v, struct mmio_device *d, uint64_t offset,
+		      unsigned size, bool write, uint64_t *val);
+	void *priv;
+};
+
+#define VM_MAX_MMIO 8
+
+struct vcpu {
+	struct vcpu_arch arch;
+	struct vm *vm;
+	unsigned id;
+	struct k_thread *thread;
+	cpuid_t pcpu;
+	int prio;
+	volatile bool powered;		/* PSCI: ON or OFF */
+	volatile bool reset_pending;	/* CPU_ON: reset to reset_entry on wake */
+	uint64_t reset_entry, reset_x0;
+	volatile bool in_guest;		/* between entry and exit */
+	struct k_sem wake;		/* WFI, CPU_ON and stop wake-ups */
+	uint64_t exits[EXIT_REASON_COUNT];
+};
+
+struct vm {
+	unsigned id;
+	char name[VM_NAME_LEN];
+	struct vm_config cfg;
+	volatile enum vm_state state;
+	struct stage2 s2;
+	uint16_t vmid;
+	uint64_t ram_pa;		/* host-physical, contiguous */
+	unsigned ram_order;
+	struct vgic vgic;
+	struct k_spinlock vgic_lock;
+	struct mmio_device mmio[VM_MAX_MMIO];
+	unsigned n_mmio;
+	void *uart;			/* struct vpl011 */
+	struct vcpu vcpus[VM_MAX_VCPUS];
+	unsigned n_vcpus;
+	volatile bool stopping;
+	ticks_t started_at;
+	uint64_t console_bytes;
+	struct list_node node;
+};
+
+/* Lifecycle (from the shell or the VM manager thread, never a vCPU). */
+struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen);
+int vm_start(struct vm *vm, char *err, size_t errlen);
+int vm_stop(struct vm *vm);
+void vm_destroy(struct vm *vm);
+struct vm *vm_find(const char *id_or_name);
+void vm_foreach(void (*fn)(struct vm *vm, void *arg), void *arg);
+struct vm *vm_first_running(void);
+/* Console input focus: a VM, or NULL for the shell. */
+void console_attach(struct vm *vm);
+struct vm *console_focus(void);
+/* From a vCPU: ask the manager to stop (and maybe restart) this VM. */
+void vm_request_stop(struct vm *vm, bool restart);
+void vmm_init(void);
+int vmm_autostart(void);
+
+/* Guest memory, for loaders and devices. */
+void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len);
+
+/* vCPU side. */
+void vcpu_kick(struct vcpu *v);
+void vcpu_inject_abort(struct vcpu *v, uint64_t ipa, const char *why);
+int vm_add_mmio(struct vm *vm, const struct mmio_device *d);
+
+/* Exits handled by other files. */
+void vpsci_handle(struct vcpu *v, bool smc);
+void vtimer_cpu_init(void);
+
+#endif

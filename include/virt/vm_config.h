@@ -1,0 +1,57 @@
+/*
+ * VM configurations: device-tree source files in configs/, compiled by dtc
+ * and shipped in the boot bundle. One file may describe several VMs, each a
+ * child of the root with compatible = "tandem,vm"; the node name is the
+ * config name used by `vm create <name>`. Binding: docs/vm-config.md.
+ */
+#ifndef VIRT_VM_CONFIG_H
+#define VIRT_VM_CONFIG_H
+
+#include <tandem/types.h>
+
+#define VM_NAME_LEN	32
+#define VM_FILE_LEN	64
+#define VM_BOOTARGS_LEN	256
+#define VM_MAX_VCPUS	8
+#define VM_DEFAULT_RAM_BASE 0x40000000UL
+
+enum vm_image_format {
+	VM_IMAGE_LINUX,		/* arm64 Image: header gives text_offset, image_size */
+	VM_IMAGE_ELF,		/* ELF64: PT_LOAD segments at their physical addresses */
+	VM_IMAGE_RAW,		/* raw binary loaded at load-address, entry at entry */
+};
+
+struct vm_config {
+	char name[VM_NAME_LEN];		/* node name */
+	char file[VM_FILE_LEN];		/* config file it came from, for messages */
+	unsigned n_vcpus;
+	uint64_t ram_base;		/* guest-physical (IPA), 2 MiB aligned */
+	uint64_t ram_size;		/* bytes, multiple of 2 MiB */
+	uint64_t ram_phys;		/* host-physical placement, 0 = any */
+	char kernel[VM_FILE_LEN];	/* path inside the bundle */
+	enum vm_image_format format;
+	uint64_t load_addr;		/* raw: IPA to load at (default ram_base) */
+	uint64_t entry;			/* raw: entry IPA (default load_addr) */
+	char initrd[VM_FILE_LEN];	/* "" = none */
+	char bootargs[VM_BOOTARGS_LEN];
+	cpuid_t vcpu_cpu[VM_MAX_VCPUS];	/* physical core of each vCPU */
+	int vcpu_prio[VM_MAX_VCPUS];	/* host thread priority, 0..31 */
+	bool autostart;
+};
+
+/*
+ * Parse every "tandem,vm" node of a compiled config. `file` names the source
+ * for messages; n_host_cpus bounds vcpu-cpus. Fills up to max entries and
+ * *count. Returns 0, or -errno with err = one line naming file, node and
+ * property, e.g. "configs/linux.dts: /linux: property 'vcpus': 9 exceeds the
+ * maximum of 8".
+ */
+int vm_config_parse(const void *fdt, const char *file, unsigned n_host_cpus,
+		    struct vm_config *out, unsigned max, unsigned *count,
+		    char *err, size_t errlen);
+
+/* Cross-VM checks: unique names, host-physical RAM ranges that overlap. */
+int vm_config_check_set(const struct vm_config *cfgs, unsigned n, char *err,
+			size_t errlen);
+
+#endif

@@ -1,0 +1,264 @@
+/*
+ * The virtual GICv3's interrupt state: reset, INTID lookup, input lines,
+ * SGI generation from ICC_SGI1R_EL1, SPI routing, what is deliverable to a
+ * vCPU and in which order, and the register-table dispatcher the
+ * distributor (vgic_dist.c) and redistributor (vgic_redist.c) frames use.
+ *
+ * The caller holds the VM's vgic lock for every call; nothing here blocks.
+ */
+#include <tandem/types.h>
+#include <virt/vgic.h>
+#include "vgic_regs.h"
+#include <errno.h>
+#include <string.h>
+
+/* ICC_SGI1R_EL1 fields. */
+#define SGI1R_TARGETS(v)	((unsigned)((v) & 0xffff))
+#define SGI1R_AFF1(v)		((unsigned)(((v) >> 16) & 0xff))
+#define SGI1R_INTID(v)		((unsigned)(((v) >> 24) & 0xf))
+#define SGI1R_AFF2(v)		((unsigned)(((v) >> 32) & 0xff))
+#define SGI1R_IRM		(1ULL << 40)
+#define SGI1R_RS(v)		((unsigned)(((v) >> 44) & 0xf))
+#define SGI1R_AFF3(v)		((unsigned)(((v) >> 48) & 0xff))
+
+#define IROUTER_IRM		(1ULL << 31)
+
+static void irq_reset(struct vgic_irq *irq, irqid_t intid)
+{
+	memset(irq, 0, sizeof(*irq));
+	irq->intid = intid;
+	irq->edge = intid < VGIC_NR_SGIS;
+	irq->lr_vcpu = -1;
+}
+
+void vgic_init(struct vgic *g, unsigned n_vcpus, unsigned nr_spis,
+	       void (*kick)(void *ctx, unsigned vcpu), void *ctx)
+{
+	memset(g, 0, sizeof(*g));
+	g->n_vcpus = MIN(n_vcpus, (unsigned)VGIC_MAX_VCPUS);
+	g->nr_spis = ALIGN_UP(MIN(nr_spis, (unsigned)VGIC_MAX_SPIS), 32u);
+	g->kick = kick;
+	g->ctx = ctx;
+
+	for (unsigned i = 0; i < VGIC_MAX_SPIS; i++)
+		irq_reset(&g->spis[i], VGIC_NR_PRIVATE + i);
+	for (unsigned v = 0; v < VGIC_MAX_VCPUS; v++) {
+		struct vgic_cpu *c = &g->cpu[v];
+
+		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
+			irq_reset(&c->priv[i], i);
+		/* Out of reset a redistributor is asleep: the guest's GIC
+		 * driver wakes it through GICR_WAKER. */
+		c->sleeping = true;
+		c->mpidr = ((uint64_t)(v / 16) << 8) | (v % 16);
+	}
+}
+
+struct vgic_irq *vgic_get_irq(struct vgic *g, unsigned vcpu, irqid_t intid)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return vcpu < g->n_vcpus ? &g->cpu[vcpu].priv[intid] : NULL;
+	if (intid - VGIC_NR_PRIVATE < g->nr_spis)
+		return &g->spis[intid - VGIC_NR_PRIVATE];
+	return NULL;
+}
+
+/* No vCPU has the routed affinity: the SPI stays pending and goes nowhere
+ * (as on hardware), shown as target n_vcpus. */
+unsigned vgic_spi_target(const struct vgic *g, const struct vgic_irq *irq)
+{
+	if (irq->route & IROUTER_IRM)
+		return 0;
+	for (unsigned v = 0; v < g->n_vcpus; v++)
+		if ((g->cpu[v].mpidr & VGIC_AFF_MASK) == (irq->route & VGIC_AFF_MASK))
+			return v;
+	return g->n_vcpus;
+}
+
+bool vgic_irq_deliverable(const struct vgic *g, unsigned vcpu, const struct vgic_irq *irq)
+{
+	uint32_t grp_enable = irq->group1 ? GICD_CTLR_ENABLE_G1 : GICD_CTLR_ENABLE_G0;
+
+	if (vcpu >= g->n_vcpus || g->cpu[vcpu].sleeping)
+		return false;
+	if (!irq->enabled || !vgic_irq_pending(irq) || !(g->ctlr & grp_enable))
+		return false;
+	/* Already in a list register as active: the pending part waits for
+	 * the guest's deactivation. */
+	if (irq->active && irq->lr_vcpu >= 0)
+		return false;
+	if (irq->intid >= VGIC_NR_PRIVATE)
+		return vgic_spi_target(g, irq) == vcpu;
+	return irq == &g->cpu[vcpu].priv[irq->intid];
+}
+
+int vgic_ready_target(const struct vgic *g, unsigned vcpu, const struct vgic_irq *irq)
+{
+	unsigned target = irq->intid < VGIC_NR_PRIVATE ? vcpu : vgic_spi_target(g, irq);
+
+	return vgic_irq_deliverable(g, target, irq) ? (int)target : -1;
+}
+
+void vgic_kick_if_newly_ready(struct vgic *g, unsigned vcpu, const struct vgic_irq *irq,
+			      int before)
+{
+	int now = vgic_ready_target(g, vcpu, irq);
+
+	if (now >= 0 && now != before && g->kick)
+		g->kick(g->ctx, (unsigned)now);
+}
+
+static bool vcpu_has_ready(const struct vgic *g, unsigned vcpu, unsigned groups)
+{
+	for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++) {
+		const struct vgic_irq *irq = &g->cpu[vcpu].priv[i];
+
+		if ((groups & (1u << irq->group1)) && vgic_irq_deliverable(g, vcpu, irq))
+			return true;
+	}
+	for (unsigned i = 0; i < g->nr_spis; i++) {
+		const struct vgic_irq *irq = &g->spis[i];
+
+		if ((groups & (1u << irq->group1)) && vgic_irq_deliverable(g, vcpu, irq))
+			return true;
+	}
+	return false;
+}
+
+void vgic_kick_ready_vcpus(struct vgic *g, unsigned vcpu_mask, unsigned groups)
+{
+	if (!g->kick)
+		return;
+	for (unsigned v = 0; v < g->n_vcpus; v++)
+		if ((vcpu_mask & (1u << v)) && vcpu_has_ready(g, v, groups))
+			g->kick(g->ctx, v);
+}
+
+int vgic_inject(struct vgic *g, unsigned vcpu, irqid_t intid, bool level)
+{
+	struct vgic_irq *irq = vgic_get_irq(g, vcpu, intid);
+	int before;
+
+	if (!irq)
+		return -EINVAL;
+	before = vgic_ready_target(g, vcpu, irq);
+	if (!level)
+		irq->line_level = false;
+	else if (irq->edge)
+		irq->pending_latch = true;
+	else
+		irq->line_level = true;
+	vgic_kick_if_newly_ready(g, vcpu, irq, before);
+	return 0;
+}
+
+static bool sgi_targets(const struct vgic *g, unsigned src, unsigned dst, uint64_t sgi1r)
+{
+	uint64_t mpidr = g->cpu[dst].mpidr;
+	unsigned aff0 = VGIC_AFF0(mpidr);
+
+	if (sgi1r & SGI1R_IRM)
+		return dst != src;
+	if (VGIC_AFF3(mpidr) != SGI1R_AFF3(sgi1r) || VGIC_AFF2(mpidr) != SGI1R_AFF2(sgi1r) ||
+	    VGIC_AFF1(mpidr) != SGI1R_AFF1(sgi1r))
+		return false;
+	/* RS picks which block of 16 Aff0 values TargetList covers. */
+	if (aff0 / 16 != SGI1R_RS(sgi1r))
+		return false;
+	return SGI1R_TARGETS(sgi1r) & (1u << (aff0 % 16));
+}
+
+void vgic_send_sgi(struct vgic *g, unsigned src, uint64_t sgi1r)
+{
+	irqid_t intid = SGI1R_INTID(sgi1r);
+
+	if (src >= g->n_vcpus)
+		return;
+	for (unsigned v = 0; v < g->n_vcpus; v++) {
+		struct vgic_irq *irq = &g->cpu[v].priv[intid];
+		int before;
+
+		if (!sgi_targets(g, src, v, sgi1r))
+			continue;
+		before = vgic_ready_target(g, v, irq);
+		irq->pending_latch = true;
+		irq->sgi_src |= (uint16_t)(1u << src);
+		vgic_kick_if_newly_ready(g, v, irq, before);
+	}
+}
+
+/* Insert irq into out[0..n) sorted by priority, then INTID; out has room
+ * for max. Callers offer irqs in ascending INTID order, so placing a new
+ * one after every entry of equal priority keeps ties in INTID order. */
+static unsigned insert_sorted(struct vgic_irq **out, unsigned n, unsigned max,
+			      struct vgic_irq *irq)
+{
+	unsigned pos = n;
+
+	while (pos > 0 && out[pos - 1]->priority > irq->priority)
+		pos--;
+	if (pos >= max)
+		return n;
+	if (n == max)
+		n--;		/* the last one falls off */
+	for (unsigned i = n; i > pos; i--)
+		out[i] = out[i - 1];
+	out[pos] = irq;
+	return n + 1;
+}
+
+unsigned vgic_collect_pending(struct vgic *g, unsigned vcpu, struct vgic_irq **out, unsigned max)
+{
+	unsigned n = 0;
+
+	if (vcpu >= g->n_vcpus || max == 0)
+		return 0;
+	for (unsigned i = 0; i < VGIC_NR_PRIVATE + g->nr_spis; i++) {
+		struct vgic_irq *irq = i < VGIC_NR_PRIVATE ? &g->cpu[vcpu].priv[i]
+							   : &g->spis[i - VGIC_NR_PRIVATE];
+
+		if (irq->lr_vcpu < 0 && vgic_irq_deliverable(g, vcpu, irq))
+			n = insert_sorted(out, n, max, irq);
+	}
+	return n;
+}
+
+static const struct vgic_reg *find_row(const struct vgic_reg *tbl, size_t n, uint64_t offset)
+{
+	for (size_t i = 0; i < n; i++)
+		if (offset >= tbl[i].offset && offset - tbl[i].offset < tbl[i].len)
+			return &tbl[i];
+	return NULL;
+}
+
+int vgic_regs_access(const struct vgic_reg *tbl, size_t n, const struct vgic_mmio *m,
+		     uint64_t offset, unsigned size, bool write, uint64_t *val)
+{
+	const struct vgic_reg *row;
+	uint64_t mask;
+	uint32_t off;
+
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return -EINVAL;
+	if (offset & (size - 1))
+		return -EINVAL;
+	mask = size == 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+
+	row = find_row(tbl, n, offset);
+	if (!row) {
+		if (!write)
+			*val = 0;
+		return 0;
+	}
+	off = (uint32_t)(offset - row->offset);
+	if (!(row->widths & size) || off + size > row->len)
+		return -EINVAL;
+
+	if (write) {
+		if (row->write)
+			row->write(m, off, size, *val & mask);
+	} else {
+		*val = row->read ? row->read(m, off, size) & mask : 0;
+	}
+	return 0;
+}

@@ -1,0 +1,118 @@
+/*
+ * Moving interrupts between a vCPU's vGIC model and this core's list
+ * registers: before entering the guest, the highest-priority deliverable
+ * interrupts go into free LRs (hardware-linked when a physical interrupt
+ * backs them); after an exit, the LRs are read back so the model knows what
+ * the guest acknowledged, handled and deactivated. When more interrupts are
+ * pending than LRs exist, the underflow maintenance interrupt brings the
+ * vCPU out as soon as LRs free up, so nothing waits longer than needed.
+ */
+#include <tandem/irq.h>
+#include <tandem/percpu.h>
+#include <virt/vm.h>
+#include <arch/vgic_hw.h>
+
+#define MAINT_INTID 25
+
+static uint64_t lr_value(const struct vgic_irq *irq)
+{
+	uint64_t lr = ICH_LR_PENDING | (uint64_t)irq->intid |
+		      (uint64_t)irq->priority << ICH_LR_PRIO_SHIFT;
+
+	if (irq->group1)
+		lr |= ICH_LR_GROUP1;
+	if (irq->hw_intid)
+		lr |= ICH_LR_HW | (uint64_t)irq->hw_intid << ICH_LR_PINTID_SHIFT;
+	return lr;
+}
+
+/* IRQs masked, vCPU loaded on this core. */
+void vgic_lr_flush(struct vcpu *v)
+{
+	struct vgic_hw_state *hw = &v->arch.gic;
+	struct vm *vm = v->vm;
+	struct vgic_irq *pend[ICH_MAX_LRS + 1];
+	unsigned n_lrs = vgic_hw_num_lrs();
+	unsigned free_lrs = 0, n, k = 0;
+	k_spinlock_key_t key;
+
+	for (unsigned i = 0; i < n_lrs; i++)
+		if (!(hw->used_lrs & (1U << i)))
+			free_lrs++;
+
+	key = k_spin_lock(&vm->vgic_lock);
+	n = vgic_collect_pending(&vm->vgic, v->id, pend, free_lrs + 1);
+	for (unsigned i = 0; i < n_lrs && k < n && k < free_lrs; i++) {
+		struct vgic_irq *irq;
+
+		if (hw->used_lrs & (1U << i))
+			continue;
+		irq = pend[k++];
+		vgic_hw_write_lr(i, lr_value(irq));
+		hw->used_lrs |= 1U << i;
+		irq->lr_vcpu = (int)v->id;
+		/* The LR now holds the pending state; a software-pending level
+		 * interrupt also ends when acknowledged (the line re-asserts). */
+		irq->pending_latch = false;
+		irq->sgi_src = 0;
+	}
+	k_spin_unlock(&vm->vgic_lock, key);
+
+	/* More waiting than fits: come back out when the LRs drain. */
+	vgic_hw_set_hcr(n > k ? (ICH_HCR_EN | ICH_HCR_UIE) : ICH_HCR_EN);
+}
+
+/* IRQs masked, right after the exit. */
+void vgic_lr_sync(struct vcpu *v)
+{
+	struct vgic_hw_state *hw = &v->arch.gic;
+	struct vm *vm = v->vm;
+	k_spinlock_key_t key;
+
+	if (!hw->used_lrs)
+		return;
+	key = k_spin_lock(&vm->vgic_lock);
+	for (unsigned i = 0; i < ICH_MAX_LRS; i++) {
+		struct vgic_irq *irq;
+		uint64_t lr;
+
+		if (!(hw->used_lrs & (1U << i)))
+			continue;
+		lr = vgic_hw_read_lr(i);
+		irq = vgic_get_irq(&vm->vgic, v->id, (irqid_t)(lr & 0xffffffffU));
+		if (!irq)
+			continue;
+		irq->active = (lr & ICH_LR_ACTIVE) != 0;
+		if (lr & (ICH_LR_PENDING | ICH_LR_ACTIVE))
+			continue;	/* still the guest's */
+		/* Done: acknowledged, handled and deactivated by the guest. */
+		vgic_hw_write_lr(i, 0);
+		hw->used_lrs &= ~(1U << i);
+		irq->lr_vcpu = -1;
+		if (irq->hw_intid)
+			irq->line_level = false;	/* the physical line re-fires if still high */
+	}
+	k_spin_unlock(&vm->vgic_lock, key);
+}
+
+/* The underflow maintenance interrupt only exists to make the vCPU exit;
+ * the next flush refills the LRs. */
+static void maint_isr(irqid_t intid, void *arg)
+{
+	struct vcpu *v = this_cpu()->vcpu;
+
+	vgic_hw_set_hcr(vgic_hw_get_hcr() & ~ICH_HCR_UIE);
+	if (v)
+		v->exits[EXIT_MAINT]++;
+}
+
+void vgic_lr_cpu_init(void)
+{
+	static bool connected;
+
+	if (!connected) {
+		irq_connect(MAINT_INTID, maint_isr, NULL);
+		connected = true;
+	}
+	irq_enable(MAINT_INTID);
+}

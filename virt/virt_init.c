@@ -1,0 +1,42 @@
+/* Bringing up the virtualization layer at boot, and on every core. */
+#include <tandem/board.h>
+#include <tandem/log.h>
+#include <virt/bundle.h>
+#include <virt/vm.h>
+
+void vgic_lr_cpu_init(void);
+void console_focus_init(void);
+
+/* Boot CPU, before the page allocator: keep the bundle out of it. */
+void virt_reserve(const void *dtb, struct board *b)
+{
+	paddr_t s, e;
+
+	if (bundle_init(dtb, &s, &e) || s == e)
+		return;
+	if (b->n_reserved < BOARD_MAX_RESERVED)
+		b->reserved[b->n_reserved++] = (struct board_range){ s, e - s };
+}
+
+void virt_cpu_init(void)
+{
+	vtimer_cpu_init();
+	vgic_lr_cpu_init();
+}
+
+void virt_init(void)
+{
+	int n;
+
+	vmm_init();
+	console_focus_init();
+	n = bundle_load_configs();
+	if (n > 0)
+		LOG_INF("%d VM config(s) in the boot bundle", n);
+}
+
+void virt_autostart(void)
+{
+	if (bundle_config_count())
+		vmm_autostart();
+}

@@ -1,0 +1,465 @@
+/*
+ * A guest's device tree, written with libfdt's sequential-write API into a
+ * caller-owned buffer: the subset of QEMU's `virt` board (GICv3) that
+ * Tandem emulates, so unmodified Linux and RTOSes built for that board
+ * boot as they are. Node names, unit addresses, compatibles and interrupt
+ * specifiers follow QEMU's own DTB; what is left out (PCIe, virtio-mmio,
+ * fw-cfg, flash, RTC, GPIO, PMU, ITS) is not emulated.
+ *
+ * This file also owns the checks that keep a nonsense layout out of the
+ * guest: a DT describing overlapping or misaligned regions, or a UART
+ * interrupt the vGIC does not have, would boot into a confusing failure
+ * much later.
+ *
+ * No global state and no allocation. Everything reachable from
+ * vm_fdt_build() is free of FP/SIMD instructions, which EL2 code built with
+ * -mgeneral-regs-only must not pull in: libfdt's fdt_sw.o and the fdt.o
+ * helpers it calls (unlike Debian's fdt_rw.o and fdt_addresses.o), and
+ * picolibc's mem*() and strlen(). Hence no snprintf() here either.
+ */
+/* tandem/types.h (via vm_fdt.h) first: picolibc's sys/cdefs.h clashes. */
+#include <virt/vm_fdt.h>
+#include <virt/vm_config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#define GICD_SIZE		KiB(64)
+#define GICR_SIZE_PER_VCPU	KiB(128)	/* RD_base + SGI_base frames */
+#define UART_SIZE		KiB(4)
+#define PAGE_SIZE_4K		KiB(4)
+
+/* SPIs are INTIDs 32..1019; 1020..1023 are special. */
+#define INTID_SPI_BASE		32
+#define INTID_SPI_MAX		1019
+
+/* GIC 3-cell interrupt specifier: type, number, flags. */
+#define GIC_SPI			0
+#define GIC_PPI			1
+#define IRQ_LEVEL_HIGH		4	/* GICv3: no CPU mask in the flags */
+
+#define PPI_GIC_MAINTENANCE	9
+#define PPI_TIMER_SEC		13
+#define PPI_TIMER_PHYS		14
+#define PPI_TIMER_VIRT		11
+#define PPI_TIMER_HYP		10
+
+#define APB_PCLK_HZ		24000000
+
+#define MODEL_PREFIX		"tandem,"
+
+/* Fixed values: nothing else needs a phandle, and they read well in dumps. */
+#define PHANDLE_GIC		1
+#define PHANDLE_APB_PCLK	2
+
+/* A short prefix, "@", up to 16 hex digits and the NUL. */
+#define NODE_NAME_LEN		32
+#define UNIT_ADDR_LEN		(1 + 16 + 1)
+
+#define UART_NODE		"pl011"
+
+/* A string-list property from a literal with embedded NULs, e.g. "a\0b". */
+#define prop_strlist(fdt, name, lit) fdt_property(fdt, name, lit, sizeof(lit))
+
+struct region {
+	uint64_t base;
+	uint64_t size;
+};
+
+/* vCPU i's MPIDR affinity, as the vGIC and the vCPU's MPIDR_EL1 give it. */
+static uint32_t vcpu_mpidr(unsigned int i)
+{
+	return ((i / 16) << 8) | (i % 16);
+}
+
+static bool region_ok(const struct region *r, uint64_t align)
+{
+	return r->size && IS_ALIGNED(r->base, align) &&
+	       IS_ALIGNED(r->size, align) && r->base + r->size - 1 >= r->base;
+}
+
+static bool regions_overlap(const struct region *a, const struct region *b)
+{
+	return a->base <= b->base + b->size - 1 &&
+	       b->base <= a->base + a->size - 1;
+}
+
+static bool initrd_ok(const struct vm_fdt_params *p, const struct region *ram)
+{
+	if (p->initrd_end < p->initrd_start)
+		return false;
+	if (p->initrd_end == p->initrd_start)
+		return true;		/* none */
+	return p->initrd_start >= ram->base &&
+	       p->initrd_end - 1 <= ram->base + ram->size - 1;
+}
+
+static int check_params(const struct vm_fdt_params *p, const void *buf)
+{
+	struct region r[4];		/* RAM first: the initrd must be in it */
+	unsigned int i, j;
+
+	/* The arm64 boot protocol wants the DTB on an 8-byte boundary. */
+	if (!p || !buf || !IS_ALIGNED((uintptr_t)buf, 8))
+		return -EINVAL;
+	if (!p->name || !p->name[0])
+		return -EINVAL;
+	if (p->n_vcpus == 0 || p->n_vcpus > VM_MAX_VCPUS)
+		return -EINVAL;
+	if (p->gic_nr_spis > INTID_SPI_MAX + 1 - INTID_SPI_BASE ||
+	    p->uart_intid < INTID_SPI_BASE ||
+	    p->uart_intid - INTID_SPI_BASE >= p->gic_nr_spis)
+		return -EINVAL;
+
+	r[0] = (struct region){ p->ram_base, p->ram_size };
+	r[1] = (struct region){ p->gicd_base, GICD_SIZE };
+	r[2] = (struct region){ p->gicr_base, p->n_vcpus * GICR_SIZE_PER_VCPU };
+	r[3] = (struct region){ p->uart_base, UART_SIZE };
+	if (!region_ok(&r[0], PAGE_SIZE_4K) || !region_ok(&r[1], KiB(64)) ||
+	    !region_ok(&r[2], KiB(64)) || !region_ok(&r[3], PAGE_SIZE_4K))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(r); i++)
+		for (j = i + 1; j < ARRAY_SIZE(r); j++)
+			if (regions_overlap(&r[i], &r[j]))
+				return -EINVAL;
+
+	if (!initrd_ok(p, &r[0]))
+		return -EINVAL;
+	return 0;
+}
+
+/* reg = <base size> with the root's 2 address and 2 size cells. */
+static int prop_reg(void *fdt, uint64_t base, uint64_t size)
+{
+	fdt64_t reg[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
+
+	return fdt_property(fdt, "reg", reg, sizeof(reg));
+}
+
+static int prop_irq(void *fdt, uint32_t type, uint32_t number)
+{
+	fdt32_t irq[3] = {
+		cpu_to_fdt32(type), cpu_to_fdt32(number),
+		cpu_to_fdt32(IRQ_LEVEL_HIGH),
+	};
+
+	return fdt_property(fdt, "interrupts", irq, sizeof(irq));
+}
+
+/*
+ * "<prefix>@<addr in hex>" into out[NODE_NAME_LEN], as QEMU spells unit
+ * addresses: lower case, no 0x, no leading zeros. Not snprintf(): picolibc's
+ * is variadic code built with FP/SIMD: it spills q0..q7 and clobbers v0.
+ */
+static void unit_name(char *out, const char *prefix, uint64_t addr)
+{
+	size_t n = MIN(strlen(prefix), (size_t)(NODE_NAME_LEN - UNIT_ADDR_LEN));
+	int shift = 60;
+
+	memcpy(out, prefix, n);
+	out[n++] = '@';
+	while (shift > 0 && !(addr >> shift))
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		out[n++] = "0123456789abcdef"[(addr >> shift) & 0xf];
+	out[n] = '\0';
+}
+
+static int begin_node_at(void *fdt, const char *prefix, uint64_t addr)
+{
+	char name[NODE_NAME_LEN];
+
+	unit_name(name, prefix, addr);
+	return fdt_begin_node(fdt, name);
+}
+
+/* model = "tandem,<name>", written in place so no name is too long. */
+static int prop_model(void *fdt, const char *name)
+{
+	size_t plen = sizeof(MODEL_PREFIX) - 1, len = strlen(name);
+	char *val;
+	int ret;
+
+	if (len > INT_MAX - plen - 1)
+		return -FDT_ERR_BADVALUE;
+	ret = fdt_property_placeholder(fdt, "model", (int)(plen + len + 1),
+				       (void **)&val);
+	if (ret)
+		return ret;
+	memcpy(val, MODEL_PREFIX, plen);
+	memcpy(val + plen, name, len + 1);
+	return 0;
+}
+
+static int write_root_props(void *fdt, const struct vm_fdt_params *p)
+{
+	int ret;
+
+	ret = fdt_property_u32(fdt, "#address-cells", 2);
+	if (!ret)
+		ret = fdt_property_u32(fdt, "#size-cells", 2);
+	if (!ret)
+		ret = fdt_property_string(fdt, "compatible", "linux,dummy-virt");
+	if (!ret)
+		ret = prop_model(fdt, p->name);
+	if (!ret)
+		ret = fdt_property_u32(fdt, "interrupt-parent", PHANDLE_GIC);
+	return ret;
+}
+
+/* The guest's PSCI calls trap to Tandem; SMC is trapped and answered alike. */
+static int write_psci(void *fdt)
+{
+	int ret;
+
+	ret = fdt_begin_node(fdt, "psci");
+	if (!ret)
+		ret = prop_strlist(fdt, "compatible",
+				   "arm,psci-1.0\0arm,psci-0.2");
+	if (!ret)
+		ret = fdt_property_string(fdt, "method", "hvc");
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
+static int write_memory(void *fdt, const struct vm_fdt_params *p)
+{
+	int ret;
+
+	ret = begin_node_at(fdt, "memory", p->ram_base);
+	if (!ret)
+		ret = fdt_property_string(fdt, "device_type", "memory");
+	if (!ret)
+		ret = prop_reg(fdt, p->ram_base, p->ram_size);
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
+static int write_cpu(void *fdt, unsigned int i)
+{
+	int ret;
+
+	ret = begin_node_at(fdt, "cpu", vcpu_mpidr(i));
+	if (!ret)
+		ret = fdt_property_string(fdt, "device_type", "cpu");
+	if (!ret)
+		ret = fdt_property_string(fdt, "compatible", "arm,armv8");
+	if (!ret)
+		ret = fdt_property_u32(fdt, "reg", vcpu_mpidr(i));
+	if (!ret)
+		ret = fdt_property_string(fdt, "enable-method", "psci");
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
+static int write_cpus(void *fdt, const struct vm_fdt_params *p)
+{
+	unsigned int i;
+	int ret;
+
+	ret = fdt_begin_node(fdt, "cpus");
+	if (!ret)
+		ret = fdt_property_u32(fdt, "#address-cells", 1);
+	if (!ret)
+		ret = fdt_property_u32(fdt, "#size-cells", 0);
+	for (i = 0; !ret && i < p->n_vcpus; i++)
+		ret = write_cpu(fdt, i);
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
+/*
+ * #address-cells, #size-cells and the empty ranges are what QEMU gives the
+ * GIC for its ITS child; we have no ITS, but dtc warns about an interrupt
+ * provider without #address-cells, and guests written against QEMU's tree
+ * may look for them.
+ */
+static int write_gic(void *fdt, const struct vm_fdt_params *p)
+{
+	fdt64_t reg[4] = {
+		cpu_to_fdt64(p->gicd_base), cpu_to_fdt64(GICD_SIZE),
+		cpu_to_fdt64(p->gicr_base),
+		cpu_to_fdt64(p->n_vcpus * GICR_SIZE_PER_VCPU),
+	};
+	int ret;
+
+	ret = begin_node_at(fdt, "intc", p->gicd_base);
+	if (!ret)
+		ret = fdt_property_string(fdt, "compatible", "arm,gic-v3");
+	if (!ret)
+		ret = fdt_property_u32(fdt, "#interrupt-cells", 3);
+	if (!ret)
+		ret = fdt_property_u32(fdt, "#address-cells", 2);
+	if (!ret)
+		ret = fdt_property_u32(fdt, "#size-cells", 2);
+	if (!ret)
+		ret = fdt_property(fdt, "ranges", NULL, 0);
+	if (!ret)
+		ret = fdt_property(fdt, "interrupt-controller", NULL, 0);
+	if (!ret)
+		ret = fdt_property_u32(fdt, "#redistributor-regions", 1);
+	if (!ret)
+		ret = fdt_property(fdt, "reg", reg, sizeof(reg));
+	if (!ret)
+		ret = prop_irq(fdt, GIC_PPI, PPI_GIC_MAINTENANCE);
+	if (!ret)
+		ret = fdt_property_u32(fdt, "phandle", PHANDLE_GIC);
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
+/* The binding's order: secure phys, non-secure phys, virtual, hypervisor. */
+static int write_timer(void *fdt)
+{
+	fdt32_t irqs[12] = {
+		cpu_to_fdt32(GIC_PPI), cpu_to_fdt32(PPI_TIMER_SEC),
+		cpu_to_fdt32(IRQ_LEVEL_HIGH),
+		cpu_to_fdt32(GIC_PPI), cpu_to_fdt32(PPI_TIMER_PHYS),
+		cpu_to_fdt32(IRQ_LEVEL_HIGH),
+		cpu_to_fdt32(GIC_PPI), cpu_to_fdt32(PPI_TIMER_VIRT),
+		cpu_to_fdt32(IRQ_LEVEL_HIGH),
+		cpu_to_fdt32(GIC_PPI), cpu_to_fdt32(PPI_TIMER_HYP),
+		cpu_to_fdt32(IRQ_LEVEL_HIGH),
+	};
+	int ret;
+
+	ret = fdt_begin_node(fdt, "timer");
+	if (!ret)
+		ret = fdt_property_string(fdt, "compatible", "arm,armv8-timer");
+	if (!ret)
+		ret = fdt_property(fdt, "always-on", NULL, 0);
+	if (!ret)
+		ret = fdt_property(fdt, "interrupts", irqs, sizeof(irqs));
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
+static int write_apb_pclk(void *fdt)
+{
+	int ret;
+
+	ret = fdt_begin_node(fdt, "apb-pclk");
+	if (!ret)
+		ret = fdt_property_string(fdt, "compatible", "fixed-clock");
+	if (!ret)
+		ret = fdt_property_u32(fdt, "#clock-cells", 0);
+	if (!ret)
+		ret = fdt_property_u32(fdt, "clock-frequency", APB_PCLK_HZ);
+	if (!ret)
+		ret = fdt_property_string(fdt, "clock-output-names", "clk24mhz");
+	if (!ret)
+		ret = fdt_property_u32(fdt, "phandle", PHANDLE_APB_PCLK);
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
+static int write_uart(void *fdt, const struct vm_fdt_params *p)
+{
+	fdt32_t clocks[2] = {
+		cpu_to_fdt32(PHANDLE_APB_PCLK), cpu_to_fdt32(PHANDLE_APB_PCLK),
+	};
+	int ret;
+
+	ret = begin_node_at(fdt, UART_NODE, p->uart_base);
+	if (!ret)
+		ret = prop_strlist(fdt, "compatible", "arm,pl011\0arm,primecell");
+	if (!ret)
+		ret = prop_reg(fdt, p->uart_base, UART_SIZE);
+	if (!ret)
+		ret = prop_irq(fdt, GIC_SPI, p->uart_intid - INTID_SPI_BASE);
+	if (!ret)
+		ret = prop_strlist(fdt, "clock-names", "uartclk\0apb_pclk");
+	if (!ret)
+		ret = fdt_property(fdt, "clocks", clocks, sizeof(clocks));
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
+static int write_chosen(void *fdt, const struct vm_fdt_params *p)
+{
+	char stdout_path[NODE_NAME_LEN];
+	int ret;
+
+	unit_name(stdout_path, "/" UART_NODE, p->uart_base);
+
+	ret = fdt_begin_node(fdt, "chosen");
+	/* Like QEMU, no bootargs at all rather than an empty one. */
+	if (!ret && p->bootargs && p->bootargs[0])
+		ret = fdt_property_string(fdt, "bootargs", p->bootargs);
+	if (!ret)
+		ret = fdt_property_string(fdt, "stdout-path", stdout_path);
+	if (!ret && p->initrd_end > p->initrd_start) {
+		ret = fdt_property_u64(fdt, "linux,initrd-start",
+				       p->initrd_start);
+		if (!ret)
+			ret = fdt_property_u64(fdt, "linux,initrd-end",
+					       p->initrd_end);
+	}
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
+static int write_tree(void *fdt, const struct vm_fdt_params *p)
+{
+	int ret;
+
+	ret = fdt_finish_reservemap(fdt);
+	if (!ret)
+		ret = fdt_begin_node(fdt, "");
+	if (!ret)
+		ret = write_root_props(fdt, p);
+	if (!ret)
+		ret = write_psci(fdt);
+	if (!ret)
+		ret = write_memory(fdt, p);
+	if (!ret)
+		ret = write_cpus(fdt, p);
+	if (!ret)
+		ret = write_gic(fdt, p);
+	if (!ret)
+		ret = write_timer(fdt);
+	if (!ret)
+		ret = write_apb_pclk(fdt);
+	if (!ret)
+		ret = write_uart(fdt, p);
+	if (!ret)
+		ret = write_chosen(fdt, p);
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
+/*
+ * Until fdt_finish() succeeds the buffer carries libfdt's sequential-write
+ * magic, not FDT_MAGIC, so a failed build never looks like a valid DTB.
+ */
+int vm_fdt_build(const struct vm_fdt_params *p, void *buf, size_t size)
+{
+	int ret;
+
+	ret = check_params(p, buf);
+	if (ret)
+		return ret;
+
+	ret = fdt_create(buf, (int)MIN(size, (size_t)INT_MAX));
+	if (!ret)
+		ret = write_tree(buf, p);
+	if (!ret)
+		ret = fdt_finish(buf);
+
+	if (ret == -FDT_ERR_NOSPACE)
+		return -ENOSPC;
+	return ret ? -EINVAL : 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * The guests' virtual timer. A guest programs CNTV_* itself, untrapped.
+ * When it fires, its PPI (INTID 27) reaches EL2 and is forwarded to the
+ * vCPU loaded on this core as a hardware-linked virtual interrupt: the
+ * host only drops priority, and the guest's EOI deactivates the physical
+ * interrupt. A vCPU that is switched out (WFI, preempted) is woken by a host
+ * timeout at its deadline instead (virt/vcpu.c).
+ */
+#include <tandem/irq.h>
+#include <tandem/log.h>
+#include <tandem/percpu.h>
+#include <drivers/gicv3.h>
+#include <virt/vm.h>
+
+#define VTIMER_INTID 27
+
+static void vtimer_isr(irqid_t intid, void *arg)
+{
+	struct vcpu *v = this_cpu()->vcpu;
+	struct vgic_irq *irq;
+	k_spinlock_key_t key;
+
+	if (!v) {
+		/* Nobody owns the timer now: silence it and finish here. */
+		write_sysreg(cntv_ctl_el0, read_sysreg(cntv_ctl_el0) | 2);
+		gic_deactivate(intid);
+		return;
+	}
+	key = k_spin_lock(&v->vm->vgic_lock);
+	irq = vgic_get_irq(&v->vm->vgic, v->id, VTIMER_INTID);
+	irq->hw_intid = VTIMER_INTID;
+	vgic_inject(&v->vm->vgic, v->id, VTIMER_INTID, true);
+	k_spin_unlock(&v->vm->vgic_lock, key);
+}
+
+void vtimer_cpu_init(void)
+{
+	static bool connected;
+
+	if (!connected) {
+		irq_connect_forwarded(VTIMER_INTID, vtimer_isr, NULL);
+		connected = true;
+	}
+	write_sysreg(cntv_ctl_el0, 0);
+	irq_enable(VTIMER_INTID);
+}
