@@ -69,7 +69,7 @@ size: $(BUILD)/tandem.elf
 
 # --- the boot bundle: VM configs + guest images, loaded as QEMU's -initrd ----
 # CONFIG names one or more VM config sources (device tree, see docs/vm-config.md).
-CONFIG ?= configs/linux.dts
+CONFIG ?= configs/linux.dts configs/gtest.dts
 BUNDLE := $(BUILD)/bundle.cpio
 GUEST_LINUX := $(BUILD)/guests/linux/Image $(BUILD)/guests/linux/initramfs.cpio.gz
 
@@ -80,13 +80,21 @@ guest-images: $(GUEST_LINUX)
 	@if [ -f guests/Makefile ]; then $(MAKE) --no-print-directory -C guests; fi
 
 .PHONY: bundle guest-images
-bundle: guest-images
+VMCHECK := $(BUILD)/tools/vmconfig_check
+$(VMCHECK): tools/vmconfig_check.c virt/vm_config.c include/virt/vm_config.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Iinclude $(filter %.c,$^) \
+	  /usr/lib/x86_64-linux-gnu/libfdt.so.1 -o $@
+
+bundle: guest-images $(VMCHECK)
 	@rm -rf $(BUILD)/bundle && mkdir -p $(BUILD)/bundle/configs
 	@for c in $(CONFIG); do \
 	  dtc -q -I dts -O dtb -o $(BUILD)/bundle/configs/$$(basename $$c .dts).dtb $$c || exit 1; done
 	@cp -r $(BUILD)/guests/linux $(BUILD)/bundle/linux
 	@if [ -d guests/build ]; then mkdir -p $(BUILD)/bundle/guests && \
 	  cp guests/build/*.elf guests/build/*.bin $(BUILD)/bundle/guests/ 2>/dev/null; true; fi
+	@$(VMCHECK) $(QEMU_SMP) $(BUILD)/bundle \
+	  $(foreach c,$(CONFIG),$(c) $(BUILD)/bundle/configs/$(basename $(notdir $(c))).dtb)
 	@(cd $(BUILD)/bundle && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet) > $(BUNDLE)
 	@echo "bundle: $(BUNDLE) ($$(du -h $(BUNDLE) | cut -f1)) with $(CONFIG)"
 
@@ -133,6 +141,7 @@ systest: deps all
 test: deps
 	@$(MAKE) --no-print-directory all bundle
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory -C guests check
 	@$(MAKE) --no-print-directory systest
 
 clean:

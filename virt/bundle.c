@@ -1,5 +1,6 @@
 /* The boot bundle of VM configs and guest images (see virt/bundle.h). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
 #include <tandem/log.h>
@@ -75,19 +76,30 @@ int bundle_load_configs(void)
 		return 0;
 	while ((ret = cpio_next(bundle, bundle_size, &pos, &f)) == 1) {
 		unsigned got = 0;
+		void *dtb;
+		int fret;
 
 		if (strncmp(f.name, "configs/", 8) || !has_suffix(f.name, ".dtb"))
 			continue;
-		if (fdt_check_header(f.data) || fdt_totalsize(f.data) > f.size) {
-			LOG_ERR("%s: not a valid compiled device tree", f.name);
+		/* cpio aligns data to 4 bytes; libfdt wants 8. */
+		dtb = malloc(f.size);
+		if (!dtb) {
+			LOG_ERR("%s: out of memory", f.name);
 			continue;
 		}
-		if (vm_config_parse(f.data, f.name, cpu_count, configs + n_configs,
-				    BUNDLE_MAX_CONFIGS - n_configs, &got, err, sizeof(err))) {
+		memcpy(dtb, f.data, f.size);
+		fret = fdt_check_header(dtb);
+		if (fret || fdt_totalsize(dtb) > f.size) {
+			LOG_ERR("%s: not a valid compiled device tree (%s)", f.name,
+				fret ? fdt_strerror(fret) : "truncated");
+		} else if (vm_config_parse(dtb, f.name, cpu_count, configs + n_configs,
+					   BUNDLE_MAX_CONFIGS - n_configs, &got, err,
+					   sizeof(err))) {
 			LOG_ERR("%s", err);
-			continue;
+		} else {
+			n_configs += got;
 		}
-		n_configs += got;
+		free(dtb);
 	}
 	if (ret < 0)
 		LOG_ERR("boot bundle: malformed cpio archive");

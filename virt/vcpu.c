@@ -280,9 +280,13 @@ static void vcpu_run_once(struct vcpu *v)
 	uint64_t host_tp = read_sysreg(tpidr_el0);
 	int exit;
 
+	/* Published before the flush: a kicker that makes an interrupt pending
+	 * after our flush took the vGIC lock sees in_guest and sends an IPI,
+	 * which stays pending (IRQs are masked) and exits the guest at once. */
+	v->in_guest = true;
+	dmb(ish);
 	vgic_lr_flush(v);
 	write_sysreg(tpidr_el0, v->arch.el1.tpidr_el0);
-	v->in_guest = true;
 	exit = __guest_enter(&v->arch);
 	v->in_guest = false;
 	v->arch.el1.tpidr_el0 = read_sysreg(tpidr_el0);

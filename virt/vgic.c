@@ -108,6 +108,16 @@ void vgic_kick_if_newly_ready(struct vgic *g, unsigned vcpu, const struct vgic_i
 		g->kick(g->ctx, (unsigned)now);
 }
 
+/* A new edge on an interrupt held in a list register (active there, or
+ * already finished by a guest that has not exited since) is neither newly
+ * deliverable nor visible to the LR: its vCPU must come out so the flush
+ * makes the LR pending again. */
+static void kick_new_edge_in_lr(struct vgic *g, const struct vgic_irq *irq, bool was_pending)
+{
+	if (!was_pending && irq->pending_latch && irq->lr_vcpu >= 0 && g->kick)
+		g->kick(g->ctx, (unsigned)irq->lr_vcpu);
+}
+
 static bool vcpu_has_ready(const struct vgic *g, unsigned vcpu, unsigned groups)
 {
 	for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++) {
@@ -137,11 +147,13 @@ void vgic_kick_ready_vcpus(struct vgic *g, unsigned vcpu_mask, unsigned groups)
 int vgic_inject(struct vgic *g, unsigned vcpu, irqid_t intid, bool level)
 {
 	struct vgic_irq *irq = vgic_get_irq(g, vcpu, intid);
+	bool was_pending;
 	int before;
 
 	if (!irq)
 		return -EINVAL;
 	before = vgic_ready_target(g, vcpu, irq);
+	was_pending = irq->pending_latch;
 	if (!level)
 		irq->line_level = false;
 	else if (irq->edge)
@@ -149,6 +161,7 @@ int vgic_inject(struct vgic *g, unsigned vcpu, irqid_t intid, bool level)
 	else
 		irq->line_level = true;
 	vgic_kick_if_newly_ready(g, vcpu, irq, before);
+	kick_new_edge_in_lr(g, irq, was_pending);
 	return 0;
 }
 
@@ -176,14 +189,17 @@ void vgic_send_sgi(struct vgic *g, unsigned src, uint64_t sgi1r)
 		return;
 	for (unsigned v = 0; v < g->n_vcpus; v++) {
 		struct vgic_irq *irq = &g->cpu[v].priv[intid];
+		bool was_pending;
 		int before;
 
 		if (!sgi_targets(g, src, v, sgi1r))
 			continue;
 		before = vgic_ready_target(g, v, irq);
+		was_pending = irq->pending_latch;
 		irq->pending_latch = true;
 		irq->sgi_src |= (uint16_t)(1u << src);
 		vgic_kick_if_newly_ready(g, v, irq, before);
+		kick_new_edge_in_lr(g, irq, was_pending);
 	}
 }
 

@@ -14,7 +14,7 @@
 #include "vgic_regs.h"
 #include <errno.h>
 
-#define GICD_TYPER_IDBITS	(9u << 19)	/* 10-bit INTIDs */
+#define GICD_TYPER_IDBITS	(15u << 19)	/* 16-bit INTIDs: GICv3's minimum */
 #define GICD_TYPER_A3V		(1u << 24)	/* IROUTER keeps Aff3 */
 #define IROUTER_MASK		(VGIC_AFF_MASK | (1ULL << 31))	/* Aff3..0, IRM */
 

@@ -41,6 +41,21 @@ void vgic_lr_flush(struct vcpu *v)
 			free_lrs++;
 
 	key = k_spin_lock(&vm->vgic_lock);
+	/* New edges on interrupts already in an LR: pending + active there. */
+	for (unsigned i = 0; i < n_lrs; i++) {
+		struct vgic_irq *irq;
+		uint64_t lr;
+
+		if (!(hw->used_lrs & (1U << i)))
+			continue;
+		lr = vgic_hw_read_lr(i);
+		irq = vgic_get_irq(&vm->vgic, v->id, (irqid_t)(lr & 0xffffffffU));
+		if (irq && irq->pending_latch && !(lr & ICH_LR_HW)) {
+			vgic_hw_write_lr(i, lr | ICH_LR_PENDING);
+			irq->pending_latch = false;
+			irq->sgi_src = 0;
+		}
+	}
 	n = vgic_collect_pending(&vm->vgic, v->id, pend, free_lrs + 1);
 	for (unsigned i = 0; i < n_lrs && k < n && k < free_lrs; i++) {
 		struct vgic_irq *irq;

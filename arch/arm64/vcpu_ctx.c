@@ -153,9 +153,10 @@ void vcpu_arch_inject_dabt(struct vcpu_arch *a, uint64_t far)
 {
 	bool from_el0 = ((a->pstate >> 2) & 3) == 0;
 	uint64_t ec = from_el0 ? 0x24 : 0x25;
+	uint64_t wnr = a->esr & (1UL << 6);	/* read or write, as trapped */
 
 	/* Synchronous external abort, not on a table walk. */
-	vcpu_arch_inject_sync(a, ec << 26 | 1UL << 25 | 0x10, far);
+	vcpu_arch_inject_sync(a, ec << 26 | 1UL << 25 | wnr | 0x10, far);
 }
 
 /* ---- ID registers ------------------------------------------------------- */

@@ -145,8 +145,8 @@ struct reg_case {
 static const struct reg_case dist_regs[] = {
 	/* ARE (4) and DS (6) read as one; EnableGrp0/1 are the writable bits. */
 	{ "CTLR",		CTLR, 4, 0x50, 0x3 },
-	/* A3V, IDbits = 9, ITLinesNumber = (64 + 32) / 32 - 1 = 2. */
-	{ "TYPER",		TYPER, 4, (1u << 24) | (9u << 19) | 2, 0 },
+	/* A3V, IDbits = 15 (16-bit INTIDs, the GICv3 minimum), ITLinesNumber 2. */
+	{ "TYPER",		TYPER, 4, (1u << 24) | (15u << 19) | 2, 0 },
 	{ "IIDR",		IIDR, 4, 0x5400043b, 0 },
 	{ "TYPER2",		TYPER2, 4, 0, 0 },
 	{ "STATUSR",		STATUSR, 4, 0, 0 },
@@ -833,6 +833,27 @@ static void test_kicks_group_and_active(void **state)
 	expect_kicks(f, 0, 3, 0, 0);
 }
 
+/* An edge arriving for an interrupt still in a list register (the guest may
+ * have finished it without exiting) must bring that vCPU out, once. */
+static void test_kicks_new_edge_in_lr(void **state)
+{
+	struct fx *f = *state;
+	struct vgic_irq *irq = vgic_get_irq(&f->g, 0, 51);
+
+	wake_all(&f->g);
+	wr(&f->g, CTLR, 4, 2);
+	wr(&f->g, ICFGR(3), 4, 2u << (2 * (51 % 16)));	/* edge */
+	make_ready(f, 51, true, 1);
+	expect_kicks(f, 0, 1, 0, 0);
+	irq->pending_latch = false;		/* as the LR flush leaves it */
+	irq->lr_vcpu = 1;
+	irq->active = true;
+	vgic_inject(&f->g, 0, 51, true);
+	expect_kicks(f, 0, 2, 0, 0);
+	vgic_inject(&f->g, 0, 51, true);	/* already pending: no new kick */
+	expect_kicks(f, 0, 2, 0, 0);
+}
+
 static void test_kicks_ctlr_per_vcpu(void **state)
 {
 	struct fx *f = *state;
@@ -1002,6 +1023,7 @@ int main(void)
 		T(test_deliverable_conditions),
 		T(test_kicks_spi),
 		T(test_kicks_group_and_active),
+		T(test_kicks_new_edge_in_lr),
 		T(test_kicks_ctlr_per_vcpu),
 		T(test_no_kick_callback),
 		T(test_collect_order),

@@ -234,7 +234,7 @@ static void test_linux_dts(void **state)
 	assert_int_equal(vm.entry, 0);
 	assert_string_equal(vm.initrd, "linux/initramfs.cpio.gz");
 	assert_string_equal(vm.bootargs,
-			    "console=ttyAMA0 earlycon=pl011,0x09000000");
+			    "console=ttyAMA0");
 	assert_int_equal(vm.vcpu_cpu[0], 1);
 	assert_int_equal(vm.vcpu_cpu[1], 2);
 	assert_int_equal(vm.vcpu_prio[0], 10);

@@ -1,0 +1,34 @@
+/*
+ * gtest: what a 2-CPU guest sees of PSCI, SMCCC, the GICv3 distributor,
+ * redistributors and CPU interface, the virtual timer and an access to
+ * unmapped memory. Runs at EL1 on the QEMU virt layout, natively on QEMU
+ * (the reference) and under Tandem, and must pass on both.
+ */
+#include <lib/printf.h>
+#include <lib/sysreg.h>
+#include <lib/test.h>
+#include <lib/timer.h>
+#include "gtest.h"
+
+void guest_main(void);
+
+/* Register reset values are read first, before any test programs the GIC. */
+static const struct test_case tests[] = {
+	{ "gicd_regs", test_gicd_regs },
+	{ "gicr_regs", test_gicr_regs },
+	{ "psci", test_psci },
+	{ "hvc_unknown", test_hvc_unknown },
+	{ "smc", test_smc },
+	{ "sgi", test_sgi },
+	{ "vtimer", test_vtimer },
+	{ "psci_suspend", test_psci_suspend },
+	{ "unmapped", test_unmapped },
+};
+
+void guest_main(void)
+{
+	printf("gtest: CPU 0 MPIDR_EL1 0x%lx, CurrentEL %lu, CNTFRQ_EL0 %lu Hz\n",
+	       read_sysreg(mpidr_el1), (read_sysreg(CurrentEL) >> 2) & 3,
+	       timer_freq());
+	test_run(tests, ARRAY_SIZE(tests));
+}
