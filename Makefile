@@ -69,7 +69,7 @@ size: $(BUILD)/tandem.elf
 
 # --- the boot bundle: VM configs + guest images, loaded as QEMU's -initrd ----
 # CONFIG names one or more VM config sources (device tree, see docs/vm-config.md).
-CONFIG ?= configs/linux.dts configs/gtest.dts
+CONFIG ?= configs/linux.dts configs/rtos.dts configs/gtest.dts
 BUNDLE := $(BUILD)/bundle.cpio
 GUEST_LINUX := $(BUILD)/guests/linux/Image $(BUILD)/guests/linux/initramfs.cpio.gz
 

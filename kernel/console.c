@@ -61,6 +61,20 @@ void console_write(const char *buf, size_t len)
 	k_spin_unlock(&tx_lock, key);
 }
 
+/* As console_write, but with no CR added: for replaying a guest's own
+ * output, which already has its line ends. */
+void console_write_raw(const char *buf, size_t len)
+{
+	k_spinlock_key_t key = k_spin_lock(&tx_lock);
+
+	for (size_t i = 0; i < len; i++) {
+		tx_put(buf[i]);
+		tx_last = buf[i];
+	}
+	tx_pump();
+	k_spin_unlock(&tx_lock, key);
+}
+
 void console_puts(const char *s)
 {
 	size_t n = 0;

@@ -123,6 +123,10 @@ void k_thread_start(k_tid_t t)
 		k_spin_unlock(&sched_lock, key);
 		return;
 	}
+	if (!(t->cpu_mask & (t->cpu_mask - 1))) {
+		cpu_get((cpuid_t)__builtin_ctz(t->cpu_mask))->n_pinned++;
+		t->counted_pinned = true;
+	}
 	sched_ready(t);
 	sched_reschedule(key);
 }
@@ -208,6 +212,10 @@ void k_thread_abort(k_tid_t t)
 		break;
 	}
 	t->state = THREAD_DEAD;
+	if (t->counted_pinned) {
+		cpu_get((cpuid_t)__builtin_ctz(t->cpu_mask))->n_pinned--;
+		t->counted_pinned = false;
+	}
 	sched_wake_all(&t->joiners, 0);
 	if (t == this_cpu()->current) {
 		sched_swap(key);	/* never comes back */

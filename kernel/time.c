@@ -63,6 +63,10 @@ void k_timer_run_callbacks(void)
 {
 	struct cpu *c = this_cpu();
 
+	/* Hot path of every interrupt: only this core adds to the list, with
+	 * interrupts masked, so an empty list read here is really empty. */
+	if (list_empty(&c->timer_callbacks))
+		return;
 	for (;;) {
 		k_spinlock_key_t key = k_spin_lock(&sched_lock);
 		struct list_node *n = list_first(&c->timer_callbacks);

@@ -1,15 +1,15 @@
-/* The `vm` command: list, info, start, stop, console. */
+/*
+ * The `vm` command: list, configs, create, start, pause, resume, stop,
+ * reset, delete, info, console, log, mux. A request that does not fit the
+ * VM's state is refused with a message and changes nothing.
+ */
 #include <stdio.h>
 #include <string.h>
+#include <tandem/console.h>
 #include <tandem/kernel.h>
 #include <tandem/shell.h>
 #include <virt/bundle.h>
 #include <virt/vm.h>
-
-static const char *const vm_state_names[] = {
-	[VM_CREATED] = "created", [VM_RUNNING] = "running", [VM_PAUSED] = "paused",
-	[VM_STOPPED] = "stopped", [VM_CRASHED] = "crashed",
-};
 
 static void list_one(struct vm *vm, void *arg)
 {
@@ -24,7 +24,7 @@ static void list_one(struct vm *vm, void *arg)
 	if (vm->state == VM_RUNNING || vm->state == VM_PAUSED)
 		up = k_cycles_to_ns(k_cycle_get() - vm->started_at) / 1000000000ULL;
 	shell_printf(sh, "%-3u %-12s %-8s %-6u %-10s %-8llu %llus\n", vm->id, vm->name,
-		     vm_state_names[vm->state], vm->n_vcpus, cpus,
+		     vm_state_name(vm->state), vm->n_vcpus, cpus,
 		     (unsigned long long)(vm->cfg.ram_size >> 20), (unsigned long long)up);
 }
 
@@ -40,7 +40,7 @@ static int vm_info(struct shell *sh, struct vm *vm)
 	uint64_t totals[EXIT_REASON_COUNT] = { 0 };
 
 	shell_printf(sh, "vm %u '%s' (%s), from %s\n", vm->id, vm->name,
-		     vm_state_names[vm->state], vm->cfg.file);
+		     vm_state_name(vm->state), vm->cfg.file);
 	shell_printf(sh, "  memory: IPA %#llx-%#llx -> PA %#llx, VMID %u, stage-2 %u-bit IPA, %u table pages\n",
 		     (unsigned long long)vm->cfg.ram_base,
 		     (unsigned long long)(vm->cfg.ram_base + vm->cfg.ram_size - 1),
@@ -49,9 +49,11 @@ static int vm_info(struct shell *sh, struct vm *vm)
 		     vm->cfg.initrd);
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
+		const char *st = !v->thread ? "stopped" : !v->powered ? "off" :
+				 v->parked ? "paused" : v->in_guest ? "in guest" : "in hypervisor";
 
-		shell_printf(sh, "  vcpu%u: core %u, priority %d, %s, pc %#llx\n", i, v->pcpu, v->prio,
-			     v->powered ? "on" : "off", (unsigned long long)v->arch.pc);
+		shell_printf(sh, "  vcpu%u: core %u, priority %d, %s, pc %#llx\n", i, v->pcpu,
+			     v->prio, st, (unsigned long long)v->arch.pc);
 		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 			totals[r] += v->exits[r];
 	}
@@ -78,65 +80,134 @@ static int vm_configs(struct shell *sh)
 	return 0;
 }
 
-static int cmd_vm(struct shell *sh, int argc, char **argv)
+static int vm_create_cmd(struct shell *sh, const char *name)
 {
+	const struct vm_config *c = bundle_config_by_name(name);
 	struct vm *vm;
 	char err[200];
 
-	if (argc < 2)
-		return shell_usage(sh, shell_current_cmd(sh));
-	if (!strcmp(argv[1], "list") && argc == 2)
-		return vm_list(sh);
-	if (!strcmp(argv[1], "configs") && argc == 2)
-		return vm_configs(sh);
-	if (argc != 3)
-		return shell_usage(sh, shell_current_cmd(sh));
-	if (!strcmp(argv[1], "create")) {
-		const struct vm_config *c = bundle_config_by_name(argv[2]);
-
-		if (!c) {
-			shell_printf(sh, "error: no VM config named '%s' (see 'vm configs')\n", argv[2]);
-			return -1;
-		}
-		vm = vm_create(c, err, sizeof(err));
-		if (!vm) {
-			shell_printf(sh, "error: %s\n", err);
-			return -1;
-		}
-		shell_printf(sh, "created vm %u '%s'\n", vm->id, vm->name);
-		return 0;
-	}
-	vm = vm_find(argv[2]);
-	if (!vm) {
-		shell_printf(sh, "error: no VM '%s' (see 'vm list')\n", argv[2]);
+	if (!c) {
+		shell_printf(sh, "error: no VM config named '%s' (see 'vm configs')\n", name);
 		return -1;
 	}
-	if (!strcmp(argv[1], "info"))
+	vm = vm_find(name);
+	if (vm) {
+		shell_printf(sh, "error: VM '%s' exists already (id %u)\n", name, vm->id);
+		return -1;
+	}
+	vm = vm_create(c, err, sizeof(err));
+	if (!vm) {
+		shell_printf(sh, "error: %s\n", err);
+		return -1;
+	}
+	shell_printf(sh, "created vm %u '%s'\n", vm->id, vm->name);
+	return 0;
+}
+
+static void print_raw(void *ctx, const char *s, size_t n)
+{
+	console_write_raw(s, n);
+	(void)ctx;
+}
+
+static int refuse(struct shell *sh, struct vm *vm, const char *action, const char *needs)
+{
+	shell_printf(sh, "error: VM '%s' is %s; %s needs %s\n", vm->name,
+		     vm_state_name(vm->state), action, needs);
+	return -1;
+}
+
+static int vm_action(struct shell *sh, const char *action, struct vm *vm)
+{
+	enum vm_state st = vm->state;
+	char err[200];
+
+	if (!strcmp(action, "info"))
 		return vm_info(sh, vm);
-	if (!strcmp(argv[1], "start")) {
+	if (!strcmp(action, "log")) {
+		vm_console_dump(vm, print_raw, NULL);
+		shell_printf(sh, "\n");
+		return 0;
+	}
+	if (!strcmp(action, "start")) {
+		if (st != VM_CREATED && st != VM_STOPPED && st != VM_CRASHED)
+			return refuse(sh, vm, action, "a created, stopped or crashed VM");
 		if (vm_start(vm, err, sizeof(err))) {
 			shell_printf(sh, "error: %s\n", err);
 			return -1;
 		}
 		return 0;
 	}
-	if (!strcmp(argv[1], "stop")) {
-		if (vm_stop(vm)) {
-			shell_printf(sh, "error: VM '%s' is not running\n", vm->name);
+	if (!strcmp(action, "stop")) {
+		if (st != VM_RUNNING && st != VM_PAUSED && st != VM_CRASHED)
+			return refuse(sh, vm, action, "a running, paused or crashed VM");
+		return vm_stop(vm);
+	}
+	if (!strcmp(action, "pause")) {
+		if (st != VM_RUNNING)
+			return refuse(sh, vm, action, "a running VM");
+		return vm_pause(vm);
+	}
+	if (!strcmp(action, "resume")) {
+		if (st != VM_PAUSED)
+			return refuse(sh, vm, action, "a paused VM");
+		return vm_resume(vm);
+	}
+	if (!strcmp(action, "reset")) {
+		if (st != VM_RUNNING && st != VM_PAUSED && st != VM_CRASHED)
+			return refuse(sh, vm, action, "a running, paused or crashed VM");
+		vm_stop(vm);
+		if (vm_start(vm, err, sizeof(err))) {
+			shell_printf(sh, "error: %s\n", err);
 			return -1;
 		}
 		return 0;
 	}
-	if (!strcmp(argv[1], "console")) {
-		if (vm->state != VM_RUNNING) {
-			shell_printf(sh, "error: VM '%s' is not running\n", vm->name);
-			return -1;
-		}
+	if (!strcmp(action, "delete")) {
+		unsigned id = vm->id;
+
+		vm_destroy(vm);
+		shell_printf(sh, "deleted vm %u\n", id);
+		return 0;
+	}
+	if (!strcmp(action, "console")) {
+		if (st != VM_RUNNING && st != VM_PAUSED)
+			return refuse(sh, vm, action, "a running or paused VM");
 		console_attach(vm);
 		return 0;
 	}
-	shell_printf(sh, "error: unknown vm action '%s'\n", argv[1]);
+	shell_printf(sh, "error: unknown vm action '%s'\n", action);
 	return shell_usage(sh, shell_current_cmd(sh));
 }
-SHELL_CMD("vm", cmd_vm, "list | configs | create <config> | info|start|stop|console <id|name>",
-	  "manage virtual machines (Ctrl-] leaves a VM console)");
+
+static int cmd_vm(struct shell *sh, int argc, char **argv)
+{
+	struct vm *vm;
+
+	if (argc == 2 && !strcmp(argv[1], "list"))
+		return vm_list(sh);
+	if (argc == 2 && !strcmp(argv[1], "configs"))
+		return vm_configs(sh);
+	if (argc == 3 && !strcmp(argv[1], "mux")) {
+		if (strcmp(argv[2], "on") && strcmp(argv[2], "off")) {
+			shell_printf(sh, "error: vm mux takes 'on' or 'off'\n");
+			return -1;
+		}
+		vm_console_set_mux(!strcmp(argv[2], "on"));
+		return 0;
+	}
+	if (argc != 3)
+		return shell_usage(sh, shell_current_cmd(sh));
+	if (!strcmp(argv[1], "create"))
+		return vm_create_cmd(sh, argv[2]);
+	vm = vm_find(argv[2]);
+	if (!vm) {
+		shell_printf(sh, "error: no VM '%s' (see 'vm list')\n", argv[2]);
+		return -1;
+	}
+	return vm_action(sh, argv[1], vm);
+}
+SHELL_CMD("vm", cmd_vm,
+	  "list | configs | mux on|off | create <config> | "
+	  "start|pause|resume|stop|reset|delete|info|console|log <id|name>",
+	  "manage virtual machines (in a VM console, Ctrl-] returns to the shell)");

@@ -86,6 +86,10 @@ static void inject_undef(struct vcpu *v, const char *why)
 
 void vcpu_kick(struct vcpu *v)
 {
+	/* From the vCPU's own thread (an interrupt taken on its exit path): it
+	 * is neither blocked nor in the guest, and flushes before re-entry. */
+	if (v->thread && this_cpu()->current == v->thread && !v->in_wfi)
+		return;
 	k_sem_give(&v->wake);
 	/* In the guest on another core: an IPI makes it exit and re-flush. */
 	if (v->in_guest && v->thread && v->thread->cpu != k_cpu_id())
@@ -132,10 +136,15 @@ static void handle_wfi(struct vcpu *v)
 		return;
 	}
 	v->exits[EXIT_WFI]++;
+	/* A wake-up left over from an earlier kick (an interrupt injected while
+	 * the vCPU ran) must not end this wait: the pending check below covers
+	 * anything that arrived, and a kick after it gives the token afresh. */
+	v->in_wfi = true;	/* from here on, kicks must give the token */
+	k_sem_take(&v->wake, K_NO_WAIT);
 	t = vtimer_wait(v, &due);
-	if (due || vcpu_has_pending(v) || v->vm->stopping)
-		return;
-	k_sem_take(&v->wake, t);
+	if (!due && !vcpu_has_pending(v) && !v->vm->stopping)
+		k_sem_take(&v->wake, t);
+	v->in_wfi = false;
 }
 
 /* ---- system registers ------------------------------------------------------ */
@@ -283,6 +292,11 @@ static void vcpu_run_once(struct vcpu *v)
 	/* Published before the flush: a kicker that makes an interrupt pending
 	 * after our flush took the vGIC lock sees in_guest and sends an IPI,
 	 * which stays pending (IRQs are masked) and exits the guest at once. */
+	/* A vCPU that is the only thread pinned to its core owns it: its WFI
+	 * need not trap (the core has nothing else to run), so an idle RTOS
+	 * wakes straight from its own timer. Shared cores trap WFI so the
+	 * others get the core. Any host interrupt still exits the guest. */
+	vcpu_arch_set_wfi_trap(&v->arch, this_cpu()->n_pinned > 1);
 	v->in_guest = true;
 	dmb(ish);
 	vgic_lr_flush(v);
@@ -321,6 +335,7 @@ static void vcpu_reset_self(struct vcpu *v)
 	uint64_t key = arch_irq_lock();
 	k_spinlock_key_t gkey;
 
+	a->cntvoff = v->vm->cntvoff_base + v->vm->paused_total;
 	vcpu_arch_reset(a, a->vmpidr & 0xff00ffffffUL, a->vttbr, a->vtcr, v->reset_entry,
 			v->reset_x0);
 	vcpu_arch_load(a);
@@ -332,8 +347,26 @@ static void vcpu_reset_self(struct vcpu *v)
 		if (irq && irq->lr_vcpu == (int)v->id)
 			irq->lr_vcpu = -1;
 	}
+	vgic_touch(&v->vm->vgic);
 	k_spin_unlock(&v->vm->vgic_lock, gkey);
 	v->reset_pending = false;
+	arch_irq_unlock(key);
+}
+
+/* Wait out a pause; then move guest time on by no more than it ran. */
+static void vcpu_park(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	uint64_t key;
+
+	v->parked = true;
+	while (vm->paused && !vm->stopping)
+		k_sem_take(&v->wake, K_FOREVER);
+	v->parked = false;
+	key = arch_irq_lock();		/* loaded here: update the live register */
+	v->arch.cntvoff = vm->cntvoff_base + vm->paused_total;
+	write_sysreg(cntvoff_el2, v->arch.cntvoff);
+	isb();
 	arch_irq_unlock(key);
 }
 
@@ -342,6 +375,10 @@ void vcpu_thread(void *p1, void *p2, void *p3)
 	struct vcpu *v = p1;
 
 	while (!v->vm->stopping) {
+		if (v->vm->paused) {
+			vcpu_park(v);
+			continue;
+		}
 		if (!v->powered) {
 			k_sem_take(&v->wake, K_FOREVER);
 			continue;

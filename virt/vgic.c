@@ -152,6 +152,7 @@ int vgic_inject(struct vgic *g, unsigned vcpu, irqid_t intid, bool level)
 
 	if (!irq)
 		return -EINVAL;
+	vgic_touch(g);
 	before = vgic_ready_target(g, vcpu, irq);
 	was_pending = irq->pending_latch;
 	if (!level)
@@ -187,6 +188,7 @@ void vgic_send_sgi(struct vgic *g, unsigned src, uint64_t sgi1r)
 
 	if (src >= g->n_vcpus)
 		return;
+	vgic_touch(g);
 	for (unsigned v = 0; v < g->n_vcpus; v++) {
 		struct vgic_irq *irq = &g->cpu[v].priv[intid];
 		bool was_pending;
@@ -229,13 +231,22 @@ unsigned vgic_collect_pending(struct vgic *g, unsigned vcpu, struct vgic_irq **o
 
 	if (vcpu >= g->n_vcpus || max == 0)
 		return 0;
+	/* Nothing changed since a scan that found nothing: the hot path of
+	 * every exit that is not about interrupts. */
+	if (g->empty_valid[vcpu] && g->empty_epoch[vcpu] == g->epoch)
+		return 0;
 	for (unsigned i = 0; i < VGIC_NR_PRIVATE + g->nr_spis; i++) {
 		struct vgic_irq *irq = i < VGIC_NR_PRIVATE ? &g->cpu[vcpu].priv[i]
 							   : &g->spis[i - VGIC_NR_PRIVATE];
 
+		/* Most are not pending at all: skip them before the full check. */
+		if (!irq->pending_latch && !irq->line_level)
+			continue;
 		if (irq->lr_vcpu < 0 && vgic_irq_deliverable(g, vcpu, irq))
 			n = insert_sorted(out, n, max, irq);
 	}
+	g->empty_valid[vcpu] = (n == 0);
+	g->empty_epoch[vcpu] = g->epoch;
 	return n;
 }
 
@@ -250,6 +261,8 @@ static const struct vgic_reg *find_row(const struct vgic_reg *tbl, size_t n, uin
 int vgic_regs_access(const struct vgic_reg *tbl, size_t n, const struct vgic_mmio *m,
 		     uint64_t offset, unsigned size, bool write, uint64_t *val)
 {
+	if (write)
+		vgic_touch(m->g);
 	const struct vgic_reg *row;
 	uint64_t mask;
 	uint32_t off;

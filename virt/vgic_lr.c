@@ -54,6 +54,7 @@ void vgic_lr_flush(struct vcpu *v)
 			vgic_hw_write_lr(i, lr | ICH_LR_PENDING);
 			irq->pending_latch = false;
 			irq->sgi_src = 0;
+			vgic_touch(&vm->vgic);
 		}
 	}
 	n = vgic_collect_pending(&vm->vgic, v->id, pend, free_lrs + 1);
@@ -71,6 +72,8 @@ void vgic_lr_flush(struct vcpu *v)
 		irq->pending_latch = false;
 		irq->sgi_src = 0;
 	}
+	if (k)
+		vgic_touch(&vm->vgic);
 	k_spin_unlock(&vm->vgic_lock, key);
 
 	/* More waiting than fits: come back out when the LRs drain. */
@@ -97,7 +100,10 @@ void vgic_lr_sync(struct vcpu *v)
 		irq = vgic_get_irq(&vm->vgic, v->id, (irqid_t)(lr & 0xffffffffU));
 		if (!irq)
 			continue;
-		irq->active = (lr & ICH_LR_ACTIVE) != 0;
+		if (irq->active != ((lr & ICH_LR_ACTIVE) != 0)) {
+			irq->active = !irq->active;
+			vgic_touch(&vm->vgic);
+		}
 		if (lr & (ICH_LR_PENDING | ICH_LR_ACTIVE))
 			continue;	/* still the guest's */
 		/* Done: acknowledged, handled and deactivated by the guest. */
@@ -106,6 +112,7 @@ void vgic_lr_sync(struct vcpu *v)
 		irq->lr_vcpu = -1;
 		if (irq->hw_intid)
 			irq->line_level = false;	/* the physical line re-fires if still high */
+		vgic_touch(&vm->vgic);
 	}
 	k_spin_unlock(&vm->vgic_lock, key);
 }

@@ -164,7 +164,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		ERR("VM '%s': cannot register the vGIC", cfg->name);
 		goto fail_dev;
 	}
-	vm->uart = vpl011_create(vm, GUEST_UART_BASE, GUEST_UART_INTID);
+	vm->con = vm_console_create();
+	vm->uart = vm->con ? vpl011_create(vm, GUEST_UART_BASE, GUEST_UART_INTID) : NULL;
 	if (!vm->uart) {
 		ERR("VM '%s': cannot create its UART", cfg->name);
 		goto fail_dev;
@@ -190,6 +191,7 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	return vm;
 
 fail_dev:
+	vm_console_destroy(vm->con);
 	key = k_spin_lock(&vm_list_lock);
 	vmid_free(vm->vmid);
 	k_spin_unlock(&vm_list_lock, key);
@@ -212,7 +214,10 @@ void vm_destroy(struct vm *vm)
 	vmid_free(vm->vmid);
 	k_spin_unlock(&vm_list_lock, key);
 	tlb_flush_vmid(vm_vttbr(vm));
+	if (console_focus() == vm)
+		console_attach(NULL);
 	vpl011_destroy(vm->uart);
+	vm_console_destroy(vm->con);
 	stage2_destroy(&vm->s2);
 	page_free((void *)vm->ram_pa, vm->ram_order);
 	LOG_INF("vm %s: deleted", vm->name);
@@ -410,17 +415,21 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 	vtcr = stage2_vtcr(&vm->s2, pa_range);
 	vgic_init(&vm->vgic, vm->n_vcpus, GUEST_NR_SPIS, vgic_kick, vm);
 	vm->stopping = false;
+	vm->paused = false;
+	vm->paused_total = 0;
+	vm->cntvoff_base = k_cycle_get();	/* guest time starts at 0 */
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		uint64_t aff = (uint64_t)(i / 16) << 8 | (i % 16);
 
 		memset(v->exits, 0, sizeof(v->exits));
-		v->arch.cntvoff = k_cycle_get();	/* guest time starts at 0 */
+		v->arch.cntvoff = vm->cntvoff_base;
 		vcpu_arch_reset(&v->arch, aff, vm_vttbr(vm), vtcr, i == 0 ? entry : 0,
 				i == 0 ? dtb : 0);
 		v->powered = (i == 0);
 		v->reset_pending = false;
 		v->in_guest = false;
+		v->parked = false;
 		k_sem_init(&v->wake, 0, 1);
 		v->thread = k_thread_alloc("vcpu", vcpu_thread, v, NULL, v->prio,
 					   1U << v->pcpu, VCPU_STACK);
@@ -443,6 +452,57 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 		k_thread_start(vm->vcpus[i].thread);
 	LOG_INF("vm %s: started, entry %#llx, DTB at %#llx", vm->name,
 		(unsigned long long)entry, (unsigned long long)dtb);
+	return 0;
+}
+
+const char *vm_state_name(enum vm_state s)
+{
+	static const char *const names[] = {
+		[VM_CREATED] = "created", [VM_RUNNING] = "running", [VM_PAUSED] = "paused",
+		[VM_STOPPED] = "stopped", [VM_CRASHED] = "crashed",
+	};
+
+	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+/* Park every vCPU out of the guest; returns once none runs guest code. */
+int vm_pause(struct vm *vm)
+{
+	ticks_t deadline;
+
+	if (vm->state != VM_RUNNING)
+		return -EINVAL;
+	vm->paused_at = k_cycle_get();
+	vm->paused = true;
+	vm->state = VM_PAUSED;
+	for (unsigned i = 0; i < vm->n_vcpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	deadline = k_cycle_get() + k_ns_to_cycles(1000000000ULL);
+	for (unsigned i = 0; i < vm->n_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		while ((v->in_guest || (v->powered && !v->parked)) && k_cycle_get() < deadline)
+			k_msleep(1);
+		if (v->in_guest || (v->powered && !v->parked)) {
+			LOG_ERR("vm %s: vCPU %u did not park within 1 s", vm->name, i);
+			return -ETIMEDOUT;
+		}
+	}
+	LOG_INF("vm %s: paused", vm->name);
+	return 0;
+}
+
+int vm_resume(struct vm *vm)
+{
+	if (vm->state != VM_PAUSED)
+		return -EINVAL;
+	/* Guest time stands still while paused: the vCPUs add this to CNTVOFF. */
+	vm->paused_total += k_cycle_get() - vm->paused_at;
+	vm->state = VM_RUNNING;
+	vm->paused = false;
+	for (unsigned i = 0; i < vm->n_vcpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	LOG_INF("vm %s: resumed", vm->name);
 	return 0;
 }
 

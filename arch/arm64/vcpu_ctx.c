@@ -87,6 +87,18 @@ void vcpu_arch_load(struct vcpu_arch *a)
 	isb();
 }
 
+/* The vCPU is loaded: HCR_EL2 is live. */
+void vcpu_arch_set_wfi_trap(struct vcpu_arch *a, bool trap)
+{
+	uint64_t hcr = trap ? (a->hcr | HCR_TWI) : (a->hcr & ~HCR_TWI);
+
+	if (hcr != a->hcr) {
+		a->hcr = hcr;
+		write_sysreg(hcr_el2, hcr);
+		isb();
+	}
+}
+
 void vcpu_arch_put(struct vcpu_arch *a)
 {
 	struct el1_sysregs *r = &a->el1;

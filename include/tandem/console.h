@@ -11,6 +11,8 @@
 /* Write bytes to the console (buffered, interrupt-driven transmit). */
 void console_write(const char *buf, size_t len);
 void console_puts(const char *s);
+/* Bytes as they are, no CR added before LF (replaying guest output). */
+void console_write_raw(const char *buf, size_t len);
 /* printf to the console; the whole formatted text is written atomically. */
 int console_printf(const char *fmt, ...) __printf_like(1, 2);
 /* Block the calling thread until a received byte is available. */

@@ -75,6 +75,7 @@ struct k_thread {
 	uint8_t *stack;
 	size_t stack_size;
 	bool stack_owned;		/* allocated by k_thread_spawn */
+	bool counted_pinned;		/* counted in its core's n_pinned */
 	struct _wait_q joiners;
 	struct list_node all_node;	/* every thread, for `threads` */
 	/* Called around context switches, e.g. to switch a vCPU's EL1 state. */

@@ -36,6 +36,7 @@ struct cpu {
 	ticks_t hw_deadline;		/* what the timer is programmed to, 0: off */
 	uint64_t irqs, switches;
 	void *vcpu;			/* struct vcpu loaded on this core */
+	unsigned n_pinned;		/* live threads allowed on this core only */
 	struct fp_state irq_fp;		/* see irq_fp_begin() */
 	struct k_spinlock call_lock;
 	struct smp_call_req calls[SMP_CALL_SLOTS];

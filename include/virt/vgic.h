@@ -51,7 +51,19 @@ struct vgic {
 	 * become deliverable to vcpu: wake it or kick it out of the guest. */
 	void (*kick)(void *ctx, unsigned vcpu);
 	void *ctx;
+	/* Bumped by every change that can alter deliverability; a vCPU whose
+	 * last scan found nothing at the current epoch skips the next one. */
+	uint32_t epoch;
+	uint32_t empty_epoch[VGIC_MAX_VCPUS];
+	bool empty_valid[VGIC_MAX_VCPUS];
 };
+
+/* Code outside the model that changes irq state (the list-register code)
+ * calls this afterwards. */
+static inline void vgic_touch(struct vgic *g)
+{
+	g->epoch++;
+}
 
 /* vCPU i gets MPIDR Aff0 = i % 16, Aff1 = i / 16 (bit 31 RES1 added by the caller). */
 void vgic_init(struct vgic *g, unsigned n_vcpus, unsigned nr_spis,

@@ -47,6 +47,8 @@ struct vcpu {
 	volatile bool reset_pending;	/* CPU_ON: reset to reset_entry on wake */
 	uint64_t reset_entry, reset_x0;
 	volatile bool in_guest;		/* between entry and exit */
+	volatile bool in_wfi;		/* in a trapped WFI's wait */
+	volatile bool parked;		/* waiting while its VM is paused */
 	struct k_sem wake;		/* WFI, CPU_ON and stop wake-ups */
 	uint64_t exits[EXIT_REASON_COUNT];
 };
@@ -68,8 +70,13 @@ struct vm {
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned n_vcpus;
 	volatile bool stopping;
+	volatile bool paused;		/* vCPUs park until resumed */
+	ticks_t paused_at;
+	ticks_t paused_total;		/* guest time stands still while paused */
+	ticks_t cntvoff_base;		/* guest counter = physical - base - paused_total */
 	ticks_t started_at;
 	uint64_t console_bytes;
+	struct vm_console *con;		/* output ring, kept while detached */
 	struct list_node node;
 };
 
@@ -77,10 +84,20 @@ struct vm {
 struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen);
 int vm_start(struct vm *vm, char *err, size_t errlen);
 int vm_stop(struct vm *vm);
+int vm_pause(struct vm *vm);
+int vm_resume(struct vm *vm);
 void vm_destroy(struct vm *vm);
+const char *vm_state_name(enum vm_state s);
 struct vm *vm_find(const char *id_or_name);
 void vm_foreach(void (*fn)(struct vm *vm, void *arg), void *arg);
 struct vm *vm_first_running(void);
+/* Guest console output: ring per VM, live when attached (or multiplexed). */
+struct vm_console *vm_console_create(void);
+void vm_console_destroy(struct vm_console *c);
+void vm_console_put(struct vm *vm, char c);
+void vm_console_dump(struct vm *vm, void (*out)(void *ctx, const char *s, size_t n), void *ctx);
+void vm_console_set_mux(bool on);
+bool vm_console_mux(void);
 /* Console input focus: a VM, or NULL for the shell. */
 void console_attach(struct vm *vm);
 struct vm *console_focus(void);

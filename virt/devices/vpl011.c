@@ -1,12 +1,11 @@
 /*
  * An emulated PL011 UART per VM, at QEMU virt's address, so a guest's
  * console driver runs unmodified. Transmitted bytes go to the physical
- * console; received bytes come from the console when it is attached to this
- * VM. The interrupt line (level) follows RIS & IMSC.
+ * VM's console ring (virt/vm_console.c); received bytes come from the
+ * console when it is attached to this VM. The interrupt line (level) follows RIS & IMSC.
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <tandem/console.h>
 #include <virt/vm.h>
 
 #define UARTDR		0x000
@@ -86,8 +85,7 @@ static int vpl011_access(struct vcpu *v, struct mmio_device *d, uint64_t off,
 			u->ris |= INT_TX;
 			level = update_irq(u);
 			k_spin_unlock(&u->lock, key);
-			u->vm->console_bytes++;
-			console_write(&c, 1);
+			vm_console_put(u->vm, c);
 			set_line(u, level);
 			return 0;
 		case UARTRSR: break;

@@ -7,6 +7,7 @@
 void vcpu_arch_reset(struct vcpu_arch *a, uint64_t vmpidr, uint64_t vttbr,
 		     uint64_t vtcr, uint64_t entry, uint64_t x0);
 void vcpu_arch_load(struct vcpu_arch *a);
+void vcpu_arch_set_wfi_trap(struct vcpu_arch *a, bool trap);
 void vcpu_arch_put(struct vcpu_arch *a);
 void vcpu_arch_inject_sync(struct vcpu_arch *a, uint64_t esr, uint64_t far);
 void vcpu_arch_inject_undef(struct vcpu_arch *a);

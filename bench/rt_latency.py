@@ -1,0 +1,314 @@
+#!/usr/bin/python3
+"""
+Timer-interrupt latency of an RTOS guest, natively and under Tandem.
+
+guests/rtos ticks its EL1 virtual timer at 1 kHz; for each of its first
+2000 periods the deadline is CNTV_CVAL_EL0 and its IRQ vector reads
+CNTVCT_EL0 on entry. It prints, once,
+"LATENCY: samples=<n> min=<ns> avg=<ns> max=<ns>". This script runs it in
+four setups under -icount and prints one table per -icount variant:
+
+  (a) native  rtos-oneshot.elf on QEMU at EL1, no hypervisor (-smp 1)
+  (b) alone   under Tandem, bundle with configs/rtos.dts only: one vCPU
+              alone on core 3, priority 2
+  (c) loaded  under Tandem with configs/linux.dts running a CPU and memory
+              load on its two vCPUs (cores 1, 2); the RTOS
+              (configs/bench-rtos-late.dts, core 3) is started from the
+              Tandem shell once the load runs
+  (d) shared  as (c), but the RTOS vCPU (configs/bench-rtos-shared.dts,
+              priority 2) shares core 2 with Linux's loaded vCPU 1
+              (priority 10)
+
+Each run's command line (and what is typed into the consoles) is printed.
+The script builds what it needs (`make all`, `make -C guests`, one bundle
+per Tandem setup in a temporary directory; build/bundle.cpio is rebuilt
+with the default configs at the end, since `make bundle` shares its staging
+directory). Not part of `make test`.
+
+Usage: bench/rt_latency.py [--setups abcd] [--icount OPTS]... [--native-smp N]
+                           [--no-build] [--keep DIR]
+"""
+import argparse
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import pexpect
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+QEMU = "qemu-system-aarch64"
+NATIVE_ARGS = "-M virt,gic-version=3 -cpu max,pauth-impdef=on -smp {smp} -m 256M -nographic"
+TANDEM_ARGS = ("-M virt,gic-version=3,virtualization=on -cpu max,pauth-impdef=on "
+               "-smp 4 -m 1G -nographic")
+DEFAULT_ICOUNT = "shift=0,align=off"
+
+LATENCY_RE = r"LATENCY: samples=(\d+) min=(\d+) avg=(\d+) max=(\d+)\r*\n"
+HEARTBEAT_RE = r"HEARTBEAT [ab] \d+\r*\n"
+GUEST_PROMPT = "guest# "
+SHELL_PROMPT = "tandem> "
+ESCAPE = "\x1d"         # Ctrl-]: the console between the VM and the Tandem shell
+# Two CPU hogs and memory traffic: three runnable tasks on the two vCPUs.
+LINUX_LOAD = ("while :; do :; done & while :; do :; done & "
+              "while :; do dd if=/dev/zero of=/dev/null bs=1M count=64 2>/dev/null; done &")
+
+# Wall-clock limits. Under -icount QEMU runs slower than real time; Linux
+# boot under Tandem takes minutes on a slow host.
+NATIVE_TIMEOUT = 300
+LINUX_BOOT_TIMEOUT = 900
+LATENCY_TIMEOUT = 900
+
+SETUPS = {
+    "a": "(a) native QEMU",
+    "b": "(b) Tandem, RTOS alone",
+    "c": "(c) Tandem, Linux load on cores 1-2",
+    "d": "(d) Tandem, sharing core 2 with loaded Linux vCPU",
+}
+BUNDLE_CONFIGS = {
+    "b": ["configs/rtos.dts"],
+    "c": ["configs/linux.dts", "configs/bench-rtos-late.dts"],
+    "d": ["configs/linux.dts", "configs/bench-rtos-shared.dts"],
+}
+RTOS_VM = {"b": "rtos", "c": "rtos", "d": "rtos-shared"}
+
+
+class BenchError(Exception):
+    pass
+
+
+def say(msg):
+    print(msg, flush=True)
+
+
+def make(*args):
+    cmd = ["make", "--no-print-directory", "-C", REPO] + list(args)
+    say("$ " + " ".join(shlex.quote(a) for a in cmd))
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode:
+        sys.stdout.write(r.stdout[-3000:])
+        raise BenchError("make %s failed" % " ".join(args))
+
+
+def build(work, setups, no_build):
+    """Images copied into @work, so builds by others cannot change them mid-run."""
+    if not no_build:
+        make("all")
+        make("-C", "guests")
+    shutil.copy(os.path.join(REPO, "build", "tandem.bin"), work)
+    shutil.copy(os.path.join(REPO, "guests", "build", "rtos-oneshot.elf"), work)
+    for s in setups:
+        if s in BUNDLE_CONFIGS:
+            make("bundle", "CONFIG=" + " ".join(BUNDLE_CONFIGS[s]),
+                 "BUNDLE=" + os.path.join(work, "bundle-%s.cpio" % s))
+
+
+class Console:
+    """One QEMU on a pty; everything it prints also goes to a log file."""
+
+    def __init__(self, argv, log_path):
+        say("$ " + " ".join(shlex.quote(a) for a in argv))
+        self.log = open(log_path, "w", encoding="utf-8", errors="replace")
+        self.p = pexpect.spawn(argv[0], argv[1:], encoding="utf-8",
+                               codec_errors="replace", timeout=60, maxread=65536)
+        self.p.logfile_read = self.log
+        self.log_path = log_path
+
+    def expect(self, pattern, timeout):
+        try:
+            self.p.expect(pattern, timeout=timeout)
+        except (pexpect.TIMEOUT, pexpect.EOF) as e:
+            kind = "timeout" if isinstance(e, pexpect.TIMEOUT) else "QEMU exited"
+            raise BenchError("%s waiting for %r (console log: %s)"
+                             % (kind, pattern, self.log_path)) from None
+        return self.p.match
+
+    def type(self, line, note=True):
+        """Typed in pieces: a guest's UART FIFO holds only a few characters."""
+        if note:
+            say("    typed: " + line)
+        line += "\r"
+        for i in range(0, len(line), 8):
+            self.p.send(line[i:i + 8])
+            time.sleep(0.05)
+
+    def to_shell(self):
+        self.p.send(ESCAPE)
+        self.expect(re.escape("[console: Tandem shell]"), 60)
+        self.p.send("\r")
+        self.expect(SHELL_PROMPT, 60)
+
+    def shell(self, cmd, until=SHELL_PROMPT, timeout=60):
+        """A Tandem shell command; returns what it printed up to @until."""
+        self.type(cmd)
+        self.expect(until, timeout)
+        return self.p.before
+
+    def close(self):
+        self.p.terminate(force=True)
+        self.log.close()
+
+
+def latency_of(con):
+    """The LATENCY line as (samples, min, avg, max); the RTOS must go on after it."""
+    m = con.expect(LATENCY_RE, LATENCY_TIMEOUT)
+    result = tuple(int(x) for x in m.groups())
+    say("    " + m.group(0).strip())
+    return result
+
+
+def exits_of(con, vm):
+    """`vm info` exit counters of @vm, for the record."""
+    con.to_shell()
+    out = con.shell("vm info " + vm)
+    m = re.search(r"exits:([^\n]*)", out.replace("\r", ""))
+    return m.group(1).strip() if m else "?"
+
+
+def run_native(work, icount, smp):
+    argv = ([QEMU] + NATIVE_ARGS.format(smp=smp).split() + ["-icount", icount,
+            "-kernel", os.path.join(work, "rtos-oneshot.elf")])
+    con = Console(argv, os.path.join(work, "a.log"))
+    try:
+        lat = latency_of(con)
+        con.expect(pexpect.EOF, NATIVE_TIMEOUT)    # SYSTEM_OFF ends QEMU
+        return lat, None
+    finally:
+        con.close()
+
+
+def tandem_argv(work, setup, icount):
+    return ([QEMU] + TANDEM_ARGS.split() + ["-icount", icount,
+            "-kernel", os.path.join(work, "tandem.bin"),
+            "-initrd", os.path.join(work, "bundle-%s.cpio" % setup)])
+
+
+def run_alone(work, icount):
+    con = Console(tandem_argv(work, "b", icount), os.path.join(work, "b.log"))
+    try:
+        con.expect(r"vm rtos: started", 120)
+        lat = latency_of(con)
+        con.expect(HEARTBEAT_RE, 120)
+        return lat, exits_of(con, "rtos")
+    finally:
+        con.close()
+
+
+def run_with_linux(work, setup, icount):
+    vm = RTOS_VM[setup]
+    con = Console(tandem_argv(work, setup, icount), os.path.join(work, setup + ".log"))
+    try:
+        t0 = time.monotonic()
+        con.expect(GUEST_PROMPT, LINUX_BOOT_TIMEOUT)
+        say("    Linux at its prompt after %.0f s wall-clock" % (time.monotonic() - t0))
+        con.type(LINUX_LOAD)
+        con.expect(GUEST_PROMPT, 120)
+        con.type("jobs")
+        con.expect(GUEST_PROMPT, 120)
+        running = con.p.before.count("Running")
+        if running < 3:
+            raise BenchError("the Linux load is not running (jobs: %r)" % con.p.before)
+        con.to_shell()
+        con.shell("vm create " + vm, until=r"created vm \d+")
+        con.expect(SHELL_PROMPT, 60)
+        con.shell("vm start " + vm)
+        # Only the VM the console is attached to may print live.
+        con.type("vm console " + vm)
+        con.expect(re.escape("[console: attached to VM '%s'" % vm), 60)
+        lat = latency_of(con)
+        con.expect(HEARTBEAT_RE, 300)
+        return lat, exits_of(con, vm)
+    finally:
+        con.close()
+
+
+def run_setup(work, setup, icount, smp):
+    say("\n%s, -icount %s" % (SETUPS[setup], icount))
+    if setup == "a":
+        return run_native(work, icount, smp)
+    if setup == "b":
+        return run_alone(work, icount)
+    return run_with_linux(work, setup, icount)
+
+
+def ratio(x, ref):
+    return "%.2f" % (x / ref) if ref else "n/a"
+
+
+def print_table(icount, results, smp):
+    ref = results.get("a")
+    say("\nRTOS timer-interrupt latency, -icount %s (native: -smp %s)" % (icount, smp))
+    say("%-50s %7s %9s %9s %9s %11s %11s" % ("setup", "samples", "min ns", "avg ns",
+                                              "max ns", "avg/avg(a)", "max/max(a)"))
+    for s in sorted(results):
+        lat = results[s]
+        if isinstance(lat, str):
+            say("%-50s %s" % (SETUPS[s], lat))
+            continue
+        n, lo, avg, hi = lat
+        say("%-50s %7d %9d %9d %9d %11s %11s" % (
+            SETUPS[s], n, lo, avg, hi,
+            ratio(avg, ref[2]) if isinstance(ref, tuple) else "-",
+            ratio(hi, ref[3]) if isinstance(ref, tuple) else "-"))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--setups", default="abcd", help="which of a, b, c, d (default abcd)")
+    ap.add_argument("--icount", action="append",
+                    help="-icount options; repeat for several tables "
+                         "(default %s)" % DEFAULT_ICOUNT)
+    ap.add_argument("--native-smp", type=int, default=1, choices=(1, 2),
+                    help="CPUs of the native run (a), default 1")
+    ap.add_argument("--no-build", action="store_true",
+                    help="use the existing images; bundles are still made")
+    ap.add_argument("--keep", metavar="DIR",
+                    help="keep images, bundles and console logs in DIR")
+    args = ap.parse_args()
+    # Killed: still clean up (QEMU, the default bundle) in the finally blocks.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    setups = [s for s in "abcd" if s in args.setups]
+    icounts = args.icount or [DEFAULT_ICOUNT]
+
+    work = args.keep or tempfile.mkdtemp(prefix="rt_latency.")
+    os.makedirs(work, exist_ok=True)
+    tables = []
+    failed = False
+    try:
+        build(work, setups, args.no_build)
+        for icount in icounts:
+            results, exits = {}, {}
+            for s in setups:
+                t0 = time.monotonic()
+                try:
+                    results[s], exits[s] = run_setup(work, s, icount, args.native_smp)
+                except BenchError as e:
+                    results[s] = "FAILED: %s" % e
+                    failed = True
+                    say("    " + results[s])
+                say("    (%.0f s wall-clock)" % (time.monotonic() - t0))
+            tables.append((icount, results, exits))
+    finally:
+        if any(s in BUNDLE_CONFIGS for s in setups):
+            try:
+                make("bundle")      # the default staging dir and build/bundle.cpio
+            except BenchError as e:
+                say("warning: %s; run `make bundle` to restore the default bundle" % e)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    for icount, results, exits in tables:
+        print_table(icount, results, args.native_smp)
+        for s in sorted(exits):
+            if exits[s]:
+                say("  %s exits: %s" % (s, exits[s]))
+    if args.keep:
+        say("\nlogs: %s" % work)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

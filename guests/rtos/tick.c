@@ -1,0 +1,91 @@
+/*
+ * The system tick and the latency probe. The EL1 virtual timer fires at
+ * absolute deadlines one period apart (CNTV_CVAL_EL0 += period, so the
+ * tick never drifts). For each period the deadline is CNTV_CVAL_EL0 and
+ * the IRQ vector reads CNTVCT_EL0 on entry (after an ISB); the latency is
+ * the difference, in counter ticks, converted to ns with CNTFRQ_EL0. The
+ * first RTOS_SAMPLES periods are measured; then the reporter thread is
+ * woken to print the result.
+ */
+#include <lib/sysreg.h>
+#include <lib/timer.h>
+#include "rtos.h"
+
+struct probe {
+	unsigned int n;
+	uint64_t min, max, sum;		/* counter ticks */
+};
+
+static uint64_t period;
+static volatile uint64_t ticks;
+static struct probe probe;
+static volatile bool probe_done;
+static struct thread *reporter;
+
+static void probe_add(uint64_t lat)
+{
+	if (!probe.n || lat < probe.min)
+		probe.min = lat;
+	if (lat > probe.max)
+		probe.max = lat;
+	probe.sum += lat;
+	if (++probe.n == RTOS_SAMPLES) {
+		probe_done = true;
+		thread_wake(reporter);
+	}
+}
+
+static void tick_isr(unsigned int intid, uint64_t stamp)
+{
+	uint64_t cval = read_sysreg(cntv_cval_el0);
+
+	(void)intid;
+	/* A level interrupt can be seen once more after the deadline moved. */
+	if (!(read_sysreg(cntv_ctl_el0) & CNTV_CTL_ISTATUS) || stamp < cval)
+		return;
+	if (!probe_done)
+		probe_add(stamp - cval);
+	write_sysreg(cval + period, cntv_cval_el0);
+	isb();
+	ticks++;
+	sched_tick(ticks);
+	ping_tick();
+}
+
+void tick_start(struct thread *report_to)
+{
+	reporter = report_to;
+	period = timer_freq() / RTOS_TICK_HZ;
+	irq_connect(INTID_VTIMER, tick_isr);
+	intc_irq_config(INTID_VTIMER, PRIO_TICK, false);
+	write_sysreg(0, cntv_ctl_el0);
+	write_sysreg(timer_now() + period, cntv_cval_el0);
+	write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
+	isb();
+	intc_irq_enable(INTID_VTIMER);
+}
+
+uint64_t tick_count(void)
+{
+	return ticks;
+}
+
+/* Counter ticks to ns, without overflow for any realistic count. */
+static uint64_t to_ns(uint64_t t)
+{
+	uint64_t freq = timer_freq();
+
+	return t / freq * 1000000000UL + t % freq * 1000000000UL / freq;
+}
+
+/* The probe's result once it has all its samples. */
+bool tick_latency(struct latency *out)
+{
+	if (!probe_done)
+		return false;
+	out->samples = probe.n;
+	out->min_ns = to_ns(probe.min);
+	out->max_ns = to_ns(probe.max);
+	out->avg_ns = (to_ns(probe.sum) + probe.n / 2) / probe.n;
+	return true;
+}

@@ -1,0 +1,151 @@
+"""
+Linux and the RTOS test guest side by side (the default configuration):
+both up at once, each console alive and reachable, output kept per VM while
+detached, pause freezing the RTOS's timer-driven counter, the multiplexed
+console, and the RTOS latency probe reporting sane figures alone and with
+Linux under load. (The latency ratios are a benchmark: bench/rt_latency.py.)
+"""
+import os
+import re
+import time
+
+import pytest
+
+from tandem_qemu import REPO, Tandem
+
+BUNDLE = os.path.join(REPO, "build", "bundle.cpio")
+HEARTBEAT = re.compile(r"HEARTBEAT (\w) (\d+)")
+LATENCY = re.compile(r"LATENCY: samples=(\d+) min=(\d+) avg=(\d+) max=(\d+)")
+
+pytestmark = pytest.mark.skipif(not os.path.isfile(BUNDLE),
+                                reason="no boot bundle: run `make bundle`")
+
+
+@pytest.fixture(scope="module")
+def both():
+    t = Tandem(["-initrd", BUNDLE])
+    t.expect("vm linux: started", timeout=60)
+    t.expect("vm rtos: started", timeout=60)
+    t.expect("guest# ", timeout=240)
+    t.send("\x1d")
+    t.expect("[console: Tandem shell]")
+    t.send("\r")
+    t.expect("tandem> ")
+    yield t
+    t.close()
+
+
+def heartbeats(t, vm="rtos"):
+    return [int(n) for _, n in HEARTBEAT.findall(t.run("vm log %s" % vm))]
+
+
+def wait_for(pred, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = pred()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def check_latency(m, worst_ns=50000000):
+    """Sane, not fast: the ratios to native belong to bench/rt_latency.py.
+    Under -icount QEMU runs all vCPUs round-robin in one host thread, so
+    while Linux's vCPUs spin the RTOS core can wait for QEMU's ~10 ms
+    round-robin kick; the bound leaves room for that."""
+    n, lo, avg, hi = (int(x) for x in m.groups())
+    assert n >= 1000, "too few samples: %d" % n
+    assert 0 < lo <= avg <= hi, "inconsistent: min %d avg %d max %d" % (lo, avg, hi)
+    assert hi < worst_ns, "a tick came %d ns late" % hi
+    return lo, avg, hi
+
+
+def test_both_running_with_their_consoles(both):
+    t = both
+    rows = t.run("vm list")
+    assert re.search(r"^\d+\s+linux\s+running\s+2\s+1,2\s", rows, re.M), rows
+    assert re.search(r"^\d+\s+rtos\s+running\s+1\s+3\s", rows, re.M), rows
+    # Detached, the RTOS kept talking into its ring.
+    assert wait_for(lambda: len(heartbeats(t)) >= 4, 30, "RTOS heartbeats")
+    # Attach to the RTOS: its output now arrives live; Ctrl-] detaches.
+    t.send("vm console rtos\r")
+    t.expect("attached to VM 'rtos'")
+    t.expect("HEARTBEAT", timeout=10)
+    t.send("\x1d")
+    t.expect("[console: Tandem shell]")
+    t.send("\r")
+    t.expect("tandem> ")
+    # Attach to Linux: its shell answers.
+    t.send("vm console linux\r")
+    t.expect("attached to VM 'linux'")
+    t.send("\r")
+    t.expect("guest# ")
+    t.send("echo two-vms-$((6*7))\r")
+    t.expect("two-vms-42", timeout=30)
+    t.send("\x1d")
+    t.expect("[console: Tandem shell]")
+    t.send("\r")
+    t.expect("tandem> ")
+
+
+def test_pause_stops_the_rtos_counter(both):
+    t = both
+    wait_for(lambda: len(heartbeats(t)) >= 2, 30, "RTOS heartbeats")
+    t.run("vm pause rtos")
+    frozen = heartbeats(t)
+    time.sleep(3)
+    assert heartbeats(t) == frozen, "the RTOS kept counting while paused"
+    t.run("vm resume rtos")
+    wait_for(lambda: len(heartbeats(t)) > len(frozen), 30, "heartbeats after resume")
+    assert "running" in t.run("vm list").split("rtos")[1].split("\n")[0]
+
+
+def test_mux_prefixes_lines_with_the_vm_name(both):
+    t = both
+    t.run("vm mux on")
+    try:
+        t.expect(re.compile(r"\[rtos\] HEARTBEAT [ab] \d+").pattern, timeout=10, exact=False)
+    finally:
+        t.send("vm mux off\r")
+        t.expect("tandem> ")
+        t.send("\r")
+        t.expect("tandem> ")
+
+
+@pytest.fixture
+def both_icount():
+    """The same pair under -icount: without it QEMU's four vCPU threads on a
+    2-core CI runner add milliseconds of host scheduling to every tick, so
+    the probe would measure the runner, not Tandem."""
+    t = Tandem(["-initrd", BUNDLE, "-icount", "shift=0,align=off"])
+    t.expect("vm linux: started", timeout=60)
+    t.expect("guest# ", timeout=240)
+    t.send("\x1d")
+    t.expect("[console: Tandem shell]")
+    t.send("\r")
+    t.expect("tandem> ")
+    yield t
+    t.close()
+
+
+def test_latency_probe_alone_and_under_linux_load(both_icount):
+    t = both_icount
+    alone = wait_for(lambda: LATENCY.search(t.run("vm log rtos")), 60, "LATENCY line")
+    check_latency(alone)   # measured while Linux boots on cores 1-2
+    # Load Linux's two vCPUs (CPU and memory), then restart the RTOS so it
+    # measures under that load.
+    t.send("vm console linux\r")
+    t.expect("attached to VM 'linux'")
+    t.send("\r")
+    t.expect("guest# ")
+    t.send("(while :; do :; done) & (while :; do dd if=/dev/zero of=/dev/null bs=1M count=32 2>/dev/null; done) &\r")
+    t.expect("guest# ", timeout=30)
+    t.send("\x1d")
+    t.expect("[console: Tandem shell]")
+    t.send("\r")
+    t.expect("tandem> ")
+    t.run("vm reset rtos", timeout=60)
+    loaded = wait_for(lambda: LATENCY.search(t.run("vm log rtos").split("rtos: MPIDR")[-1]),
+                      60, "LATENCY line under load")
+    check_latency(loaded)
