@@ -6,7 +6,8 @@ guests/rtos ticks its EL1 virtual timer at 1 kHz; for each of its first
 2000 periods the deadline is CNTV_CVAL_EL0 and its IRQ vector reads
 CNTVCT_EL0 on entry. It prints, once,
 "LATENCY: samples=<n> min=<ns> avg=<ns> max=<ns>". This script runs it in
-four setups under -icount and prints one table per -icount variant:
+four setups (and a control) under -icount and prints one table per
+-icount variant:
 
   (a) native  rtos-oneshot.elf on QEMU at EL1, no hypervisor (-smp 1)
   (b) alone   under Tandem, bundle with configs/rtos.dts only: one vCPU
@@ -18,6 +19,10 @@ four setups under -icount and prints one table per -icount variant:
   (d) shared  as (c), but the RTOS vCPU (configs/bench-rtos-shared.dts,
               priority 2) shares core 2 with Linux's loaded vCPU 1
               (priority 10)
+  (e) control as (c), but the RTOS on core 0 (configs/bench-rtos-core0.dts):
+              single-threaded QEMU runs its vCPUs round robin in index
+              order, and core 3 waits for the slices of cores 1 and 2
+              after each timer expiry, core 0 does not
 
 Each run's command line (and what is typed into the consoles) is printed.
 The script builds what it needs (`make all`, `make -C guests`, one bundle
@@ -25,7 +30,7 @@ per Tandem setup in a temporary directory; build/bundle.cpio is rebuilt
 with the default configs at the end, since `make bundle` shares its staging
 directory). Not part of `make test`.
 
-Usage: bench/rt_latency.py [--setups abcd] [--icount OPTS]... [--native-smp N]
+Usage: bench/rt_latency.py [--setups abcde] [--icount OPTS]... [--native-smp N]
                            [--no-build] [--keep DIR]
 """
 import argparse
@@ -68,13 +73,15 @@ SETUPS = {
     "b": "(b) Tandem, RTOS alone",
     "c": "(c) Tandem, Linux load on cores 1-2",
     "d": "(d) Tandem, sharing core 2 with loaded Linux vCPU",
+    "e": "(e) control: as (c), RTOS on core 0",
 }
 BUNDLE_CONFIGS = {
     "b": ["configs/rtos.dts"],
     "c": ["configs/linux.dts", "configs/bench-rtos-late.dts"],
     "d": ["configs/linux.dts", "configs/bench-rtos-shared.dts"],
+    "e": ["configs/linux.dts", "configs/bench-rtos-core0.dts"],
 }
-RTOS_VM = {"b": "rtos", "c": "rtos", "d": "rtos-shared"}
+RTOS_VM = {"b": "rtos", "c": "rtos", "d": "rtos-shared", "e": "rtos"}
 
 
 class BenchError(Exception):
@@ -100,6 +107,7 @@ def build(work, setups, no_build):
         make("all")
         make("-C", "guests")
     shutil.copy(os.path.join(REPO, "build", "tandem.bin"), work)
+    shutil.copy(os.path.join(REPO, "build", "tandem.elf"), work)     # symbols, for traces
     shutil.copy(os.path.join(REPO, "guests", "build", "rtos-oneshot.elf"), work)
     for s in setups:
         if s in BUNDLE_CONFIGS:
@@ -128,13 +136,17 @@ class Console:
         return self.p.match
 
     def type(self, line, note=True):
-        """Typed in pieces: a guest's UART FIFO holds only a few characters."""
+        """
+        One character at a time, each after the echo of the previous one: a
+        busy guest drains its UART slowly, and its receive FIFO drops what
+        does not fit.
+        """
         if note:
             say("    typed: " + line)
-        line += "\r"
-        for i in range(0, len(line), 8):
-            self.p.send(line[i:i + 8])
-            time.sleep(0.05)
+        for ch in line:
+            self.p.send(ch)
+            self.expect(re.escape(ch), 30)
+        self.p.send("\r")
 
     def to_shell(self):
         self.p.send(ESCAPE)
@@ -258,7 +270,7 @@ def print_table(icount, results, smp):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--setups", default="abcd", help="which of a, b, c, d (default abcd)")
+    ap.add_argument("--setups", default="abcde", help="which of a..e (default all)")
     ap.add_argument("--icount", action="append",
                     help="-icount options; repeat for several tables "
                          "(default %s)" % DEFAULT_ICOUNT)
@@ -271,7 +283,7 @@ def main():
     args = ap.parse_args()
     # Killed: still clean up (QEMU, the default bundle) in the finally blocks.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    setups = [s for s in "abcd" if s in args.setups]
+    setups = [s for s in "abcde" if s in args.setups]
     icounts = args.icount or [DEFAULT_ICOUNT]
 
     work = args.keep or tempfile.mkdtemp(prefix="rt_latency.")

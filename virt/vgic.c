@@ -108,13 +108,17 @@ void vgic_kick_if_newly_ready(struct vgic *g, unsigned vcpu, const struct vgic_i
 		g->kick(g->ctx, (unsigned)now);
 }
 
-/* A new edge on an interrupt held in a list register (active there, or
- * already finished by a guest that has not exited since) is neither newly
- * deliverable nor visible to the LR: its vCPU must come out so the flush
- * makes the LR pending again. */
-static void kick_new_edge_in_lr(struct vgic *g, const struct vgic_irq *irq, bool was_pending)
+/* A new edge, or a level line rising again, on an interrupt held in a list
+ * register (active there, or already finished by a guest that has not
+ * exited since: one idling in an untrapped WFI may not exit for a long time)
+ * is neither newly deliverable nor visible to the LR: its vCPU must come out
+ * so the LR is synced and the interrupt delivered again. */
+static void kick_new_edge_in_lr(struct vgic *g, const struct vgic_irq *irq, bool was_pending,
+				bool was_level)
 {
-	if (!was_pending && irq->pending_latch && irq->lr_vcpu >= 0 && g->kick)
+	bool rose = (!was_pending && irq->pending_latch) || (!was_level && irq->line_level);
+
+	if (rose && irq->lr_vcpu >= 0 && g->kick)
 		g->kick(g->ctx, (unsigned)irq->lr_vcpu);
 }
 
@@ -147,7 +151,7 @@ void vgic_kick_ready_vcpus(struct vgic *g, unsigned vcpu_mask, unsigned groups)
 int vgic_inject(struct vgic *g, unsigned vcpu, irqid_t intid, bool level)
 {
 	struct vgic_irq *irq = vgic_get_irq(g, vcpu, intid);
-	bool was_pending;
+	bool was_pending, was_level;
 	int before;
 
 	if (!irq)
@@ -155,6 +159,7 @@ int vgic_inject(struct vgic *g, unsigned vcpu, irqid_t intid, bool level)
 	vgic_touch(g);
 	before = vgic_ready_target(g, vcpu, irq);
 	was_pending = irq->pending_latch;
+	was_level = irq->line_level;
 	if (!level)
 		irq->line_level = false;
 	else if (irq->edge)
@@ -162,7 +167,7 @@ int vgic_inject(struct vgic *g, unsigned vcpu, irqid_t intid, bool level)
 	else
 		irq->line_level = true;
 	vgic_kick_if_newly_ready(g, vcpu, irq, before);
-	kick_new_edge_in_lr(g, irq, was_pending);
+	kick_new_edge_in_lr(g, irq, was_pending, was_level);
 	return 0;
 }
 
@@ -201,7 +206,7 @@ void vgic_send_sgi(struct vgic *g, unsigned src, uint64_t sgi1r)
 		irq->pending_latch = true;
 		irq->sgi_src |= (uint16_t)(1u << src);
 		vgic_kick_if_newly_ready(g, v, irq, before);
-		kick_new_edge_in_lr(g, irq, was_pending);
+		kick_new_edge_in_lr(g, irq, was_pending, true);
 	}
 }
 

@@ -53,7 +53,10 @@ def to_tandem(t):
 def to_guest(t):
     t.send(ESCAPE)
     t.expect("attached to VM 'linux'")
-    t.send("\r")
+    # A command, not a bare Enter (busybox may swallow a lone CR while it
+    # waits for the answer to its ESC[6n cursor query).
+    t.send("echo back-$((1+1))\r")
+    t.expect("back-2")
     t.expect(GUEST_PROMPT)
 
 

@@ -79,8 +79,8 @@ def test_both_running_with_their_consoles(both):
     # Attach to Linux: its shell answers.
     t.send("vm console linux\r")
     t.expect("attached to VM 'linux'")
-    t.send("\r")
-    t.expect("guest# ")
+    # A real command, not a bare Enter: busybox may still be waiting for the
+    # answer to its ESC[6n cursor query and swallow a lone CR.
     t.send("echo two-vms-$((6*7))\r")
     t.expect("two-vms-42", timeout=30)
     t.send("\x1d")
@@ -137,8 +137,8 @@ def test_latency_probe_alone_and_under_linux_load(both_icount):
     # measures under that load.
     t.send("vm console linux\r")
     t.expect("attached to VM 'linux'")
-    t.send("\r")
-    t.expect("guest# ")
+    t.send("echo load-$((1+1))\r")
+    t.expect("load-2", timeout=30)
     t.send("(while :; do :; done) & (while :; do dd if=/dev/zero of=/dev/null bs=1M count=32 2>/dev/null; done) &\r")
     t.expect("guest# ", timeout=30)
     t.send("\x1d")

@@ -854,6 +854,16 @@ static void test_kicks_new_edge_in_lr(void **state)
 	expect_kicks(f, 0, 2, 0, 0);
 	vgic_inject(&f->g, 0, 51, true);	/* already pending: no new kick */
 	expect_kicks(f, 0, 2, 0, 0);
+
+	/* The same for a level line that rises again while in an LR. */
+	wr(&f->g, ICPENDR(1), 4, 1u << bit(51));
+	wr(&f->g, ICFGR(3), 4, 0);			/* level */
+	vgic_inject(&f->g, 0, 51, false);
+	expect_kicks(f, 0, 2, 0, 0);
+	vgic_inject(&f->g, 0, 51, true);
+	expect_kicks(f, 0, 3, 0, 0);
+	vgic_inject(&f->g, 0, 51, true);	/* still high: nothing new */
+	expect_kicks(f, 0, 3, 0, 0);
 }
 
 /* The empty-scan shortcut must never hide a change: after a scan that found
