@@ -26,6 +26,16 @@ static uint64_t lr_value(const struct vgic_irq *irq)
 	return lr;
 }
 
+/* The interrupt held by used list register i, read into *lr; NULL if the
+ * LR is free or names nothing the model knows. vgic lock held. */
+static struct vgic_irq *lr_irq(struct vcpu *v, unsigned i, uint64_t *lr)
+{
+	if (!(v->arch.gic.used_lrs & (1U << i)))
+		return NULL;
+	*lr = vgic_hw_read_lr(i);
+	return vgic_get_irq(&v->vm->vgic, v->id, (irqid_t)(*lr & 0xffffffffU));
+}
+
 /* IRQs masked, vCPU loaded on this core. */
 void vgic_lr_flush(struct vcpu *v)
 {
@@ -43,13 +53,9 @@ void vgic_lr_flush(struct vcpu *v)
 	key = k_spin_lock(&vm->vgic_lock);
 	/* New edges on interrupts already in an LR: pending + active there. */
 	for (unsigned i = 0; i < n_lrs; i++) {
-		struct vgic_irq *irq;
 		uint64_t lr;
+		struct vgic_irq *irq = lr_irq(v, i, &lr);
 
-		if (!(hw->used_lrs & (1U << i)))
-			continue;
-		lr = vgic_hw_read_lr(i);
-		irq = vgic_get_irq(&vm->vgic, v->id, (irqid_t)(lr & 0xffffffffU));
 		if (irq && irq->pending_latch && !(lr & ICH_LR_HW)) {
 			vgic_hw_write_lr(i, lr | ICH_LR_PENDING);
 			irq->pending_latch = false;
@@ -91,13 +97,9 @@ void vgic_lr_sync(struct vcpu *v)
 		return;
 	key = k_spin_lock(&vm->vgic_lock);
 	for (unsigned i = 0; i < ICH_MAX_LRS; i++) {
-		struct vgic_irq *irq;
 		uint64_t lr;
+		struct vgic_irq *irq = lr_irq(v, i, &lr);
 
-		if (!(hw->used_lrs & (1U << i)))
-			continue;
-		lr = vgic_hw_read_lr(i);
-		irq = vgic_get_irq(&vm->vgic, v->id, (irqid_t)(lr & 0xffffffffU));
 		if (!irq)
 			continue;
 		if (irq->active != ((lr & ICH_LR_ACTIVE) != 0)) {

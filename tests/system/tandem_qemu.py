@@ -285,6 +285,13 @@ class Tandem:
         self.send_line(cmd, timeout)
         return self.expect(PROMPT, timeout)
 
+    def to_shell(self):
+        """From an attached VM console back to the Tandem shell (Ctrl-])."""
+        self.send("\x1d")
+        self.expect("[console: Tandem shell]")
+        self.send("\r")
+        self.expect(PROMPT)
+
     def lines(self, cmd, timeout=CMD_TIMEOUT):
         """run(), split into lines, without empty ones."""
         return [l for l in self.run(cmd, timeout).split("\n") if l.strip()]

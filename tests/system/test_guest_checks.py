@@ -41,10 +41,7 @@ def test_gtest_passes_under_tandem():
         # so gtest's lines are not interleaved with its boot log.
         t.expect("vm linux: started", timeout=60)
         t.expect("guest# ", timeout=240)
-        t.send("\x1d")                      # from the Linux console to Tandem
-        t.expect("[console: Tandem shell]")
-        t.send("\r")
-        t.expect("tandem> ")
+        t.to_shell()
         assert re.search(r"created vm \d+ 'gtest'", t.run("vm create gtest"))
         for run in (1, 2):                  # the second start is a fresh copy
             out, summary = run_gtest(t)

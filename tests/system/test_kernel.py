@@ -1,5 +1,4 @@
 """The kernel seen from the shell: threads, memory, log, and the selftests."""
-import re
 
 import pytest
 

@@ -43,13 +43,6 @@ def guest(t, cmd, timeout=60):
     return lines[1:]
 
 
-def to_tandem(t):
-    t.send(ESCAPE)
-    t.expect("[console: Tandem shell]")
-    t.send("\r")
-    t.expect("tandem> ")
-
-
 def to_guest(t):
     t.send(ESCAPE)
     t.expect("attached to VM 'linux'")
@@ -95,7 +88,7 @@ def test_timer_and_ipis_count_on_both_vcpus(linux):
 
 
 def test_vm_list_and_exit_counters(linux):
-    to_tandem(linux)
+    linux.to_shell()
     try:
         rows = linux.lines("vm list")
         assert re.match(r"^1\s+linux\s+running\s+2\s+1,2\s+256\s+\d+s$", rows[1]), rows

@@ -27,10 +27,7 @@ def both():
     t.expect("vm linux: started", timeout=60)
     t.expect("vm rtos: started", timeout=60)
     t.expect("guest# ", timeout=240)
-    t.send("\x1d")
-    t.expect("[console: Tandem shell]")
-    t.send("\r")
-    t.expect("tandem> ")
+    t.to_shell()
     yield t
     t.close()
 
@@ -72,10 +69,7 @@ def test_both_running_with_their_consoles(both):
     t.send("vm console rtos\r")
     t.expect("attached to VM 'rtos'")
     t.expect("HEARTBEAT", timeout=10)
-    t.send("\x1d")
-    t.expect("[console: Tandem shell]")
-    t.send("\r")
-    t.expect("tandem> ")
+    t.to_shell()
     # Attach to Linux: its shell answers.
     t.send("vm console linux\r")
     t.expect("attached to VM 'linux'")
@@ -83,10 +77,7 @@ def test_both_running_with_their_consoles(both):
     # answer to its ESC[6n cursor query and swallow a lone CR.
     t.send("echo two-vms-$((6*7))\r")
     t.expect("two-vms-42", timeout=30)
-    t.send("\x1d")
-    t.expect("[console: Tandem shell]")
-    t.send("\r")
-    t.expect("tandem> ")
+    t.to_shell()
 
 
 def test_pause_stops_the_rtos_counter(both):
@@ -121,10 +112,7 @@ def both_icount():
     t = Tandem(["-initrd", BUNDLE, "-icount", "shift=0,align=off"])
     t.expect("vm linux: started", timeout=60)
     t.expect("guest# ", timeout=240)
-    t.send("\x1d")
-    t.expect("[console: Tandem shell]")
-    t.send("\r")
-    t.expect("tandem> ")
+    t.to_shell()
     yield t
     t.close()
 
@@ -141,10 +129,7 @@ def test_latency_probe_alone_and_under_linux_load(both_icount):
     t.expect("load-2", timeout=30)
     t.send("(while :; do :; done) & (while :; do dd if=/dev/zero of=/dev/null bs=1M count=32 2>/dev/null; done) &\r")
     t.expect("guest# ", timeout=30)
-    t.send("\x1d")
-    t.expect("[console: Tandem shell]")
-    t.send("\r")
-    t.expect("tandem> ")
+    t.to_shell()
     t.run("vm reset rtos", timeout=60)
     loaded = wait_for(lambda: LATENCY.search(t.run("vm log rtos").split("rtos: MPIDR")[-1]),
                       60, "LATENCY line under load")

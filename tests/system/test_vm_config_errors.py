@@ -3,7 +3,6 @@ Bad VM configs that reach the hypervisor (the build checks them too, see
 tools/vmconfig_check.c) are rejected at boot with one message naming the
 file, the node and the property, and nothing else is disturbed.
 """
-import os
 import subprocess
 
 from tandem_qemu import Tandem

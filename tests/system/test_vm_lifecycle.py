@@ -22,10 +22,7 @@ def shell():
     t = Tandem(["-initrd", BUNDLE])
     t.expect("vm linux: started", timeout=60)
     t.expect("guest# ", timeout=240)            # both vCPUs up, output quiet
-    t.send("\x1d")
-    t.expect("[console: Tandem shell]")
-    t.send("\r")
-    t.expect("tandem> ")
+    t.to_shell()
     yield t
     t.close()
 
