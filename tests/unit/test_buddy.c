@@ -17,6 +17,8 @@
 #include <sys/mman.h>
 #include <cmocka.h>
 
+#include "test_rng.h"
+
 #include <tandem/buddy.h>
 
 #define ARENA_ALIGN	MiB(8)
@@ -54,23 +56,8 @@ static uint8_t *arena_new(size_t size)
 	return p;
 }
 
-/* xorshift64*: deterministic, so a failure replays identically. */
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t seed)
-{
-	rng_state = seed ? seed : 1;
-}
-
-static uint64_t rng_next(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static uint64_t rng_below(uint64_t n)
+/* 64-bit bound: arena offsets exceed what test_rng.h's rng_below takes. */
+static uint64_t rng_below64(uint64_t n)
 {
 	return rng_next() % n;
 }
@@ -356,7 +343,7 @@ static void free_all_random(struct buddy *b, struct livelist *l,
 			    struct shadow *s)
 {
 	while (l->n)
-		free_tracked(b, l, s, rng_below(l->n));
+		free_tracked(b, l, s, rng_below64(l->n));
 }
 
 static size_t live_find(const struct livelist *l, paddr_t pa)
@@ -620,12 +607,12 @@ static void test_random_stress(void **state)
 	for (i = 0; i < 20000; i++) {
 		/* Drift between mostly full and mostly empty. */
 		bool grow = (i / 2500) % 2 == 0;
-		bool do_alloc = live.n == 0 || rng_below(100) < (grow ? 70 : 30);
+		bool do_alloc = live.n == 0 || rng_below64(100) < (grow ? 70 : 30);
 
 		if (do_alloc) {
 			/* Mostly small blocks, with the odd large one. */
-			unsigned int order = rng_below(8) ? (unsigned int)rng_below(5)
-							  : (unsigned int)rng_below(12);
+			unsigned int order = rng_below64(8) ? (unsigned int)rng_below64(5)
+							  : (unsigned int)rng_below64(12);
 
 			if (!alloc_tracked(&b, &live, &sh, tr, 2, order)) {
 				unsigned int k;
@@ -637,7 +624,7 @@ static void test_random_stress(void **state)
 				failures++;
 			}
 		} else {
-			free_tracked(&b, &live, &sh, rng_below(live.n));
+			free_tracked(&b, &live, &sh, rng_below64(live.n));
 		}
 
 		buddy_stats(&b, &st);

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test_rng.h"
+
 #include <tandem/timeout.h>
 
 struct tmo {
@@ -20,26 +22,7 @@ struct tmo {
 	int id;
 };
 
-/* xorshift64*: deterministic, so a failure replays identically. */
-static uint64_t rng_state;
 
-static void rng_seed(uint64_t seed)
-{
-	rng_state = seed ? seed : 1;
-}
-
-static uint64_t rng_next(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static unsigned rng_below(unsigned n)
-{
-	return (unsigned)(rng_next() % n);
-}
 
 static void dummy_fn(struct timeout *t)
 {
