@@ -148,6 +148,21 @@ void vgic_kick_ready_vcpus(struct vgic *g, unsigned vcpu_mask, unsigned groups)
 			g->kick(g->ctx, v);
 }
 
+void vgic_note_pending(struct vgic *g, unsigned vcpu, const struct vgic_irq *irq)
+{
+	irqid_t intid = irq->intid;
+
+	if (!irq->pending_latch && !irq->line_level)
+		return;
+	if (intid < VGIC_NR_PRIVATE) {
+		if (vcpu < g->n_vcpus)
+			g->priv_maybe_pending[vcpu] |= 1u << intid;
+	} else {
+		intid -= VGIC_NR_PRIVATE;
+		g->spi_maybe_pending[intid / 64] |= 1ULL << (intid % 64);
+	}
+}
+
 int vgic_inject(struct vgic *g, unsigned vcpu, irqid_t intid, bool level)
 {
 	struct vgic_irq *irq = vgic_get_irq(g, vcpu, intid);
@@ -166,6 +181,7 @@ int vgic_inject(struct vgic *g, unsigned vcpu, irqid_t intid, bool level)
 		irq->pending_latch = true;
 	else
 		irq->line_level = true;
+	vgic_note_pending(g, vcpu, irq);
 	vgic_kick_if_newly_ready(g, vcpu, irq, before);
 	kick_new_edge_in_lr(g, irq, was_pending, was_level);
 	return 0;
@@ -205,6 +221,7 @@ void vgic_send_sgi(struct vgic *g, unsigned src, uint64_t sgi1r)
 		was_pending = irq->pending_latch;
 		irq->pending_latch = true;
 		irq->sgi_src |= (uint16_t)(1u << src);
+		vgic_note_pending(g, v, irq);
 		vgic_kick_if_newly_ready(g, v, irq, before);
 		kick_new_edge_in_lr(g, irq, was_pending, true);
 	}
@@ -230,9 +247,22 @@ static unsigned insert_sorted(struct vgic_irq **out, unsigned n, unsigned max,
 	return n + 1;
 }
 
+/* Offer irq to the sorted out[] if it is still pending (else report false,
+ * so the caller forgets it) and deliverable to vcpu. */
+static bool consider(struct vgic *g, unsigned vcpu, struct vgic_irq *irq, struct vgic_irq **out,
+		     unsigned *n, unsigned max)
+{
+	if (!irq->pending_latch && !irq->line_level)
+		return false;
+	if (irq->lr_vcpu < 0 && vgic_irq_deliverable(g, vcpu, irq))
+		*n = insert_sorted(out, *n, max, irq);
+	return true;
+}
+
 unsigned vgic_collect_pending(struct vgic *g, unsigned vcpu, struct vgic_irq **out, unsigned max)
 {
 	unsigned n = 0;
+	uint32_t priv;
 
 	if (vcpu >= g->n_vcpus || max == 0)
 		return 0;
@@ -240,15 +270,20 @@ unsigned vgic_collect_pending(struct vgic *g, unsigned vcpu, struct vgic_irq **o
 	 * every exit that is not about interrupts. */
 	if (g->empty_valid[vcpu] && g->empty_epoch[vcpu] == g->epoch)
 		return 0;
-	for (unsigned i = 0; i < VGIC_NR_PRIVATE + g->nr_spis; i++) {
-		struct vgic_irq *irq = i < VGIC_NR_PRIVATE ? &g->cpu[vcpu].priv[i]
-							   : &g->spis[i - VGIC_NR_PRIVATE];
+	/* Ascending INTIDs, as insert_sorted() wants for its tie order. */
+	for (priv = g->priv_maybe_pending[vcpu]; priv; priv &= priv - 1) {
+		unsigned i = (unsigned)__builtin_ctz(priv);
 
-		/* Most are not pending at all: skip them before the full check. */
-		if (!irq->pending_latch && !irq->line_level)
-			continue;
-		if (irq->lr_vcpu < 0 && vgic_irq_deliverable(g, vcpu, irq))
-			n = insert_sorted(out, n, max, irq);
+		if (!consider(g, vcpu, &g->cpu[vcpu].priv[i], out, &n, max))
+			g->priv_maybe_pending[vcpu] &= ~(1u << i);
+	}
+	for (unsigned w = 0; w < DIV_ROUND_UP(g->nr_spis, 64u); w++) {
+		for (uint64_t bits = g->spi_maybe_pending[w]; bits; bits &= bits - 1) {
+			unsigned i = (unsigned)__builtin_ctzll(bits);
+
+			if (!consider(g, vcpu, &g->spis[w * 64 + i], out, &n, max))
+				g->spi_maybe_pending[w] &= ~(1ULL << i);
+		}
 	}
 	g->empty_valid[vcpu] = (n == 0);
 	g->empty_epoch[vcpu] = g->epoch;

@@ -64,6 +64,7 @@ static void bitmap_write(const struct vgic_mmio *m, uint32_t off, uint64_t val, 
 			continue;
 		before = vgic_ready_target(m->g, m->vcpu, irq);
 		apply(irq, bit);
+		vgic_note_pending(m->g, m->vcpu, irq);
 		vgic_kick_if_newly_ready(m->g, m->vcpu, irq, before);
 	}
 }

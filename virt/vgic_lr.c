@@ -26,14 +26,22 @@ static uint64_t lr_value(const struct vgic_irq *irq)
 	return lr;
 }
 
-/* The interrupt held by used list register i, read into *lr; NULL if the
- * LR is free or names nothing the model knows. vgic lock held. */
-static struct vgic_irq *lr_irq(struct vcpu *v, unsigned i, uint64_t *lr)
+static unsigned n_lrs;		/* ICH_VTR_EL2.ListRegs + 1, the same on every core */
+
+/* The interrupt held by used list register i; NULL if it names nothing
+ * the model knows. vgic lock held. */
+static struct vgic_irq *lr_irq(struct vcpu *v, unsigned i)
 {
-	if (!(v->arch.gic.used_lrs & (1U << i)))
-		return NULL;
-	*lr = vgic_hw_read_lr(i);
-	return vgic_get_irq(&v->vm->vgic, v->id, (irqid_t)(*lr & 0xffffffffU));
+	return vgic_get_irq(&v->vm->vgic, v->id, v->arch.gic.lr_intid[i]);
+}
+
+/* Underflow maintenance on or off; ICH_HCR_EL2 is written only on a change. */
+static void set_underflow_irq(struct vgic_hw_state *hw, bool on)
+{
+	if (hw->uie == on)
+		return;
+	hw->uie = on;
+	vgic_hw_set_hcr(on ? (ICH_HCR_EN | ICH_HCR_UIE) : ICH_HCR_EN);
 }
 
 /* IRQs masked, vCPU loaded on this core. */
@@ -42,21 +50,21 @@ void vgic_lr_flush(struct vcpu *v)
 	struct vgic_hw_state *hw = &v->arch.gic;
 	struct vm *vm = v->vm;
 	struct vgic_irq *pend[ICH_MAX_LRS + 1];
-	unsigned n_lrs = vgic_hw_num_lrs();
-	unsigned free_lrs = 0, n, k = 0;
+	uint32_t free_mask = ~hw->used_lrs & ((1U << n_lrs) - 1);
+	unsigned free_lrs = (unsigned)__builtin_popcount(free_mask), n, k = 0;
 	k_spinlock_key_t key;
-
-	for (unsigned i = 0; i < n_lrs; i++)
-		if (!(hw->used_lrs & (1U << i)))
-			free_lrs++;
 
 	key = k_spin_lock(&vm->vgic_lock);
 	/* New edges on interrupts already in an LR: pending + active there. */
-	for (unsigned i = 0; i < n_lrs; i++) {
+	for (uint32_t used = hw->used_lrs; used; used &= used - 1) {
+		unsigned i = (unsigned)__builtin_ctz(used);
+		struct vgic_irq *irq = lr_irq(v, i);
 		uint64_t lr;
-		struct vgic_irq *irq = lr_irq(v, i, &lr);
 
-		if (irq && irq->pending_latch && !(lr & ICH_LR_HW)) {
+		if (!irq || !irq->pending_latch)
+			continue;
+		lr = vgic_hw_read_lr(i);
+		if (!(lr & ICH_LR_HW)) {
 			vgic_hw_write_lr(i, lr | ICH_LR_PENDING);
 			irq->pending_latch = false;
 			irq->sgi_src = 0;
@@ -64,14 +72,13 @@ void vgic_lr_flush(struct vcpu *v)
 		}
 	}
 	n = vgic_collect_pending(&vm->vgic, v->id, pend, free_lrs + 1);
-	for (unsigned i = 0; i < n_lrs && k < n && k < free_lrs; i++) {
-		struct vgic_irq *irq;
+	for (; free_mask && k < n; free_mask &= free_mask - 1) {
+		unsigned i = (unsigned)__builtin_ctz(free_mask);
+		struct vgic_irq *irq = pend[k++];
 
-		if (hw->used_lrs & (1U << i))
-			continue;
-		irq = pend[k++];
 		vgic_hw_write_lr(i, lr_value(irq));
 		hw->used_lrs |= 1U << i;
+		hw->lr_intid[i] = irq->intid;
 		irq->lr_vcpu = (int)v->id;
 		/* The LR now holds the pending state; a software-pending level
 		 * interrupt also ends when acknowledged (the line re-asserts). */
@@ -83,7 +90,7 @@ void vgic_lr_flush(struct vcpu *v)
 	k_spin_unlock(&vm->vgic_lock, key);
 
 	/* More waiting than fits: come back out when the LRs drain. */
-	vgic_hw_set_hcr(n > k ? (ICH_HCR_EN | ICH_HCR_UIE) : ICH_HCR_EN);
+	set_underflow_irq(hw, n > k);
 }
 
 /* IRQs masked, right after the exit. */
@@ -96,9 +103,10 @@ void vgic_lr_sync(struct vcpu *v)
 	if (!hw->used_lrs)
 		return;
 	key = k_spin_lock(&vm->vgic_lock);
-	for (unsigned i = 0; i < ICH_MAX_LRS; i++) {
-		uint64_t lr;
-		struct vgic_irq *irq = lr_irq(v, i, &lr);
+	for (uint32_t used = hw->used_lrs; used; used &= used - 1) {
+		unsigned i = (unsigned)__builtin_ctz(used);
+		struct vgic_irq *irq = lr_irq(v, i);
+		uint64_t lr = vgic_hw_read_lr(i);
 
 		if (!irq)
 			continue;
@@ -126,8 +134,10 @@ static void maint_isr(irqid_t intid, void *arg)
 	struct vcpu *v = this_cpu()->vcpu;
 
 	vgic_hw_set_hcr(vgic_hw_get_hcr() & ~ICH_HCR_UIE);
-	if (v)
+	if (v) {
+		v->arch.gic.uie = false;
 		v->exits[EXIT_MAINT]++;
+	}
 }
 
 void vgic_lr_cpu_init(void)
@@ -135,6 +145,7 @@ void vgic_lr_cpu_init(void)
 	static bool connected;
 
 	if (!connected) {
+		n_lrs = vgic_hw_num_lrs();
 		irq_connect(MAINT_INTID, maint_isr, NULL);
 		connected = true;
 	}

@@ -20,6 +20,7 @@ typedef uint64_t ticks_t;   /* generic-timer counter ticks */
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define DIV_ROUND_UP(x, d) (((x) + (d) - 1) / (d))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 #define MIN(a, b) ((a) < (b) ? (a) : (b))

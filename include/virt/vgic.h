@@ -56,6 +56,11 @@ struct vgic {
 	uint32_t epoch;
 	uint32_t empty_epoch[VGIC_MAX_VCPUS];
 	bool empty_valid[VGIC_MAX_VCPUS];
+	/* Which interrupts may be pending (a superset: a bit is set whenever a
+	 * latch or line goes up, and cleared by the scan that finds it down),
+	 * so the scan before each guest entry visits only those. */
+	uint32_t priv_maybe_pending[VGIC_MAX_VCPUS];
+	uint64_t spi_maybe_pending[VGIC_MAX_SPIS / 64];
 };
 
 /* Code outside the model that changes irq state (the list-register code)
@@ -64,6 +69,10 @@ static inline void vgic_touch(struct vgic *g)
 {
 	g->epoch++;
 }
+
+/* After raising irq's pending latch or input line (vcpu picks the private
+ * bank): makes the next vgic_collect_pending() look at it. */
+void vgic_note_pending(struct vgic *g, unsigned vcpu, const struct vgic_irq *irq);
 
 /* vCPU i gets MPIDR Aff0 = i % 16, Aff1 = i / 16 (bit 31 RES1 added by the caller). */
 void vgic_init(struct vgic *g, unsigned n_vcpus, unsigned nr_spis,

@@ -1038,10 +1038,58 @@ static void test_collect_ties(void **state)
 	expect_collected(f, 2, 4, want, 4);
 }
 
+/* The scan visits only interrupts marked as maybe pending: every way an
+ * SPI becomes pending, in every 64-bit word of the set, is found, and a
+ * scan forgets the ones no longer pending. */
+static void test_collect_maybe_pending_set(void **state)
+{
+	struct fx *f = *state;
+	static const irqid_t ids[] = { 32, 95, 96, 159, 160, 287 };
+	static const irqid_t want[] = { 287, 160, 159, 96, 95, 32 };
+	struct vgic_irq *out[8];
+
+	vgic_init(&f->g, NCPU, 256, record_kick, &f->k);
+	wake_all(&f->g);
+	wr(&f->g, CTLR, 4, 2);
+	for (unsigned i = 0; i < ARRAY_SIZE(ids); i++) {
+		uint32_t m = 1u << bit(ids[i]);
+
+		wr(&f->g, IGROUPR(word(ids[i])), 4, m);
+		wr(&f->g, IROUTER(ids[i]), 8, 0);
+		wr(&f->g, ISENABLER(word(ids[i])), 4, m);
+		set_prio(f, 0, ids[i], (uint8_t)(0xa0 - 0x10 * i));
+	}
+	assert_int_equal(vgic_collect_pending(&f->g, 0, out, 8), 0);
+	wr(&f->g, ISPENDR(word(32)), 4, 1u << bit(32));		/* software */
+	wr(&f->g, ISPENDR(word(95)), 4, 1u << bit(95));
+	vgic_inject(&f->g, 0, 96, true);			/* level line */
+	vgic_inject(&f->g, 0, 159, true);
+	wr(&f->g, ICFGR(160 / 16), 4, 2u << (2 * (160 % 16)));	/* edge */
+	vgic_inject(&f->g, 0, 160, true);
+	vgic_inject(&f->g, 0, 287, true);
+	expect_collected(f, 0, 8, want, 6);
+
+	wr(&f->g, ICPENDR(word(32)), 4, 1u << bit(32));
+	wr(&f->g, ICPENDR(word(95)), 4, 1u << bit(95));
+	vgic_inject(&f->g, 0, 96, false);
+	vgic_inject(&f->g, 0, 159, false);
+	wr(&f->g, ICPENDR(word(160)), 4, 1u << bit(160));
+	vgic_inject(&f->g, 0, 287, false);
+	expect_collected(f, 0, 8, NULL, 0);
+	for (unsigned w = 0; w < ARRAY_SIZE(f->g.spi_maybe_pending); w++)
+		assert_int_equal(f->g.spi_maybe_pending[w], 0);
+
+	/* A private interrupt of one vCPU is not marked on another. */
+	make_private_ready(f, 2, 27);
+	assert_int_equal(f->g.priv_maybe_pending[2], 1u << 27);
+	assert_int_equal(f->g.priv_maybe_pending[0], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(test_collect_maybe_pending_set),
 		T(test_reset_values),
 		T(test_writable_bits),
 		T(test_raz_wi_leaves_state_alone),
