@@ -37,7 +37,6 @@ struct cpu {
 	uint64_t irqs, switches;
 	void *vcpu;			/* struct vcpu loaded on this core */
 	unsigned n_pinned;		/* live threads allowed on this core only */
-	struct fp_state irq_fp;		/* see irq_fp_begin() */
 	struct k_spinlock call_lock;
 	struct smp_call_req calls[SMP_CALL_SLOTS];
 	unsigned call_head, call_tail;
@@ -64,22 +63,24 @@ static inline bool k_is_in_isr(void)
 
 /* Interrupt-context code, and vCPU threads (whose FP/SIMD registers hold
  * the guest's), bracket calls to SIMD-using library routines (vsnprintf,
- * libfdt) with these so those registers survive. Returns whether a save
- * happened. */
-static inline bool irq_fp_begin(void)
+ * libfdt) with these so those registers survive. The save area belongs to
+ * the caller (on its stack): a per-CPU one would be overwritten by a nested
+ * interrupt or by another thread that runs while this one is preempted.
+ * Returns whether a save happened. */
+static inline bool irq_fp_begin(struct fp_state *save)
 {
 	struct cpu *c = this_cpu();
 
 	if (!c || (c->irq_nesting == 0 && !(c->current && c->current->guest_fp)))
 		return false;
-	arch_fp_save(&c->irq_fp);
+	arch_fp_save(save);
 	return true;
 }
 
-static inline void irq_fp_end(bool saved)
+static inline void irq_fp_end(struct fp_state *save, bool saved)
 {
 	if (saved)
-		arch_fp_restore(&this_cpu()->irq_fp);
+		arch_fp_restore(save);
 }
 
 #endif
