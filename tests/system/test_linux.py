@@ -83,8 +83,12 @@ def test_timer_and_ipis_count_on_both_vcpus(linux):
     k = timer[0]
     assert after[k][0] > before[k][0] and after[k][1] > before[k][1], \
         "timer counts did not grow on both vCPUs: %r -> %r" % (before[k], after[k])
-    ipi = after.get("IPI0")
-    assert ipi and ipi[0] > 0 and ipi[1] > 0, "rescheduling IPIs missing: %r" % ipi
+    # SGIs reach both vCPUs: which kinds (rescheduling, function call, ...)
+    # each one took depends on timing, so count them all.
+    ipis = [v for k, v in after.items() if k.startswith("IPI")]
+    assert ipis, "no IPI lines in /proc/interrupts: %r" % (after,)
+    per_cpu = (sum(v[0] for v in ipis), sum(v[1] for v in ipis))
+    assert per_cpu[0] > 0 and per_cpu[1] > 0, "IPIs missing on a vCPU: %r" % (ipis,)
 
 
 def test_vm_list_and_exit_counters(linux):
