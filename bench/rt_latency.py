@@ -6,7 +6,7 @@ guests/rtos ticks its EL1 virtual timer at 1 kHz; for each of its first
 2000 periods the deadline is CNTV_CVAL_EL0 and its IRQ vector reads
 CNTVCT_EL0 on entry. It prints, once,
 "LATENCY: samples=<n> min=<ns> avg=<ns> max=<ns>". This script runs it in
-four setups (and a control) under -icount and prints one table per
+four setups (and two controls) under -icount and prints one table per
 -icount variant:
 
   (a) native  rtos-oneshot.elf on QEMU at EL1, no hypervisor (-smp 1)
@@ -20,9 +20,13 @@ four setups (and a control) under -icount and prints one table per
               priority 2) shares core 2 with Linux's loaded vCPU 1
               (priority 10)
   (e) control as (c), but the RTOS on core 0 (configs/bench-rtos-core0.dts):
-              single-threaded QEMU runs its vCPUs round robin in index
-              order, and core 3 waits for the slices of cores 1 and 2
-              after each timer expiry, core 0 does not
+              under -icount QEMU runs all vCPUs round robin in index order
+              in one host thread; this moves the RTOS core from the last
+              place in that order to the first
+  (f) control native rtos-oneshot-load.elf on QEMU, -smp 3: CPUs 1-2 run
+              a CPU, memory and 250 Hz tick load (guests/rtos/load.c)
+              while CPU 0 is measured, no hypervisor; what QEMU's round
+              robin alone adds to (a), the native counterpart of (c)
 
 Each run's command line (and what is typed into the consoles) is printed.
 The script builds what it needs (`make all`, `make -C guests`, one bundle
@@ -30,7 +34,7 @@ per Tandem setup in a temporary directory; build/bundle.cpio is rebuilt
 with the default configs at the end, since `make bundle` shares its staging
 directory). Not part of `make test`.
 
-Usage: bench/rt_latency.py [--setups abcde] [--icount OPTS]... [--native-smp N]
+Usage: bench/rt_latency.py [--setups abcdef] [--icount OPTS]... [--native-smp N]
                            [--no-build] [--keep DIR]
 """
 import argparse
@@ -39,6 +43,7 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -66,7 +71,7 @@ LINUX_LOAD = ("while :; do :; done & while :; do :; done & "
 # boot under Tandem takes minutes on a slow host.
 NATIVE_TIMEOUT = 300
 LINUX_BOOT_TIMEOUT = 900
-LATENCY_TIMEOUT = 900
+LATENCY_TIMEOUT = 300
 
 SETUPS = {
     "a": "(a) native QEMU",
@@ -74,6 +79,7 @@ SETUPS = {
     "c": "(c) Tandem, Linux load on cores 1-2",
     "d": "(d) Tandem, sharing core 2 with loaded Linux vCPU",
     "e": "(e) control: as (c), RTOS on core 0",
+    "f": "(f) native QEMU, 2 more CPUs loaded (control for c)",
 }
 BUNDLE_CONFIGS = {
     "b": ["configs/rtos.dts"],
@@ -109,6 +115,7 @@ def build(work, setups, no_build):
     shutil.copy(os.path.join(REPO, "build", "tandem.bin"), work)
     shutil.copy(os.path.join(REPO, "build", "tandem.elf"), work)     # symbols, for traces
     shutil.copy(os.path.join(REPO, "guests", "build", "rtos-oneshot.elf"), work)
+    shutil.copy(os.path.join(REPO, "guests", "build", "rtos-oneshot-load.elf"), work)
     for s in setups:
         if s in BUNDLE_CONFIGS:
             make("bundle", "CONFIG=" + " ".join(BUNDLE_CONFIGS[s]),
@@ -116,9 +123,15 @@ def build(work, setups, no_build):
 
 
 class Console:
-    """One QEMU on a pty; everything it prints also goes to a log file."""
+    """
+    One QEMU on a pty; everything it prints also goes to a log file. Its
+    monitor listens on a socket beside the log (it changes nothing the
+    guest sees), so that a run that hangs can say where each CPU is.
+    """
 
     def __init__(self, argv, log_path):
+        self.mon_path = log_path + ".mon"
+        argv = argv + ["-monitor", "unix:%s,server,nowait" % self.mon_path]
         say("$ " + " ".join(shlex.quote(a) for a in argv))
         self.log = open(log_path, "w", encoding="utf-8", errors="replace")
         self.p = pexpect.spawn(argv[0], argv[1:], encoding="utf-8",
@@ -131,9 +144,39 @@ class Console:
             self.p.expect(pattern, timeout=timeout)
         except (pexpect.TIMEOUT, pexpect.EOF) as e:
             kind = "timeout" if isinstance(e, pexpect.TIMEOUT) else "QEMU exited"
-            raise BenchError("%s waiting for %r (console log: %s)"
-                             % (kind, pattern, self.log_path)) from None
+            where = self.cpu_states() if kind == "timeout" else ""
+            raise BenchError("%s waiting for %r (console log: %s)%s"
+                             % (kind, pattern, self.log_path, where)) from None
         return self.p.match
+
+    def monitor(self, sock, cmd):
+        sock.sendall((cmd + "\n").encode())
+        out, end = b"", time.monotonic() + 2
+        while time.monotonic() < end and not out.rstrip().endswith(b"(qemu)"):
+            try:
+                out += sock.recv(65536)
+            except socket.timeout:
+                pass
+        return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out.decode(errors="replace"))
+
+    def cpu_states(self):
+        """Each CPU's PC and exception level, from the QEMU monitor."""
+        try:
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.settimeout(0.2)
+                sock.connect(self.mon_path)
+                self.monitor(sock, "")
+                states = []
+                for cpu in range(4):
+                    self.monitor(sock, "cpu %d" % cpu)
+                    regs = self.monitor(sock, "info registers")
+                    pc = re.search(r"PC=([0-9a-f]+)", regs)
+                    el = re.search(r"PSTATE=\S+ \S+ (EL\d)", regs)
+                    if pc and el:
+                        states.append("cpu%d %s pc %s" % (cpu, el.group(1), pc.group(1)))
+                return "; " + ", ".join(states) if states else ""
+        except OSError:
+            return ""
 
     def type(self, line, note=True):
         """
@@ -173,18 +216,25 @@ def latency_of(con):
     return result
 
 
-def exits_of(con, vm):
-    """`vm info` exit counters of @vm, for the record."""
-    con.to_shell()
-    out = con.shell("vm info " + vm)
+def exits_of(con, vm, in_shell=False):
+    """`vm info` exit counters of @vm, for the record; never fails the run."""
+    try:
+        if in_shell:
+            con.p.send("\r")
+            con.expect(SHELL_PROMPT, 60)
+        else:
+            con.to_shell()
+        out = con.shell("vm info " + vm)
+    except BenchError as e:
+        return "? (%s)" % e
     m = re.search(r"exits:([^\n]*)", out.replace("\r", ""))
     return m.group(1).strip() if m else "?"
 
 
-def run_native(work, icount, smp):
-    argv = ([QEMU] + NATIVE_ARGS.format(smp=smp).split() + ["-icount", icount,
-            "-kernel", os.path.join(work, "rtos-oneshot.elf")])
-    con = Console(argv, os.path.join(work, "a.log"))
+def run_native(work, setup, icount, smp, image):
+    argv = ([QEMU] + NATIVE_ARGS.format(smp=smp).split() + icount_args(icount) +
+            ["-kernel", os.path.join(work, image)])
+    con = Console(argv, os.path.join(work, setup + ".log"))
     try:
         lat = latency_of(con)
         con.expect(pexpect.EOF, NATIVE_TIMEOUT)    # SYSTEM_OFF ends QEMU
@@ -193,9 +243,14 @@ def run_native(work, icount, smp):
         con.close()
 
 
+def icount_args(icount):
+    """`--icount none`: no -icount, QEMU's multi-threaded TCG on host time."""
+    return [] if icount == "none" else ["-icount", icount]
+
+
 def tandem_argv(work, setup, icount):
-    return ([QEMU] + TANDEM_ARGS.split() + ["-icount", icount,
-            "-kernel", os.path.join(work, "tandem.bin"),
+    return ([QEMU] + TANDEM_ARGS.split() + icount_args(icount) +
+            ["-kernel", os.path.join(work, "tandem.bin"),
             "-initrd", os.path.join(work, "bundle-%s.cpio" % setup)])
 
 
@@ -225,15 +280,16 @@ def run_with_linux(work, setup, icount):
         if running < 3:
             raise BenchError("the Linux load is not running (jobs: %r)" % con.p.before)
         con.to_shell()
+        # Where only the VM the console is attached to prints live, every
+        # VM's lines are printed (prefixed) in multiplex mode; a Tandem
+        # without that mode prints them all anyway, and says "error: ...".
+        con.shell("vm mux on")
         con.shell("vm create " + vm, until=r"created vm \d+")
         con.expect(SHELL_PROMPT, 60)
         con.shell("vm start " + vm)
-        # Only the VM the console is attached to may print live.
-        con.type("vm console " + vm)
-        con.expect(re.escape("[console: attached to VM '%s'" % vm), 60)
         lat = latency_of(con)
         con.expect(HEARTBEAT_RE, 300)
-        return lat, exits_of(con, vm)
+        return lat, exits_of(con, vm, in_shell=True)
     finally:
         con.close()
 
@@ -241,7 +297,9 @@ def run_with_linux(work, setup, icount):
 def run_setup(work, setup, icount, smp):
     say("\n%s, -icount %s" % (SETUPS[setup], icount))
     if setup == "a":
-        return run_native(work, icount, smp)
+        return run_native(work, "a", icount, smp, "rtos-oneshot.elf")
+    if setup == "f":
+        return run_native(work, "f", icount, 3, "rtos-oneshot-load.elf")
     if setup == "b":
         return run_alone(work, icount)
     return run_with_linux(work, setup, icount)
@@ -253,16 +311,17 @@ def ratio(x, ref):
 
 def print_table(icount, results, smp):
     ref = results.get("a")
-    say("\nRTOS timer-interrupt latency, -icount %s (native: -smp %s)" % (icount, smp))
-    say("%-50s %7s %9s %9s %9s %11s %11s" % ("setup", "samples", "min ns", "avg ns",
+    say("\nRTOS timer-interrupt latency, -icount %s (native: -smp %s%s)"
+        % (icount, smp, ", (f) -smp 3" if "f" in results else ""))
+    say("%-52s %7s %9s %9s %9s %11s %11s" % ("setup", "samples", "min ns", "avg ns",
                                               "max ns", "avg/avg(a)", "max/max(a)"))
     for s in sorted(results):
         lat = results[s]
         if isinstance(lat, str):
-            say("%-50s %s" % (SETUPS[s], lat))
+            say("%-52s %s" % (SETUPS[s], lat))
             continue
         n, lo, avg, hi = lat
-        say("%-50s %7d %9d %9d %9d %11s %11s" % (
+        say("%-52s %7d %9d %9d %9d %11s %11s" % (
             SETUPS[s], n, lo, avg, hi,
             ratio(avg, ref[2]) if isinstance(ref, tuple) else "-",
             ratio(hi, ref[3]) if isinstance(ref, tuple) else "-"))
@@ -270,10 +329,10 @@ def print_table(icount, results, smp):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--setups", default="abcde", help="which of a..e (default all)")
+    ap.add_argument("--setups", default="abcdef", help="which of a..f (default all)")
     ap.add_argument("--icount", action="append",
-                    help="-icount options; repeat for several tables "
-                         "(default %s)" % DEFAULT_ICOUNT)
+                    help="-icount options, or 'none' for none; repeat for several "
+                         "tables (default %s)" % DEFAULT_ICOUNT)
     ap.add_argument("--native-smp", type=int, default=1, choices=(1, 2),
                     help="CPUs of the native run (a), default 1")
     ap.add_argument("--no-build", action="store_true",
@@ -283,7 +342,7 @@ def main():
     args = ap.parse_args()
     # Killed: still clean up (QEMU, the default bundle) in the finally blocks.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    setups = [s for s in "abcde" if s in args.setups]
+    setups = [s for s in "abcdef" if s in args.setups]
     icounts = args.icount or [DEFAULT_ICOUNT]
 
     work = args.keep or tempfile.mkdtemp(prefix="rt_latency.")

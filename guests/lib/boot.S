@@ -11,7 +11,7 @@
  * change (ELR to skip an instruction) before it is restored.
  */
 
-#define NR_CPUS		2
+#define MAX_CPUS	4		/* as in lib/smp.h */
 #define STACK_SIZE	0x4000
 #define FRAME_SIZE	(34 * 8)
 #define SCTLR_EL1_VAL	0x30d00800	/* RES1 bits; MMU, caches, alignment checks off */
@@ -48,7 +48,7 @@ primary_entry:
 	b	park
 
 /*
- * x0 = context ID: CPU index 1..NR_CPUS-1 from cpu_start(), or CTX_RESUME
+ * x0 = context ID: CPU index 1..MAX_CPUS-1 from cpu_start(), or CTX_RESUME
  * (bit 63) | index from a CPU_SUSPEND that lost the CPU's state. Anything
  * else runs on a spare stack only to report itself.
  */
@@ -58,7 +58,7 @@ secondary_entry:
 	mov	x20, x0
 	tbnz	x0, #63, 3f
 	cbz	x0, 4f
-	cmp	x0, #NR_CPUS
+	cmp	x0, #MAX_CPUS
 	b.hs	4f
 	mov	x19, x0
 	bl	cpu_setup
@@ -66,19 +66,19 @@ secondary_entry:
 	bl	secondary_main
 	b	park
 3:	and	x19, x0, #0xff
-	cmp	x19, #NR_CPUS
+	cmp	x19, #MAX_CPUS
 	b.hs	4f
 	bl	cpu_setup
 	mov	x0, x20
 	bl	secondary_main
 	b	park
-4:	mov	x19, #NR_CPUS
+4:	mov	x19, #MAX_CPUS
 	bl	cpu_setup
 	mov	x0, x20
 	bl	secondary_bad_context
 	b	park
 
-/* x19 = CPU index (NR_CPUS: the spare stack). Leaves SErrors unmasked. */
+/* x19 = CPU index (MAX_CPUS: the spare stack). Leaves SErrors unmasked. */
 cpu_setup:
 	ldr	x1, =SCTLR_EL1_VAL
 	msr	sctlr_el1, x1

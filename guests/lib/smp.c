@@ -9,7 +9,7 @@
 #include <lib/sysreg.h>
 #include <lib/test.h>
 
-struct cpu_state cpu_state[NR_CPUS];
+struct cpu_state cpu_state[MAX_CPUS];
 
 /* Called from boot.S only. */
 void boot_wrong_el(uint64_t current_el) __noreturn;
@@ -24,7 +24,7 @@ void boot_wrong_el(uint64_t current_el)
 		wfi();
 }
 
-/* Runs on the spare stack, with CPU index NR_CPUS in TPIDR_EL1. */
+/* Runs on the spare stack, with CPU index MAX_CPUS in TPIDR_EL1. */
 void secondary_bad_context(uint64_t context)
 {
 	test_abort("a CPU entered secondary_entry with context ID 0x%lx (MPIDR_EL1 0x%lx); cpu_start() passes the CPU index",

@@ -15,7 +15,7 @@
 #define INTID_SPECIAL	1020	/* 1020..1023: nothing to acknowledge */
 
 static isr_t isrs[NR_ISRS];
-static volatile unsigned int unexpected[NR_CPUS];
+static volatile unsigned int unexpected[MAX_CPUS];
 
 void irq_connect(unsigned int intid, isr_t isr)
 {

@@ -5,7 +5,8 @@
  * count, and, once the tick's latency probe has its samples, the one
  * LATENCY line. The guest then keeps running, so a VM console stays
  * alive; built with RTOS_ONESHOT it powers off after the LATENCY line
- * instead (the native reference run).
+ * instead (the native reference run). Built with RTOS_LOAD_CPUS, other
+ * CPUs run load.c's Linux-like load instead of the SGI ping.
  *
  * Output:
  *   HEARTBEAT <thread> <count>
@@ -100,7 +101,11 @@ void guest_main(void)
 	isb();
 	if (!intc_dist_init() || !intc_cpu_init())
 		test_abort("rtos: GIC set-up failed");
+#ifdef RTOS_LOAD_CPUS
+	load_start();
+#else
 	ping_start();
+#endif
 	thread_create(&thread_a, "a", 1, thread_a_main, NULL, stack_a, sizeof(stack_a));
 	thread_create(&thread_b, "b", 2, thread_b_main, NULL, stack_b, sizeof(stack_b));
 	tick_start(&thread_b);

@@ -3,12 +3,15 @@
  * smallest form that still behaves like one: its own EL1 vectors, a
  * GICv3 set-up done the way RTOS interrupt drivers do it, a 1 kHz tick
  * from the EL1 virtual timer, a priority scheduler with two threads, an
- * SGI ping between two CPUs, and a latency probe on the tick.
+ * SGI ping between two CPUs, and a latency probe on the tick. Built with
+ * RTOS_LOAD_CPUS, other CPUs run a Linux-like load instead of the ping.
  *
  * Build-time settings (guests/Makefile passes them with -D):
  *   RTOS_TICK_HZ   tick rate, default 1000
  *   RTOS_SAMPLES   tick periods measured before the LATENCY line, default 2000
  *   RTOS_ONESHOT   power off with PSCI SYSTEM_OFF after the LATENCY line
+ *   RTOS_LOAD_CPUS n >= 1: CPUs 1..n run a CPU, memory and 250 Hz tick
+ *                  load (load.c) instead of the SGI ping; unset: no load
  */
 #ifndef GUEST_RTOS_H
 #define GUEST_RTOS_H
@@ -85,5 +88,12 @@ bool ping_start(void);
 bool ping_enabled(void);
 void ping_tick(void);
 uint64_t ping_count(void);
+
+/* ---- load.c: a Linux-like load on CPUs 1..RTOS_LOAD_CPUS -------------------- */
+
+#ifdef RTOS_LOAD_CPUS
+bool load_start(void);
+void load_tick_isr(unsigned int intid, uint64_t stamp);
+#endif
 
 #endif

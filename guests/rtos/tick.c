@@ -47,6 +47,13 @@ static void tick_isr(unsigned int intid, uint64_t stamp)
 	unsigned int n = 1;
 	uint64_t now;
 
+#ifdef RTOS_LOAD_CPUS
+	/* PPI 27 is banked per CPU, its ISR is not: a load CPU's own tick. */
+	if (this_cpu() != 0) {
+		load_tick_isr(intid, stamp);
+		return;
+	}
+#endif
 	(void)intid;
 	/* A level interrupt can be seen once more after the deadline moved. */
 	if (!(read_sysreg(cntv_ctl_el0) & CNTV_CTL_ISTATUS) || stamp < cval)

@@ -7,7 +7,13 @@
 
 #include <lib/types.h>
 
+/*
+ * NR_CPUS: the CPUs the tests use. MAX_CPUS: the most a guest may start,
+ * CPU indices 0..MAX_CPUS-1 with a stack and a cpu_state each (the rtos
+ * load variant uses three); boot.S and guest.ld repeat it.
+ */
 #define NR_CPUS		2
+#define MAX_CPUS	4
 
 /*
  * CPU_SUSPEND's entry point is ours too; a context ID with this bit set
@@ -25,7 +31,7 @@ struct cpu_state {
 	void *arg;
 };
 
-extern struct cpu_state cpu_state[NR_CPUS];
+extern struct cpu_state cpu_state[MAX_CPUS];
 
 void secondary_entry(void);
 int cpu_start(unsigned int cpu, uint64_t mpidr, cpu_job_t job, void *arg);
