@@ -148,11 +148,17 @@ void vgic_kick_ready_vcpus(struct vgic *g, unsigned vcpu_mask, unsigned groups)
 			g->kick(g->ctx, v);
 }
 
+/* A latch or input line up: what the maybe-pending bitmap tracks. */
+static bool raised(const struct vgic_irq *irq)
+{
+	return irq->pending_latch || irq->line_level;
+}
+
 void vgic_note_pending(struct vgic *g, unsigned vcpu, const struct vgic_irq *irq)
 {
 	irqid_t intid = irq->intid;
 
-	if (!irq->pending_latch && !irq->line_level)
+	if (!raised(irq))
 		return;
 	if (intid < VGIC_NR_PRIVATE) {
 		if (vcpu < g->n_vcpus)
@@ -252,7 +258,7 @@ static unsigned insert_sorted(struct vgic_irq **out, unsigned n, unsigned max,
 static bool consider(struct vgic *g, unsigned vcpu, struct vgic_irq *irq, struct vgic_irq **out,
 		     unsigned *n, unsigned max)
 {
-	if (!irq->pending_latch && !irq->line_level)
+	if (!raised(irq))
 		return false;
 	if (irq->lr_vcpu < 0 && vgic_irq_deliverable(g, vcpu, irq))
 		*n = insert_sorted(out, *n, max, irq);

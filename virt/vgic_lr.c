@@ -35,12 +35,12 @@ static struct vgic_irq *lr_irq(struct vcpu *v, unsigned i)
 	return vgic_get_irq(&v->vm->vgic, v->id, v->arch.gic.lr_intid[i]);
 }
 
-/* Underflow maintenance on or off; ICH_HCR_EL2 is written only on a change. */
-static void set_underflow_irq(struct vgic_hw_state *hw, bool on)
+/* Underflow maintenance on or off; ICH_HCR_EL2 is written (with its ISB)
+ * only on a change, reading it is cheap. */
+static void set_underflow_irq(bool on)
 {
-	if (hw->uie == on)
+	if (((vgic_hw_get_hcr() & ICH_HCR_UIE) != 0) == on)
 		return;
-	hw->uie = on;
 	vgic_hw_set_hcr(on ? (ICH_HCR_EN | ICH_HCR_UIE) : ICH_HCR_EN);
 }
 
@@ -90,7 +90,7 @@ void vgic_lr_flush(struct vcpu *v)
 	k_spin_unlock(&vm->vgic_lock, key);
 
 	/* More waiting than fits: come back out when the LRs drain. */
-	set_underflow_irq(hw, n > k);
+	set_underflow_irq(n > k);
 }
 
 /* IRQs masked, right after the exit. */
@@ -134,10 +134,8 @@ static void maint_isr(irqid_t intid, void *arg)
 	struct vcpu *v = this_cpu()->vcpu;
 
 	vgic_hw_set_hcr(vgic_hw_get_hcr() & ~ICH_HCR_UIE);
-	if (v) {
-		v->arch.gic.uie = false;
+	if (v)
 		v->exits[EXIT_MAINT]++;
-	}
 }
 
 void vgic_lr_cpu_init(void)

@@ -35,7 +35,6 @@ struct vgic_hw_state {
 	uint64_t ap0r0, ap1r0;
 	uint32_t used_lrs;		/* bitmap of LRs holding something */
 	uint32_t lr_intid[ICH_MAX_LRS];	/* what each used LR holds */
-	bool uie;			/* ICH_HCR_EL2.UIE as last written */
 	bool vtimer_phys_active;	/* PPI 27 active at the GIC when put */
 };
 
