@@ -70,12 +70,7 @@ static void load_main(void *arg)
 	isb();
 	if (!intc_cpu_init())
 		return;			/* CPU_OFF; CPU 0 times out and says so */
-	intc_irq_config(INTID_VTIMER, PRIO_TICK, false);
-	write_sysreg(0, cntv_ctl_el0);
-	write_sysreg(timer_now() + period, cntv_cval_el0);
-	write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
-	isb();
-	intc_irq_enable(INTID_VTIMER);
+	vtimer_start(period);
 	ready[cpu] = true;
 	irq_enable();
 	for (pass = 0;; pass++) {
@@ -85,21 +80,6 @@ static void load_main(void *arg)
 			sum += buf[i];
 		sink[cpu] = sum;
 	}
-}
-
-/* A redistributor for @mpidr, and AFFINITY_INFO says it is off. */
-static bool cpu_free(uint64_t mpidr)
-{
-	int state;
-
-	if (!gicr_of(mpidr))
-		return false;
-	state = psci_affinity_info(mpidr, 0);
-	if (state == PSCI_AFF_OFF)
-		return true;
-	printf("rtos: CPU MPIDR 0x%lx: AFFINITY_INFO %d, not OFF: not used\n",
-	       mpidr, state);
-	return false;
 }
 
 /* From CPU 0 before tick_start(); says whether any load CPU runs. */

@@ -49,21 +49,19 @@ static void cpu1_main(void *arg)
 		wfi();
 }
 
-/* How many CPUs: one redistributor each, and AFFINITY_INFO must agree. */
-static bool second_cpu(uint64_t *mpidr)
+/* A CPU this guest may start: it has a redistributor, and AFFINITY_INFO
+ * says it is off. Also used by load.c. */
+bool cpu_free(uint64_t mpidr)
 {
-	uintptr_t frames[GICR_MAX_FRAMES];
-	unsigned int n = gicr_walk(frames, GICR_MAX_FRAMES);
 	int state;
 
-	if (n < 2)
+	if (!gicr_of(mpidr))
 		return false;
-	*mpidr = other_cpu_mpidr();
-	state = psci_affinity_info(*mpidr, 0);
+	state = psci_affinity_info(mpidr, 0);
 	if (state == PSCI_AFF_OFF)
 		return true;
 	printf("rtos: CPU MPIDR 0x%lx: AFFINITY_INFO %d, not OFF: not used\n",
-	       *mpidr, state);
+	       mpidr, state);
 	return false;
 }
 
@@ -72,7 +70,8 @@ bool ping_start(void)
 	int ret;
 
 	cpu0_mpidr = this_mpidr();
-	if (!second_cpu(&cpu1_mpidr)) {
+	cpu1_mpidr = other_cpu_mpidr();
+	if (!cpu_free(cpu1_mpidr)) {
 		printf("rtos: 1 CPU: SGI ping skipped\n");
 		return false;
 	}

@@ -79,12 +79,14 @@ struct latency {
 };
 
 void tick_start(struct thread *reporter);
+void vtimer_start(uint64_t first);
 uint64_t tick_count(void);
 bool tick_latency(struct latency *out);
 
 /* ---- ping.c: SGI round trips between CPU 0 and CPU 1 ------------------------ */
 
 bool ping_start(void);
+bool cpu_free(uint64_t mpidr);
 bool ping_enabled(void);
 void ping_tick(void);
 uint64_t ping_count(void);

@@ -71,17 +71,24 @@ static void tick_isr(unsigned int intid, uint64_t stamp)
 	ping_tick();
 }
 
+/* This CPU's virtual timer: first deadline @first counter ticks from now, its PPI a
+ * level interrupt at tick priority, enabled. */
+void vtimer_start(uint64_t first)
+{
+	intc_irq_config(INTID_VTIMER, PRIO_TICK, false);
+	write_sysreg(0, cntv_ctl_el0);
+	write_sysreg(timer_now() + first, cntv_cval_el0);
+	write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
+	isb();
+	intc_irq_enable(INTID_VTIMER);
+}
+
 void tick_start(struct thread *report_to)
 {
 	reporter = report_to;
 	period = timer_freq() / RTOS_TICK_HZ;
 	irq_connect(INTID_VTIMER, tick_isr);
-	intc_irq_config(INTID_VTIMER, PRIO_TICK, false);
-	write_sysreg(0, cntv_ctl_el0);
-	write_sysreg(timer_now() + period, cntv_cval_el0);
-	write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
-	isb();
-	intc_irq_enable(INTID_VTIMER);
+	vtimer_start(period);
 }
 
 uint64_t tick_count(void)
