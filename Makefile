@@ -6,6 +6,7 @@ CROSS    ?= aarch64-linux-gnu-
 CC       := $(CROSS)gcc
 OBJCOPY  := $(CROSS)objcopy
 SIZE     := $(CROSS)size
+OBJDUMP  := $(CROSS)objdump
 PYTHON   := /usr/bin/python3
 BUILD    := build
 PICOLIBC := /usr/lib/picolibc/aarch64-linux-gnu
@@ -58,7 +59,9 @@ $(BUILD)/version.o: FORCE
 FORCE:
 
 $(BUILD)/tandem.elf: $(OBJS) $(BUILD)/version.o arch/arm64/tandem.ld
-	$(CC) $(LDFLAGS) $(OBJS) $(BUILD)/version.o $(LIBFDT_A) -lc -lgcc -o $@
+	$(CC) $(LDFLAGS) $(OBJS) $(BUILD)/version.o $(LIBFDT_A) -lc -lgcc -o $@.tmp
+	@sh scripts/check-fpsimd.sh $(OBJDUMP) $@.tmp
+	@mv $@.tmp $@
 
 $(BUILD)/tandem.bin: $(BUILD)/tandem.elf
 	$(OBJCOPY) -O binary $< $@

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <tandem/bitops.h>
 #include <tandem/kernel.h>
 #include <tandem/page_alloc.h>
 #include <tandem/percpu.h>
@@ -76,7 +77,7 @@ static void test_threads(struct selftest_result *r)
 			FAIL(r, "thread %d did not finish", i);
 	if (counter != 8000)
 		FAIL(r, "counter %u, expected 8000", counter);
-	if (cpu_count > 1 && __builtin_popcount(cpus_seen) < 2)
+	if (cpu_count > 1 && hweight32(cpus_seen) < 2)
 		FAIL(r, "all threads ran on one core (mask %#x)", cpus_seen);
 	snprintf(r->detail, sizeof(r->detail), "8 threads on cores %#x", cpus_seen);
 }

@@ -7,6 +7,7 @@
  * pending than LRs exist, the underflow maintenance interrupt brings the
  * vCPU out as soon as LRs free up, so nothing waits longer than needed.
  */
+#include <tandem/bitops.h>
 #include <tandem/irq.h>
 #include <tandem/percpu.h>
 #include <virt/vm.h>
@@ -51,7 +52,7 @@ void vgic_lr_flush(struct vcpu *v)
 	struct vm *vm = v->vm;
 	struct vgic_irq *pend[ICH_MAX_LRS + 1];
 	uint32_t free_mask = ~hw->used_lrs & ((1U << n_lrs) - 1);
-	unsigned free_lrs = (unsigned)__builtin_popcount(free_mask), n, k = 0;
+	unsigned free_lrs = hweight32(free_mask), n, k = 0;
 	k_spinlock_key_t key;
 
 	key = k_spin_lock(&vm->vgic_lock);

@@ -14,5 +14,6 @@ void test_sgi(void);
 void test_vtimer(void);
 void test_psci_suspend(void);
 void test_unmapped(void);
+void test_fpsimd(void);
 
 #endif

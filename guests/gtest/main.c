@@ -1,8 +1,9 @@
 /*
  * gtest: what a 2-CPU guest sees of PSCI, SMCCC, the GICv3 distributor,
- * redistributors and CPU interface, the virtual timer and an access to
- * unmapped memory. Runs at EL1 on the QEMU virt layout, natively on QEMU
- * (the reference) and under Tandem, and must pass on both.
+ * redistributors and CPU interface, the virtual timer, an access to
+ * unmapped memory and whether its FP/SIMD registers survive exits. Runs
+ * at EL1 on the QEMU virt layout, natively on QEMU (the reference) and
+ * under Tandem, and must pass on both.
  */
 #include <lib/printf.h>
 #include <lib/sysreg.h>
@@ -23,6 +24,7 @@ static const struct test_case tests[] = {
 	{ "vtimer", test_vtimer },
 	{ "psci_suspend", test_psci_suspend },
 	{ "unmapped", test_unmapped },
+	{ "fpsimd", test_fpsimd },
 };
 
 void guest_main(void)

@@ -2,7 +2,8 @@
 The project's bare-metal test guest (guests/gtest) under Tandem: every PSCI
 call, the vGIC registers' reset values and semantics, SGIs between its two
 vCPUs, the virtual timer, an abort injected for an unbacked address, and
-NOT_SUPPORTED for unknown HVCs and trapped SMCs. The same binary passes on
+NOT_SUPPORTED for unknown HVCs and trapped SMCs, and FP/SIMD registers that
+survive every kind of exit. The same binary passes on
 QEMU natively (`make -C guests check`), so both must agree.
 """
 import os
@@ -47,12 +48,13 @@ def test_gtest_passes_under_tandem():
             out, summary = run_gtest(t)
             results = re.findall(r"^TEST (\S+) \.\.\. (PASS|FAIL.*)$", out, re.M)
             names = [n for n, _ in results]
-            for want in ("gicd_regs", "gicr_regs", "psci", "hvc_unknown", "smc", "sgi",
-                         "vtimer", "psci_suspend", "unmapped"):
+            wanted = ("gicd_regs", "gicr_regs", "psci", "hvc_unknown", "smc", "sgi",
+                      "vtimer", "psci_suspend", "unmapped", "fpsimd")
+            for want in wanted:
                 assert want in names, "run %d: test %s missing:\n%s" % (run, want, out)
             failed = [(n, r) for n, r in results if r != "PASS"]
             assert not failed, "run %d: %r" % (run, failed)
-            assert re.match(r"RESULT: 9 passed, 0 failed", summary.strip()), summary
+            assert summary.strip() == "RESULT: %d passed, 0 failed" % len(wanted), summary
             # Under Tandem the SMC is trapped and answered, never UNDEFINED.
             assert "smc: path=returned" in out
         assert re.search(r"^\d+\s+gtest\s+stopped", t.run("vm list"), re.M)

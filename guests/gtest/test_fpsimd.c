@@ -1,0 +1,145 @@
+/*
+ * fpsimd: the guest's FP/SIMD state survives every kind of exit. V0-V31,
+ * FPCR and FPSR are loaded with a pattern, then the guest makes an HVC, an
+ * unknown HVC (which the hypervisor logs), a trapped ID register read, an
+ * emulated MMIO read, takes an SGI it sent itself and a virtual timer
+ * interrupt it waits for in WFI; after each, every register must still
+ * hold its pattern. Each exit runs hypervisor code on the vCPU's own
+ * thread with these registers live, so one stray SIMD instruction there
+ * shows up here.
+ */
+#include <lib/gic.h>
+#include <lib/mmio.h>
+#include <lib/psci.h>
+#include <lib/sysreg.h>
+#include <lib/test.h>
+#include <lib/timer.h>
+#include "gtest.h"
+
+#define ROUNDS		40
+#define SGI_ID		5
+#define CPACR_FPEN	(3UL << 20)
+/* FPCR: round towards zero, flush-to-zero, default NaN; FPSR: IOC, DZC, QC. */
+#define FPCR_PATTERN	((3UL << 22) | (1UL << 24) | (1UL << 25))
+#define FPSR_PATTERN	((1UL << 0) | (1UL << 1) | (1UL << 27))
+#define UNKNOWN_HVC	0xc6000042UL	/* a vendor-hypervisor call nobody implements */
+
+void fpsimd_fill(uint64_t seed);
+uint32_t fpsimd_diff(uint64_t seed);
+
+static volatile unsigned int irqs;
+
+static void count_irq(unsigned int intid)
+{
+	if (intid == VTIMER_INTID) {
+		write_sysreg(0, cntv_ctl_el0);
+		isb();
+	}
+	irqs++;
+}
+
+static void exit_hvc(void)
+{
+	smccc_hvc(PSCI_VERSION, 0, 0, 0);
+}
+
+static void exit_unknown_hvc(void)
+{
+	smccc_hvc(UNKNOWN_HVC, 0, 0, 0);
+}
+
+static void exit_sysreg(void)
+{
+	(void)read_sysreg(id_aa64pfr0_el1);
+}
+
+static void exit_mmio(void)
+{
+	(void)readl(GICD_BASE + GICD_TYPER);
+}
+
+static void exit_sgi(void)
+{
+	unsigned int before = irqs;
+
+	gic_send_sgi(SGI_ID, this_mpidr());
+	WAIT_FOR(irqs != before, EVENT_TIMEOUT_US);
+}
+
+static void exit_vtimer_wfi(void)
+{
+	unsigned int before = irqs;
+	uint64_t deadline = timer_now() + us_to_ticks(EVENT_TIMEOUT_US);
+
+	write_sysreg(us_to_ticks(50), cntv_tval_el0);
+	write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
+	isb();
+	while (irqs == before && timer_now() < deadline)
+		wfi();
+}
+
+static const struct {
+	const char *name;
+	void (*cause)(void);
+} exits[] = {
+	{ "HVC PSCI_VERSION", exit_hvc },
+	{ "unknown HVC", exit_unknown_hvc },
+	{ "ID_AA64PFR0_EL1 read", exit_sysreg },
+	{ "GICD_TYPER read", exit_mmio },
+	{ "SGI to self", exit_sgi },
+	{ "virtual timer IRQ in WFI", exit_vtimer_wfi },
+};
+
+static bool survives(unsigned int e, uint64_t seed)
+{
+	unsigned int before = irqs;
+	uint64_t fpcr, fpsr;
+	uint32_t diff;
+
+	write_sysreg(FPCR_PATTERN, fpcr);
+	write_sysreg(FPSR_PATTERN, fpsr);
+	fpsimd_fill(seed);
+	exits[e].cause();
+	diff = fpsimd_diff(seed);
+	fpcr = read_sysreg(fpcr);
+	fpsr = read_sysreg(fpsr);
+	REQUIRE(!diff, "after %s: V registers changed (mask 0x%x)",
+		exits[e].name, diff);
+	REQUIRE(fpcr == FPCR_PATTERN, "after %s: FPCR 0x%lx, want 0x%lx",
+		exits[e].name, fpcr, FPCR_PATTERN);
+	REQUIRE(fpsr == FPSR_PATTERN, "after %s: FPSR 0x%lx, want 0x%lx",
+		exits[e].name, fpsr, FPSR_PATTERN);
+	if (exits[e].cause == exit_sgi || exits[e].cause == exit_vtimer_wfi)
+		REQUIRE(irqs != before, "%s: no interrupt within %u us",
+			exits[e].name, EVENT_TIMEOUT_US);
+	return true;
+}
+
+void test_fpsimd(void)
+{
+	bool ok = true;
+
+	write_sysreg(read_sysreg(cpacr_el1) | CPACR_FPEN, cpacr_el1);
+	isb();
+	CHECK(gic_init(), "GIC set-up failed");
+	irqs = 0;
+	gic_set_handler(SGI_ID, count_irq);
+	gic_set_handler(VTIMER_INTID, count_irq);
+	gic_ppi_enable(SGI_ID, true);
+	gic_ppi_enable(VTIMER_INTID, true);
+	irq_enable();
+	for (unsigned int r = 0; r < ROUNDS && ok; r++)
+		for (unsigned int e = 0; e < ARRAY_SIZE(exits) && ok; e++)
+			ok = survives(e, (uint64_t)r << 32 | e);
+	irq_disable();
+	write_sysreg(0, cntv_ctl_el0);
+	gic_ppi_enable(SGI_ID, false);
+	gic_ppi_enable(VTIMER_INTID, false);
+	gic_set_handler(SGI_ID, NULL);
+	gic_set_handler(VTIMER_INTID, NULL);
+	write_sysreg(0, fpcr);
+	write_sysreg(0, fpsr);
+	if (ok)
+		test_info("%u rounds of %u exit kinds, registers intact", ROUNDS,
+			  (unsigned int)ARRAY_SIZE(exits));
+}
