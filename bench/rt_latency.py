@@ -6,7 +6,7 @@ guests/rtos ticks its EL1 virtual timer at 1 kHz; for each of its first
 2000 periods the deadline is CNTV_CVAL_EL0 and its IRQ vector reads
 CNTVCT_EL0 on entry. It prints, once,
 "LATENCY: samples=<n> min=<ns> avg=<ns> max=<ns>". This script runs it in
-four setups (and two controls) under -icount and prints one table per
+four setups (and four controls) under -icount and prints one table per
 -icount variant:
 
   (a) native  rtos-oneshot.elf on QEMU at EL1, no hypervisor (-smp 1)
@@ -27,6 +27,11 @@ four setups (and two controls) under -icount and prints one table per
               a CPU, memory and 250 Hz tick load (guests/rtos/load.c)
               while CPU 0 is measured, no hypervisor; what QEMU's round
               robin alone adds to (a), the native counterpart of (c)
+  (g) loaded' as (c), but the load is (f)'s: a VM of 2 vCPUs on cores 1-2
+              (configs/bench-load.dts, rtos-load-only.elf) instead of
+              Linux; (g) against (f) is what Tandem adds under load
+  (h) control as (g), RTOS on core 0 (like (e)): QEMU's round-robin order
+              as in (f), the RTOS CPU first
 
 Each run's command line (and what is typed into the consoles) is printed.
 The script builds what it needs (`make all`, `make -C guests`, one bundle
@@ -34,7 +39,7 @@ per Tandem setup in a temporary directory; build/bundle.cpio is rebuilt
 with the default configs at the end, since `make bundle` shares its staging
 directory). Not part of `make test`.
 
-Usage: bench/rt_latency.py [--setups abcdef] [--icount OPTS]... [--native-smp N]
+Usage: bench/rt_latency.py [--setups abcdefgh] [--icount OPTS]... [--native-smp N]
                            [--no-build] [--keep DIR]
 """
 import argparse
@@ -80,14 +85,18 @@ SETUPS = {
     "d": "(d) Tandem, sharing core 2 with loaded Linux vCPU",
     "e": "(e) control: as (c), RTOS on core 0",
     "f": "(f) native QEMU, 2 more CPUs loaded (control for c)",
+    "g": "(g) Tandem, (f)'s load in a VM on cores 1-2",
+    "h": "(h) control: as (g), RTOS on core 0",
 }
 BUNDLE_CONFIGS = {
     "b": ["configs/rtos.dts"],
     "c": ["configs/linux.dts", "configs/bench-rtos-late.dts"],
     "d": ["configs/linux.dts", "configs/bench-rtos-shared.dts"],
     "e": ["configs/linux.dts", "configs/bench-rtos-core0.dts"],
+    "g": ["configs/bench-load.dts", "configs/bench-rtos-late.dts"],
+    "h": ["configs/bench-load.dts", "configs/bench-rtos-core0.dts"],
 }
-RTOS_VM = {"b": "rtos", "c": "rtos", "d": "rtos-shared", "e": "rtos"}
+RTOS_VM = {"b": "rtos", "c": "rtos", "d": "rtos-shared", "e": "rtos", "g": "rtos", "h": "rtos"}
 
 
 class BenchError(Exception):
@@ -294,6 +303,23 @@ def run_with_linux(work, setup, icount):
         con.close()
 
 
+def run_with_load(work, setup, icount):
+    """The RTOS beside configs/bench-load.dts's VM: (f)'s load, under Tandem."""
+    con = Console(tandem_argv(work, setup, icount), os.path.join(work, setup + ".log"))
+    try:
+        con.expect(r"rtos: load on 1 CPU", 120)
+        con.to_shell()
+        con.shell("vm mux on")
+        con.shell("vm create rtos", until=r"created vm \d+")
+        con.expect(SHELL_PROMPT, 60)
+        con.shell("vm start rtos")
+        lat = latency_of(con)
+        con.expect(HEARTBEAT_RE, 300)
+        return lat, exits_of(con, "rtos", in_shell=True)
+    finally:
+        con.close()
+
+
 def run_setup(work, setup, icount, smp):
     say("\n%s, -icount %s" % (SETUPS[setup], icount))
     if setup == "a":
@@ -302,6 +328,8 @@ def run_setup(work, setup, icount, smp):
         return run_native(work, "f", icount, 3, "rtos-oneshot-load.elf")
     if setup == "b":
         return run_alone(work, icount)
+    if setup in "gh":
+        return run_with_load(work, setup, icount)
     return run_with_linux(work, setup, icount)
 
 
@@ -329,7 +357,7 @@ def print_table(icount, results, smp):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--setups", default="abcdef", help="which of a..f (default all)")
+    ap.add_argument("--setups", default="abcdefgh", help="which of a..h (default all)")
     ap.add_argument("--icount", action="append",
                     help="-icount options, or 'none' for none; repeat for several "
                          "tables (default %s)" % DEFAULT_ICOUNT)
@@ -342,7 +370,7 @@ def main():
     args = ap.parse_args()
     # Killed: still clean up (QEMU, the default bundle) in the finally blocks.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    setups = [s for s in "abcdef" if s in args.setups]
+    setups = [s for s in "abcdefgh" if s in args.setups]
     icounts = args.icount or [DEFAULT_ICOUNT]
 
     work = args.keep or tempfile.mkdtemp(prefix="rt_latency.")

@@ -10,6 +10,11 @@
  * each slice lasting until the next virtual-clock timer deadline, so CPU
  * 0's timer interrupt waits for the busy CPUs' slices even without a
  * hypervisor. The load CPUs' ticks give those deadlines Linux's cadence.
+ *
+ * Built also with RTOS_LOAD_ONLY, CPU 0 runs no RTOS but the same load
+ * (load_here()): a VM of RTOS_LOAD_CPUS + 1 vCPUs that loads its cores
+ * exactly like the native control's CPUs 1..n, so that a Tandem run
+ * beside it differs from that control only by the hypervisor.
  */
 #ifdef RTOS_LOAD_CPUS
 
@@ -31,7 +36,13 @@
 #define BUF_WORDS	(BUF_SIZE / 8)
 #define LINE_WORDS	(LINE_SIZE / 8)
 
-static uint8_t bufs[RTOS_LOAD_CPUS][BUF_SIZE] __aligned(LINE_SIZE);
+#ifdef RTOS_LOAD_ONLY
+#define FIRST_LOAD_CPU	0
+#else
+#define FIRST_LOAD_CPU	1
+#endif
+
+static uint8_t bufs[RTOS_LOAD_CPUS + 1 - FIRST_LOAD_CPU][BUF_SIZE] __aligned(LINE_SIZE);
 static uint64_t period;
 static volatile bool ready[MAX_CPUS];
 static volatile uint64_t sink[MAX_CPUS];	/* keeps the reads */
@@ -57,13 +68,26 @@ void load_tick_isr(unsigned int intid, uint64_t stamp)
 	isb();
 }
 
+/* The memory loop between ticks, forever. */
+static void __noreturn load_loop(unsigned int cpu)
+{
+	volatile uint64_t *buf = (volatile uint64_t *)bufs[cpu - FIRST_LOAD_CPU];
+	uint64_t pass, sum = 0;
+	unsigned int i;
+
+	for (pass = 0;; pass++) {
+		for (i = 0; i < BUF_WORDS; i += LINE_WORDS)
+			buf[i] = pass + i;
+		for (i = 0; i < BUF_WORDS; i += LINE_WORDS)
+			sum += buf[i];
+		sink[cpu] = sum;
+	}
+}
+
 /* A load CPU's whole life: its tick, and the memory loop in between. */
 static void load_main(void *arg)
 {
 	unsigned int cpu = this_cpu();
-	volatile uint64_t *buf = (volatile uint64_t *)bufs[cpu - 1];
-	uint64_t pass, sum = 0;
-	unsigned int i;
 
 	(void)arg;
 	write_sysreg((uintptr_t)rtos_vectors, vbar_el1);
@@ -73,14 +97,18 @@ static void load_main(void *arg)
 	vtimer_start(period);
 	ready[cpu] = true;
 	irq_enable();
-	for (pass = 0;; pass++) {
-		for (i = 0; i < BUF_WORDS; i += LINE_WORDS)
-			buf[i] = pass + i;
-		for (i = 0; i < BUF_WORDS; i += LINE_WORDS)
-			sum += buf[i];
-		sink[cpu] = sum;
-	}
+	load_loop(cpu);
 }
+
+#ifdef RTOS_LOAD_ONLY
+/* CPU 0 of the load-only image, after load_start(): loads its core too. */
+void load_here(void)
+{
+	vtimer_start(period);
+	irq_enable();
+	load_loop(0);
+}
+#endif
 
 /* From CPU 0 before tick_start(); says whether any load CPU runs. */
 bool load_start(void)

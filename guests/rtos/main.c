@@ -6,7 +6,8 @@
  * LATENCY line. The guest then keeps running, so a VM console stays
  * alive; built with RTOS_ONESHOT it powers off after the LATENCY line
  * instead (the native reference run). Built with RTOS_LOAD_CPUS, other
- * CPUs run load.c's Linux-like load instead of the SGI ping.
+ * CPUs run load.c's Linux-like load instead of the SGI ping; with
+ * RTOS_LOAD_ONLY too, CPU 0 runs that load instead of the RTOS.
  *
  * Output:
  *   HEARTBEAT <thread> <count>
@@ -101,7 +102,11 @@ void guest_main(void)
 	isb();
 	if (!intc_dist_init() || !intc_cpu_init())
 		test_abort("rtos: GIC set-up failed");
-#ifdef RTOS_LOAD_CPUS
+#if defined(RTOS_LOAD_ONLY)
+	printf("rtos: load-only image: no RTOS threads, no probe\n");
+	load_start();
+	load_here();
+#elif defined(RTOS_LOAD_CPUS)
 	load_start();
 #else
 	ping_start();

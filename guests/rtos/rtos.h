@@ -96,6 +96,7 @@ uint64_t ping_count(void);
 #ifdef RTOS_LOAD_CPUS
 bool load_start(void);
 void load_tick_isr(unsigned int intid, uint64_t stamp);
+void load_here(void) __noreturn;	/* RTOS_LOAD_ONLY */
 #endif
 
 #endif
