@@ -31,6 +31,11 @@
 #endif
 
 #define LOAD_HZ		250
+/* How much later than one period after start a load CPU's first tick is,
+ * in us: the phase of the load's ticks against the RTOS's (bench). */
+#ifndef RTOS_LOAD_PHASE_US
+#define RTOS_LOAD_PHASE_US	0
+#endif
 #define BUF_SIZE	(256 * 1024)
 #define LINE_SIZE	64
 #define BUF_WORDS	(BUF_SIZE / 8)
@@ -94,7 +99,7 @@ static void load_main(void *arg)
 	isb();
 	if (!intc_cpu_init())
 		return;			/* CPU_OFF; CPU 0 times out and says so */
-	vtimer_start(period);
+	vtimer_start(period + RTOS_LOAD_PHASE_US * (timer_freq() / 1000000));
 	ready[cpu] = true;
 	irq_enable();
 	load_loop(cpu);
