@@ -11,9 +11,10 @@
  * change (ELR to skip an instruction) before it is restored.
  */
 
+#include <lib/exc_frame.S>
+
 #define MAX_CPUS	4		/* as in lib/smp.h */
 #define STACK_SIZE	0x4000
-#define FRAME_SIZE	(34 * 8)
 #define SCTLR_EL1_VAL	0x30d00800	/* RES1 bits; MMU, caches, alignment checks off */
 
 	.section .text.head, "ax"
@@ -139,44 +140,7 @@ vectors:
 	ventry	15
 
 exc_common:
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x19, [sp, #144]
-	stp	x20, x21, [sp, #160]
-	stp	x22, x23, [sp, #176]
-	stp	x24, x25, [sp, #192]
-	stp	x26, x27, [sp, #208]
-	stp	x28, x29, [sp, #224]
-	mrs	x1, elr_el1
-	mrs	x2, spsr_el1
-	stp	x30, x1, [sp, #240]
-	str	x2, [sp, #256]
+	frame_save_rest
 	mov	x1, sp
 	bl	exception_dispatch
-	ldp	x30, x1, [sp, #240]
-	ldr	x2, [sp, #256]
-	msr	elr_el1, x1
-	msr	spsr_el1, x2
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
-	ldp	x18, x19, [sp, #144]
-	ldp	x20, x21, [sp, #160]
-	ldp	x22, x23, [sp, #176]
-	ldp	x24, x25, [sp, #192]
-	ldp	x26, x27, [sp, #208]
-	ldp	x28, x29, [sp, #224]
-	ldp	x0, x1, [sp]
-	add	sp, sp, #FRAME_SIZE
-	eret
+	frame_restore_eret

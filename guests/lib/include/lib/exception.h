@@ -28,7 +28,7 @@
 #define ESR_DABT_DFSC(esr)	((esr) & 0x3f)
 #define DFSC_SYNC_EXT_ABORT	0x10
 
-/* Saved by the vectors in boot.S; the layout is shared with it. */
+/* Saved by the vectors (lib/exc_frame.S has the layout in assembly). */
 struct exc_frame {
 	uint64_t x[31];
 	uint64_t elr;
