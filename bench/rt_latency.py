@@ -274,6 +274,22 @@ def run_alone(work, icount):
         con.close()
 
 
+def start_rtos(con, vm):
+    """From the loaded VM's console: create and start RTOS VM @vm from the
+    Tandem shell, and return its latency and exit counters."""
+    con.to_shell()
+    # Where only the VM the console is attached to prints live, every
+    # VM's lines are printed (prefixed) in multiplex mode; a Tandem
+    # without that mode prints them all anyway, and says "error: ...".
+    con.shell("vm mux on")
+    con.shell("vm create " + vm, until=r"created vm \d+")
+    con.expect(SHELL_PROMPT, 60)
+    con.shell("vm start " + vm)
+    lat = latency_of(con)
+    con.expect(HEARTBEAT_RE, 300)
+    return lat, exits_of(con, vm, in_shell=True)
+
+
 def run_with_linux(work, setup, icount):
     vm = RTOS_VM[setup]
     con = Console(tandem_argv(work, setup, icount), os.path.join(work, setup + ".log"))
@@ -288,17 +304,7 @@ def run_with_linux(work, setup, icount):
         running = con.p.before.count("Running")
         if running < 3:
             raise BenchError("the Linux load is not running (jobs: %r)" % con.p.before)
-        con.to_shell()
-        # Where only the VM the console is attached to prints live, every
-        # VM's lines are printed (prefixed) in multiplex mode; a Tandem
-        # without that mode prints them all anyway, and says "error: ...".
-        con.shell("vm mux on")
-        con.shell("vm create " + vm, until=r"created vm \d+")
-        con.expect(SHELL_PROMPT, 60)
-        con.shell("vm start " + vm)
-        lat = latency_of(con)
-        con.expect(HEARTBEAT_RE, 300)
-        return lat, exits_of(con, vm, in_shell=True)
+        return start_rtos(con, vm)
     finally:
         con.close()
 
@@ -308,14 +314,7 @@ def run_with_load(work, setup, icount):
     con = Console(tandem_argv(work, setup, icount), os.path.join(work, setup + ".log"))
     try:
         con.expect(r"rtos: load on 1 CPU", 120)
-        con.to_shell()
-        con.shell("vm mux on")
-        con.shell("vm create rtos", until=r"created vm \d+")
-        con.expect(SHELL_PROMPT, 60)
-        con.shell("vm start rtos")
-        lat = latency_of(con)
-        con.expect(HEARTBEAT_RE, 300)
-        return lat, exits_of(con, "rtos", in_shell=True)
+        return start_rtos(con, "rtos")
     finally:
         con.close()
 

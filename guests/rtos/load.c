@@ -89,6 +89,12 @@ static void __noreturn load_loop(unsigned int cpu)
 	}
 }
 
+/* Counter ticks from now to a load CPU's first tick. */
+static uint64_t first_tick(void)
+{
+	return period + RTOS_LOAD_PHASE_US * (timer_freq() / 1000000);
+}
+
 /* A load CPU's whole life: its tick, and the memory loop in between. */
 static void load_main(void *arg)
 {
@@ -99,7 +105,7 @@ static void load_main(void *arg)
 	isb();
 	if (!intc_cpu_init())
 		return;			/* CPU_OFF; CPU 0 times out and says so */
-	vtimer_start(period + RTOS_LOAD_PHASE_US * (timer_freq() / 1000000));
+	vtimer_start(first_tick());
 	ready[cpu] = true;
 	irq_enable();
 	load_loop(cpu);
@@ -109,7 +115,7 @@ static void load_main(void *arg)
 /* CPU 0 of the load-only image, after load_start(): loads its core too. */
 void load_here(void)
 {
-	vtimer_start(period);
+	vtimer_start(first_tick());
 	irq_enable();
 	load_loop(0);
 }
