@@ -17,7 +17,7 @@ QEMU      := qemu-system-aarch64
 QEMU_SMP  ?= 4
 QEMU_MEM  ?= 1G
 QEMU_ARGS := -M virt,gic-version=3,virtualization=on -cpu max,pauth-impdef=on \
-             -smp $(QEMU_SMP) -m $(QEMU_MEM) -nographic $(QEMU_EXTRA)
+             -smp $(QEMU_SMP) -m $(QEMU_MEM) -nographic -nic none $(QEMU_EXTRA)
 
 # --- the hypervisor image -------------------------------------------------
 SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c drivers/*.c kernel/*.c \

@@ -30,11 +30,11 @@ import pexpect
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 QEMU = "qemu-system-aarch64"
 NATIVE = [QEMU, "-M", "virt,gic-version=3", "-cpu", "max,pauth-impdef=on",
-          "-smp", "1", "-m", "256M", "-nographic",
+          "-smp", "1", "-m", "256M", "-nographic", "-nic", "none",
           "-kernel", "guests/build/gbench.elf"]
 TANDEM = [QEMU, "-M", "virt,gic-version=3,virtualization=on",
           "-cpu", "max,pauth-impdef=on", "-smp", "4", "-m", "1G", "-nographic",
-          "-kernel", "build/tandem.bin"]
+          "-nic", "none", "-kernel", "build/tandem.bin"]
 CONFIG = "configs/gbench.dts"
 NAMES = ["null", "hvc", "mmio", "sysreg", "sgi_self", "vtimer", "wfi_wake"]
 BENCH_RE = re.compile(r"^BENCH (\S+): n=(\d+) min=(\d+) avg=(\d+) max=(\d+)$", re.M)

@@ -54,7 +54,7 @@ mkfifo "$TMP/in"
 T0=$(now)
 # shellcheck disable=SC2086 # QEMU_EXTRA is a list of arguments
 qemu-system-aarch64 -M virt,gic-version=3 -cpu max,pauth-impdef=on \
-	-smp "$SMP" -m "$MEM" -nographic -no-reboot \
+	-smp "$SMP" -m "$MEM" -nographic -nic none -no-reboot \
 	-icount shift=0,align=off ${QEMU_EXTRA:-} \
 	-kernel "$IMAGE" -initrd "$INITRD" -append "$APPEND" \
 	<"$TMP/in" >"$TMP/out" 2>&1 &

@@ -58,9 +58,9 @@ import pexpect
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 QEMU = "qemu-system-aarch64"
-NATIVE_ARGS = "-M virt,gic-version=3 -cpu max,pauth-impdef=on -smp {smp} -m 256M -nographic"
+NATIVE_ARGS = "-M virt,gic-version=3 -cpu max,pauth-impdef=on -smp {smp} -m 256M -nographic -nic none"
 TANDEM_ARGS = ("-M virt,gic-version=3,virtualization=on -cpu max,pauth-impdef=on "
-               "-smp 4 -m 1G -nographic")
+               "-smp 4 -m 1G -nographic -nic none")
 DEFAULT_ICOUNT = "shift=0,align=off"
 
 LATENCY_RE = r"LATENCY: samples=(\d+) min=(\d+) avg=(\d+) max=(\d+)\r*\n"

@@ -20,11 +20,11 @@ build() {
 	make --no-print-directory -C guests build/rtos-oneshot-load.elf "$@" >/dev/null || exit 1
 }
 
-echo "qemu-system-aarch64 -M virt,gic-version=3 -cpu max,pauth-impdef=on -smp 3 -m 256M -icount $icount -kernel $img"
+echo "qemu-system-aarch64 -M virt,gic-version=3 -cpu max,pauth-impdef=on -smp 3 -m 256M -nographic -nic none -icount $icount -kernel $img"
 for ph in $phases; do
 	build RTOS_LOAD_PHASE_US="$ph"
 	out=$(timeout "$limit" qemu-system-aarch64 -M virt,gic-version=3 \
-		-cpu max,pauth-impdef=on -smp 3 -m 256M -nographic \
+		-cpu max,pauth-impdef=on -smp 3 -m 256M -nographic -nic none \
 		-icount "$icount" -kernel "$img" </dev/null 2>&1 | tr -d '\r' |
 		grep '^LATENCY')
 	printf 'phase %5s us: %s\n' "$ph" "${out:-no LATENCY line within $limit s}"

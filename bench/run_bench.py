@@ -12,7 +12,7 @@ import pexpect
 
 IMAGE = sys.argv[1] if len(sys.argv) > 1 else "build/tandem.bin"
 QEMU = ("qemu-system-aarch64 -M virt,gic-version=3,virtualization=on "
-        "-cpu max,pauth-impdef=on -smp 4 -m 1G -nographic "
+        "-cpu max,pauth-impdef=on -smp 4 -m 1G -nographic -nic none "
         "-icount shift=0,align=off -kernel " + IMAGE)
 
 

@@ -20,7 +20,7 @@ IMAGE = os.environ.get("TANDEM_IMAGE", os.path.join(REPO, "build", "tandem.bin")
 QEMU = os.environ.get("TANDEM_QEMU", "qemu-system-aarch64")
 QEMU_ARGS = ["-M", "virt,gic-version=3,virtualization=on",
              "-cpu", "max,pauth-impdef=on", "-smp", "4", "-m", "1G",
-             "-nographic"]
+             "-nographic", "-nic", "none"]
 
 PROMPT = "tandem> "
 # Boot under icount or on a loaded CI runner can be slow.
