@@ -34,7 +34,7 @@ LDFLAGS := -nostartfiles -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
            -Wl,--gc-sections -Wl,-z,noexecstack -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
            -T arch/arm64/tandem.ld -specs=$(PICOLIBC)/picolibc.specs
 
-.PHONY: all deps run debug test unit systest clean size FORCE
+.PHONY: all deps run debug test test-fresh unit systest clean size FORCE
 all: $(BUILD)/tandem.bin
 
 deps:
@@ -146,6 +146,11 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory -C guests check
 	@$(MAKE) --no-print-directory systest
+
+# The README's two commands in a throwaway Debian 12 chroot, from a clean
+# clone of HEAD (scripts/test-fresh.sh; needs root and the archive).
+test-fresh:
+	@sh scripts/test-fresh.sh
 
 clean:
 	rm -rf $(BUILD)
