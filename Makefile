@@ -153,6 +153,6 @@ test-fresh:
 	@sh scripts/test-fresh.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf --one-file-system $(BUILD)
 
 -include $(OBJS:.o=.d)
