@@ -14,6 +14,7 @@
 #include <lib/sysreg.h>
 #include <lib/test.h>
 #include <lib/timer.h>
+#include <lib/wfi.h>
 #include "gtest.h"
 
 #define ROUNDS		40
@@ -69,13 +70,11 @@ static void exit_sgi(void)
 static void exit_vtimer_wfi(void)
 {
 	unsigned int before = irqs;
-	uint64_t deadline = timer_now() + us_to_ticks(EVENT_TIMEOUT_US);
 
 	write_sysreg(us_to_ticks(50), cntv_tval_el0);
 	write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
 	isb();
-	while (irqs == before && timer_now() < deadline)
-		wfi();
+	WFI_UNTIL(irqs != before, EVENT_TIMEOUT_US);
 }
 
 static const struct {

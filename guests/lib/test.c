@@ -72,6 +72,8 @@ void test_run(const struct test_case *tests, unsigned int count)
 	for (i = 0; i < count; i++) {
 		current = tests[i].name;
 		failed = false;
+		/* a test that never ends is named by the last RUN line */
+		printf("RUN %s\n", current);
 		tests[i].run();
 		report();
 	}

@@ -118,6 +118,18 @@ def parse_selftest(text):
     return results, summary
 
 
+def guest_hung_in(text):
+    """Which guests/ test a console text stopped in: the last "RUN <name>"
+    (guests/lib/test.c) with no "TEST <name> ..." verdict after it."""
+    current = None
+    for line in text.replace("\r", "").split("\n"):
+        if line.startswith("RUN "):
+            current = line[4:].strip()
+        elif line.startswith("TEST "):
+            current = None
+    return "hung in test '%s'" % current if current else "hung outside any test"
+
+
 def measured_us(rest, pattern):
     """The number pattern finds in a result's '(...)' note, in us."""
     m = re.search(pattern + r"\s*(\d+) (ns|us)\b", rest)

@@ -11,9 +11,10 @@ import re
 
 import pytest
 
-from tandem_qemu import REPO, Tandem
+from tandem_qemu import REPO, ConsoleError, Tandem, guest_hung_in
 
 BUNDLE = os.path.join(REPO, "build", "bundle.cpio")
+GTEST_TIMEOUT = int(os.environ.get("TANDEM_GTEST_TIMEOUT", "120"))
 
 pytestmark = pytest.mark.skipif(not os.path.isfile(BUNDLE),
                                 reason="no boot bundle: run `make bundle`")
@@ -24,7 +25,16 @@ def run_gtest(t):
     in its ring (the console stays with the shell): read it with vm log."""
     t.send("vm start gtest\r")
     t.expect("vm gtest: started", timeout=30)
-    t.expect("vm gtest: stopped", timeout=120)
+    try:
+        t.expect("vm gtest: stopped", timeout=GTEST_TIMEOUT)
+    except ConsoleError:
+        # say which test: the last one started in this run (after the
+        # previous run's RESULT line, if any)
+        t.send("\r")
+        t.expect("tandem> ")
+        log = t.run("vm log gtest").split("RESULT:")[-1]
+        pytest.fail("gtest: %s, not stopped within %d s; its log:\n%s"
+                    % (guest_hung_in(log), GTEST_TIMEOUT, log))
     t.send("\r")
     t.expect("tandem> ")
     log = t.run("vm log gtest")
