@@ -135,7 +135,9 @@ if [ -z "$SHARED" ]; then
 	done
 fi
 mkdir -p "$ROOT/work"
+HEAD_SHA=$(git rev-parse HEAD)
 git clone -q --no-hardlinks "$REPO" "$ROOT$INNER"
+git -C "$ROOT$INNER" checkout -q --detach "$HEAD_SHA"
 say "clone of $(git rev-parse --short HEAD) in $INNER"
 if [ -n "$SHARED" ] && [ -d "$SHARED" ]; then
 	cp -r "$SHARED" "$ROOT/work/shared"

@@ -214,17 +214,24 @@ class ConsoleError(AssertionError):
 class Tandem:
     """One QEMU running build/tandem.bin, driven over its serial console."""
 
-    def __init__(self, extra_args=(), boot_timeout=BOOT_TIMEOUT):
+    def __init__(self, extra_args=(), boot_timeout=BOOT_TIMEOUT, direct=True):
+        """direct: QEMU loads the image (-kernel) and this waits for the
+        prompt. Otherwise extra_args load it (a firmware, -device loader)
+        and the caller boots it and calls wait_boot()."""
         if not os.path.isfile(IMAGE):
             raise ConsoleError("%s does not exist: run `make` first" % IMAGE)
         env_extra = shlex.split(os.environ.get("TANDEM_QEMU_EXTRA", ""))
-        self.args = QEMU_ARGS + list(extra_args) + env_extra + ["-kernel", IMAGE]
+        self.args = QEMU_ARGS + list(extra_args) + env_extra
+        if direct:
+            self.args += ["-kernel", IMAGE]
         self.transcript = io.StringIO()
         self.spawned_at = time.monotonic()
         self.child = pexpect.spawn(QEMU, self.args, encoding="utf-8",
                                    codec_errors="replace", echo=False,
                                    timeout=CMD_TIMEOUT, preexec_fn=_raw_output)
         self.child.logfile_read = self.transcript
+        if not direct:
+            return
         try:
             self.boot_log = self.wait_boot(boot_timeout)
         except BaseException:
