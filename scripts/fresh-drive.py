@@ -82,6 +82,9 @@ def main():
                 prev = seen[name]
     if missing:
         print("fresh-drive: never saw: " + ", ".join(missing), file=sys.stderr)
+        with open(log_path, "rb") as log:
+            tail = log.read()[-2000:].decode("utf-8", "replace").replace("\r", "")
+        print("fresh-drive: make run's output ends with:\n" + tail, file=sys.stderr)
         sys.exit(1)
 
 
