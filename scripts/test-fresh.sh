@@ -22,8 +22,12 @@
 set -eu
 
 cd "$(dirname "$0")/.."
-REPO=$(pwd)
+REPO=$(pwd -P)
 FRESH_DIR=${FRESH_DIR:-$REPO/build/fresh}
+# absolute and without symlinks: it is compared with /proc/self/mounts and
+# with /proc/<pid>/root
+mkdir -p "$FRESH_DIR"
+FRESH_DIR=$(cd "$FRESH_DIR" && pwd -P)
 SUITE=bookworm
 VARIANT=minbase
 # what a newcomer has before the first command: the clone needs git, the
@@ -63,9 +67,16 @@ esac
 
 # --- clean-up on every exit path ---------------------------------------------
 MOUNTS="" # innermost last
+CHILD=""  # the step running in the background
 ok=0
+# umount_under DIR: whatever is still mounted below DIR, deepest first
+umount_under() {
+	awk -v d="$1/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r |
+		while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
+}
 cleanup() {
 	set +e
+	[ -z "$CHILD" ] || kill "$CHILD" 2>/dev/null
 	# processes still running inside the chroot were started by this script
 	for p in /proc/[0-9]*; do
 		[ "$(readlink "$p/root" 2>/dev/null)" = "$ROOT" ] && kill -9 "${p#/proc/}" 2>/dev/null
@@ -73,6 +84,8 @@ cleanup() {
 	for m in $(echo "$MOUNTS" | tr ' ' '\n' | sed '/^$/d' | tac); do
 		umount "$m" 2>/dev/null || umount -l "$m"
 	done
+	# a failed debootstrap can leave its own /proc and /sys mounts behind
+	umount_under "$FRESH_DIR/base.tmp"
 	if grep -q " $ROOT/" /proc/self/mounts; then
 		echo "test-fresh: error: still mounted under $ROOT, not removing it" >&2
 	elif [ "$ok" -eq 1 ] && [ "${FRESH_KEEP:-0}" != 1 ]; then
@@ -84,7 +97,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-mkdir -p "$FRESH_DIR"
 grep -q " $ROOT/" /proc/self/mounts && die "something is still mounted under $ROOT"
 [ ! -e "$ROOT" ] || rm -rf --one-file-system "$ROOT"
 
@@ -159,6 +171,15 @@ mnt bind /dev /dev
 mnt bind /dev/pts /dev/pts
 mnt tmpfs tmpfs /dev/shm
 
+# The long steps run in the background and are waited for: a signal then
+# ends the wait at once and the clean-up stops them (a foreground command
+# would delay the trap until it finished).
+in_background() {
+	"$@" &
+	CHILD=$!
+	wait "$CHILD"
+}
+
 # a root login's environment, nothing of this one's (ROOT has no spaces: checked)
 CHROOT="env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 	HOME=/root TERM=dumb LANG=C.UTF-8 chroot $ROOT /bin/sh -c"
@@ -167,7 +188,7 @@ CHROOT="env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 t=$(now)
 say "make run (log: $FRESH_DIR/make-run.log)"
 # shellcheck disable=SC2086 # CHROOT is a command line
-/usr/bin/python3 "$REPO/scripts/fresh-drive.py" run "$FRESH_DIR/make-run.log" \
+in_background /usr/bin/python3 "$REPO/scripts/fresh-drive.py" run "$FRESH_DIR/make-run.log" \
 	"$FRESH_DIR/times" $CHROOT "cd $INNER && make run" ||
 	die "make run did not reach the Tandem and Linux shells, see $FRESH_DIR/make-run.log"
 phase make-run "$t"
@@ -176,7 +197,7 @@ phase make-run "$t"
 t=$(now)
 say "make test (log: $FRESH_DIR/make-test.log)"
 # shellcheck disable=SC2086
-if ! $CHROOT "cd $INNER && make test" </dev/null >"$FRESH_DIR/make-test.log" 2>&1; then
+if ! in_background $CHROOT "cd $INNER && make test" </dev/null >"$FRESH_DIR/make-test.log" 2>&1; then
 	tail -n 40 "$FRESH_DIR/make-test.log" >&2
 	die "make test failed, see $FRESH_DIR/make-test.log"
 fi
