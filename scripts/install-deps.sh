@@ -1,12 +1,13 @@
 #!/bin/sh
 # Installs, from Debian's archive only, whatever Tandem's build and tests need
-# and is not there yet. Idempotent: a machine that has everything runs no apt.
+# and is not there yet (ipxe-qemu: QEMU will not start virt without its
+# default NIC's ROM). Idempotent: a machine that has everything runs no apt.
 set -eu
 
 need_arm64="libfdt-dev:arm64"
 # libfdt-dev is not multi-arch: host tests use its headers with libfdt1 (amd64).
 need_host="gcc-aarch64-linux-gnu picolibc-aarch64-linux-gnu device-tree-compiler \
-qemu-system-arm libcmocka-dev libfdt1 python3-pytest python3-pexpect gcc make cpio"
+qemu-system-arm ipxe-qemu libcmocka-dev libfdt1 python3-pytest python3-pexpect gcc make cpio"
 
 missing=""
 for p in $need_host $need_arm64; do

@@ -172,7 +172,13 @@ static void handle_sysreg(struct vcpu *v)
 		}
 		val = 0;
 	} else if (enc == SYSREG(3, 0, 12, 11, 7)) {
-		val = 0;	/* ICC_SGI0R_EL1: Group 0 SGIs are not offered */
+		/* ICC_SGI0R_EL1 (HCR_EL2.FMO): Group 0 SGIs, taken as vFIQs. */
+		if (!read) {
+			key = k_spin_lock(&v->vm->vgic_lock);
+			vgic_send_sgi0(&v->vm->vgic, v->id, val);
+			k_spin_unlock(&v->vm->vgic_lock, key);
+		}
+		val = 0;
 	} else if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7) {
 		val = vcpu_id_reg_value(crm, op2);	/* ID registers (HCR_EL2.TID3) */
 	} else if (enc == SYSREG(3, 0, 1, 0, 1)) {

@@ -168,7 +168,7 @@ static const struct reg_case redist_regs[] = {
 	{ "ICFGR0",		ICFGR0, 4, 0xaaaaaaaa, 0 },
 	/* PPIs: level at reset, configurable. */
 	{ "ICFGR1",		ICFGR1, 4, 0, 0xaaaaaaaa },
-	{ "IGRPMODR0",		IGRPMODR0, 4, 0, 0 },
+	{ "IGRPMODR0",		IGRPMODR0, 4, 0, ALL32 /* kept: secure-world guests */ },
 	{ "NSACR",		NSACR, 4, 0, 0 },
 	{ "reserved 0x18",	0x0018, 4, 0, 0 },
 	{ "SETLPIR",		0x0040, 8, 0, 0 },
@@ -411,7 +411,10 @@ static void test_waker_sequence(void **state)
 	expect_kicks(f, 0, 0, 0, 0);
 }
 
-static void test_waker_gates_delivery(void **state)
+/* ProcessorSleep is the guest's to read back; it gates nothing (as in
+ * QEMU's GICv3, and KVM shows the redistributors awake): a guest that never
+ * writes GICR_WAKER still gets its interrupts, kicked as they arrive. */
+static void test_waker_does_not_gate_delivery(void **state)
 {
 	struct fx *f = *state;
 	struct vgic_irq *ppi = &f->g.cpu[1].priv[20];
@@ -420,26 +423,19 @@ static void test_waker_gates_delivery(void **state)
 	dist_wr(&f->g, GICD_CTLR, 2);
 	wr(&f->g, 1, IGROUPR0, 4, 1u << 20);
 	wr(&f->g, 1, ISENABLER0, 4, 1u << 20);
+	assert_true(f->g.cpu[1].sleeping);
 	assert_int_equal(vgic_inject(&f->g, 1, 20, true), 0);
-	expect_kicks(f, 0, 0, 0, 0);		/* asleep: not deliverable */
-	assert_false(vgic_irq_deliverable(&f->g, 1, ppi));
-	assert_int_equal(vgic_collect_pending(&f->g, 1, out, 4), 0);
-
-	wr(&f->g, 1, WAKER, 4, 0);		/* wake: kick exactly vCPU 1 */
-	expect_kicks(f, 0, 1, 0, 0);
+	expect_kicks(f, 0, 1, 0, 0);		/* asleep, and kicked */
 	assert_true(vgic_irq_deliverable(&f->g, 1, ppi));
 	assert_int_equal(vgic_collect_pending(&f->g, 1, out, 4), 1);
 	assert_ptr_equal(out[0], ppi);
 
-	wr(&f->g, 1, WAKER, 4, 0);		/* already awake */
+	wr(&f->g, 1, WAKER, 4, 0);		/* waking changes nothing */
 	expect_kicks(f, 0, 1, 0, 0);
-	wr(&f->g, 1, WAKER, 4, WAKER_PS);	/* to sleep */
-	expect_kicks(f, 0, 1, 0, 0);
-	assert_false(vgic_irq_deliverable(&f->g, 1, ppi));
-	wr(&f->g, 2, WAKER, 4, 0);		/* nothing pending for vCPU 2 */
-	expect_kicks(f, 0, 1, 0, 0);
+	wr(&f->g, 1, WAKER, 4, WAKER_PS);	/* nor going to sleep */
+	assert_true(vgic_irq_deliverable(&f->g, 1, ppi));
 
-	/* An SPI routed to a sleeping vCPU waits too. */
+	/* An SPI routed to a vCPU whose redistributor sleeps: delivered. */
 	{
 		uint64_t v = 3;
 
@@ -447,7 +443,7 @@ static void test_waker_gates_delivery(void **state)
 		dist_wr(&f->g, 0x0080 + 4, 1u << 8);	/* IGROUPR1: INTID 40 group 1 */
 		dist_wr(&f->g, 0x0100 + 4, 1u << 8);	/* ISENABLER1 */
 		dist_wr(&f->g, 0x0200 + 4, 1u << 8);	/* ISPENDR1 */
-		expect_kicks(f, 0, 1, 0, 0);
+		expect_kicks(f, 0, 1, 0, 1);
 		wr(&f->g, 3, WAKER, 4, 0);
 		expect_kicks(f, 0, 1, 0, 1);
 	}
@@ -780,7 +776,7 @@ int main(void)
 		T(test_typer_affinity_from_mpidr),
 		T(test_mpidr_assignment),
 		T(test_waker_sequence),
-		T(test_waker_gates_delivery),
+		T(test_waker_does_not_gate_delivery),
 		T(test_set_clear_pairs),
 		T(test_sgi_config_fixed),
 		T(test_priority_bytes),
