@@ -15,5 +15,10 @@ void test_vtimer(void);
 void test_psci_suspend(void);
 void test_unmapped(void);
 void test_fpsimd(void);
+void test_sgi_nowake(void);
+void test_psci_race(void);
+void test_vtimer_pending(void);
+void test_gic_active(void);
+void test_gic_group0(void);
 
 #endif

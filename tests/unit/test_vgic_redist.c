@@ -761,6 +761,100 @@ static void test_sgi_collect(void **state)
 	assert_int_equal(vgic_collect_pending(&f->g, 0, out, 8), 0);
 }
 
+/* SGIs go only to targets whose SGI is in the sending register's group:
+ * ICC_SGI1R_EL1 to Group 1 (and Secure Group 1), ICC_SGI0R_EL1 to Group 0. */
+static void test_sgi_groups(void **state)
+{
+	struct fx *f = *state;
+
+	sgi_ready(f);
+	dist_wr(&f->g, GICD_CTLR, 7);
+	wr(&f->g, 1, IGROUPR0, 4, 0xffff & ~(1u << 4));	/* vCPU 1: SGI 4 Group 0 */
+	wr(&f->g, 2, IGROUPR0, 4, 0xffff & ~(1u << 4));	/* vCPU 2: SGI 4 Secure Group 1 */
+	wr(&f->g, 2, IGRPMODR0, 4, 1u << 4);
+	vgic_send_sgi(&f->g, 0, sgi1r(4, 0, 0, 0, 0, false, 0xe));
+	assert_int_equal(pending_on(f, 4), 0xc);	/* 1's is Group 0: dropped */
+	clear_sgis(f);
+	vgic_send_sgi0(&f->g, 0, sgi1r(4, 0, 0, 0, 0, false, 0xe));
+	assert_int_equal(pending_on(f, 4), 0x2);	/* only the Group 0 one */
+	clear_sgis(f);
+	vgic_send_sgi0(&f->g, 0, sgi1r(4, 0, 0, 0, 0, true, 0));
+	assert_int_equal(pending_on(f, 4), 0x2);
+	clear_sgis(f);
+	vgic_send_sgi0(&f->g, 3, sgi1r(5, 0, 0, 0, 0, true, 0));
+	assert_int_equal(pending_on(f, 5), 0);		/* SGI 5 is Group 1 everywhere */
+}
+
+/* Secure Group 1 (IGROUPR 0, IGRPMODR 1), as secure-world guests set it
+ * up: gated by GICD_CTLR bit 2 alone, handed to the LR as Group 1. */
+static void test_secure_group1_enable(void **state)
+{
+	struct fx *f = *state;
+	struct vgic_irq *ppi = &f->g.cpu[0].priv[22];
+
+	wr(&f->g, 0, IGROUPR0, 4, 0);
+	wr(&f->g, 0, IGRPMODR0, 4, 1u << 22);
+	assert_int_equal(rd(&f->g, 0, IGRPMODR0, 4), 1u << 22);
+	wr(&f->g, 0, ISENABLER0, 4, 1u << 22);
+	wr(&f->g, 0, ISPENDR0, 4, 1u << 22);
+	assert_true(vgic_irq_as_group1(ppi));
+	assert_int_equal(vgic_group_enable(ppi), 4);
+	dist_wr(&f->g, GICD_CTLR, 3);			/* Group 0 and 1: not it */
+	assert_false(vgic_irq_deliverable(&f->g, 0, ppi));
+	expect_kicks(f, 0, 0, 0, 0);
+	dist_wr(&f->g, GICD_CTLR, 4);			/* EnableGrp1S: kicks vCPU 0 */
+	assert_true(vgic_irq_deliverable(&f->g, 0, ppi));
+	expect_kicks(f, 1, 0, 0, 0);
+	wr(&f->g, 0, IGRPMODR0, 4, 0);			/* now plain Group 0 */
+	assert_false(vgic_irq_as_group1(ppi));
+	assert_false(vgic_irq_deliverable(&f->g, 0, ppi));
+	dist_wr(&f->g, GICD_CTLR, 1);
+	assert_true(vgic_irq_deliverable(&f->g, 0, ppi));
+}
+
+/* Writes to an interrupt held in a list register become requests its
+ * holder applies, and kick that holder; ISPENDR shows the LR's pending. */
+static void test_lr_held_requests(void **state)
+{
+	struct fx *f = *state;
+	struct vgic_irq *sgi = &f->g.cpu[1].priv[3];
+	struct vgic_irq *ppi = &f->g.cpu[1].priv[27];
+
+	sgi_ready(f);
+	sgi->lr_vcpu = 1;				/* in vCPU 1's LR, pending */
+	sgi->lr_pending = true;
+	assert_int_equal(rd(&f->g, 1, ISPENDR0, 4), 1u << 3);
+	wr(&f->g, 0, ICPENDR0, 4, 0);			/* vCPU 0's frame: not it */
+	assert_int_equal(sgi->lr_req, 0);
+	wr(&f->g, 1, ICPENDR0, 4, 1u << 3);
+	assert_int_equal(sgi->lr_req, VGIC_LR_REQ_CLEAR_PENDING);
+	assert_false(sgi->lr_pending);
+	assert_int_equal(rd(&f->g, 1, ISPENDR0, 4), 0);
+	expect_kicks(f, 0, 1, 0, 0);
+	wr(&f->g, 1, ISACTIVER0, 4, 1u << 3);
+	assert_int_equal(sgi->lr_req, VGIC_LR_REQ_CLEAR_PENDING | VGIC_LR_REQ_SET_ACTIVE);
+	wr(&f->g, 1, ICACTIVER0, 4, 1u << 3);
+	assert_int_equal(sgi->lr_req, VGIC_LR_REQ_CLEAR_PENDING | VGIC_LR_REQ_CLEAR_ACTIVE);
+	assert_int_equal(rd(&f->g, 1, ISACTIVER0, 4), 0);
+	expect_kicks(f, 0, 3, 0, 0);
+
+	/* A level input still high keeps a hardware-linked LR pending. */
+	ppi->lr_vcpu = 1;
+	ppi->lr_pending = true;
+	ppi->line_level = true;
+	ppi->hw_intid = 27;
+	wr(&f->g, 1, ICPENDR0, 4, 1u << 27);
+	assert_int_equal(ppi->lr_req, 0);
+	assert_true(rd(&f->g, 1, ISPENDR0, 4) & (1u << 27));
+
+	/* Not in an LR: plain model state, no request, no kick. */
+	sgi->lr_vcpu = -1;
+	sgi->lr_req = 0;
+	wr(&f->g, 1, ISACTIVER0, 4, 1u << 3);
+	assert_int_equal(sgi->lr_req, 0);
+	expect_kicks(f, 0, 3, 0, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -789,6 +883,9 @@ int main(void)
 		T(test_sgi_irm_excludes_self),
 		T(test_sgi_disabled_no_kick),
 		T(test_sgi_collect),
+		T(test_sgi_groups),
+		T(test_secure_group1_enable),
+		T(test_lr_held_requests),
 #undef T
 	};
 
