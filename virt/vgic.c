@@ -181,6 +181,22 @@ void vgic_note_pending(struct vgic *g, unsigned vcpu, const struct vgic_irq *irq
 	}
 }
 
+/* A level input went down while its interrupt waits, untaken, in a list
+ * register: on a GIC it would no longer be pending, so the LR's holder is
+ * asked to withdraw it, unless software made it pending too (ISPENDR),
+ * which only the acknowledge ends. Hardware-linked ones are the timer's,
+ * synced by the LR code itself. */
+static void withdraw_level_from_lr(struct vgic *g, struct vgic_irq *irq)
+{
+	if (irq->edge || irq->hw_intid || irq->lr_vcpu < 0 || !irq->lr_pending ||
+	    irq->lr_latched || irq->pending_latch)
+		return;
+	irq->lr_pending = false;
+	irq->lr_req |= VGIC_LR_REQ_CLEAR_PENDING;
+	if (g->kick)
+		g->kick(g->ctx, (unsigned)irq->lr_vcpu);
+}
+
 int vgic_inject(struct vgic *g, unsigned vcpu, irqid_t intid, bool level)
 {
 	struct vgic_irq *irq = vgic_get_irq(g, vcpu, intid);
@@ -193,9 +209,10 @@ int vgic_inject(struct vgic *g, unsigned vcpu, irqid_t intid, bool level)
 	before = vgic_ready_target(g, vcpu, irq);
 	was_pending = irq->pending_latch;
 	was_level = irq->line_level;
-	if (!level)
+	if (!level) {
 		irq->line_level = false;
-	else if (irq->edge)
+		withdraw_level_from_lr(g, irq);
+	} else if (irq->edge)
 		irq->pending_latch = true;
 	else
 		irq->line_level = true;

@@ -25,6 +25,11 @@ static uint64_t lr_value(const struct vgic_irq *irq)
 		lr |= ICH_LR_GROUP1;	/* else Group 0: a vFIQ, with ICH_VMCR_EL2.VENG0 */
 	if (irq->hw_intid)
 		lr |= ICH_LR_HW | (uint64_t)irq->hw_intid << ICH_LR_PINTID_SHIFT;
+	else if (!irq->edge)
+		/* A level line may still be up when the guest deactivates it
+		 * (no exit): the EOI maintenance interrupt brings the vCPU out
+		 * so the next flush delivers it again. */
+		lr |= ICH_LR_EOI;
 	return lr;
 }
 
@@ -53,6 +58,7 @@ static void lr_release(struct vcpu *v, unsigned i, struct vgic_irq *irq)
 	v->arch.gic.used_lrs &= ~(1U << i);
 	irq->lr_vcpu = -1;
 	irq->lr_pending = false;
+	irq->lr_latched = false;
 	irq->lr_req = 0;
 	if (irq->hw_intid)
 		irq->line_level = false;	/* the physical line re-fires if still high */
@@ -161,6 +167,7 @@ void vgic_lr_flush(struct vcpu *v)
 		hw->lr_intid[i] = irq->intid;
 		irq->lr_vcpu = (int)v->id;
 		irq->lr_pending = true;
+		irq->lr_latched = irq->pending_latch;
 		irq->lr_req = 0;
 		/* The LR now holds the pending state; a software-pending level
 		 * interrupt also ends when acknowledged (the line re-asserts). */
@@ -210,8 +217,9 @@ void vgic_lr_sync(struct vcpu *v)
 	k_spin_unlock(&vm->vgic_lock, key);
 }
 
-/* The underflow maintenance interrupt only exists to make the vCPU exit;
- * the next flush refills the LRs. */
+/* The maintenance interrupt (underflow, or a level interrupt's EOI) only
+ * exists to make the vCPU exit; the sync on that exit frees the LR (which
+ * ends the EOI condition) and the next flush refills the LRs. */
 static void maint_isr(irqid_t intid, void *arg)
 {
 	struct vcpu *v = this_cpu()->vcpu;

@@ -15,6 +15,7 @@ void guest_main(void);
 
 /* Register reset values are read first, before any test programs the GIC. */
 static const struct test_case tests[] = {
+	{ "gic_reset", test_gic_reset },
 	{ "gicd_regs", test_gicd_regs },
 	{ "gicr_regs", test_gicr_regs },
 	/* Before any test wakes CPUs 1 and 2's redistributors. */
@@ -28,6 +29,8 @@ static const struct test_case tests[] = {
 	{ "vtimer_pending", test_vtimer_pending },
 	{ "gic_active", test_gic_active },
 	{ "gic_group0", test_gic_group0 },
+	{ "gic_priority", test_gic_priority },
+	{ "gic_spi", test_gic_spi },
 	{ "psci_suspend", test_psci_suspend },
 	{ "unmapped", test_unmapped },
 	{ "fpsimd", test_fpsimd },

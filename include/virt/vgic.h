@@ -34,6 +34,7 @@ struct vgic_irq {
 	irqid_t hw_intid;	/* != 0: backed by this physical INTID (HW=1) */
 	int lr_vcpu;		/* -1, or the vCPU whose list register holds it */
 	bool lr_pending;	/* that LR's pending bit, as last seen (ISPENDR shows it) */
+	bool lr_latched;	/* level irq: the software latch was up when the LR got it */
 	uint8_t lr_req;		/* VGIC_LR_REQ_*: changes the holder's next flush makes to the LR */
 	uint16_t sgi_src;	/* SGIs: bitmap of source vCPUs pending */
 };
