@@ -855,6 +855,45 @@ static void test_lr_held_requests(void **state)
 	expect_kicks(f, 0, 3, 0, 0);
 }
 
+/* A level line that drops while its interrupt waits untaken in an LR:
+ * withdrawn (request, kick), unless software made it pending as well, or
+ * it is edge, or hardware-linked (the timer, synced by the LR code). */
+static void test_level_drop_withdraws_lr(void **state)
+{
+	struct fx *f = *state;
+	struct vgic_irq *ppi = &f->g.cpu[2].priv[20];
+
+	dist_wr(&f->g, GICD_CTLR, 2);
+	wr(&f->g, 2, IGROUPR0, 4, 1u << 20);
+	wr(&f->g, 2, ISENABLER0, 4, 1u << 20);
+	assert_int_equal(vgic_inject(&f->g, 2, 20, true), 0);
+	expect_kicks(f, 0, 0, 1, 0);
+	ppi->lr_vcpu = 2;			/* as vgic_lr_flush() leaves it */
+	ppi->lr_pending = true;
+	ppi->lr_latched = false;
+	assert_int_equal(vgic_inject(&f->g, 2, 20, false), 0);
+	assert_int_equal(ppi->lr_req, VGIC_LR_REQ_CLEAR_PENDING);
+	assert_false(ppi->lr_pending);
+	assert_int_equal(rd(&f->g, 2, ISPENDR0, 4) & (1u << 20), 0);
+	expect_kicks(f, 0, 0, 2, 0);
+
+	/* Software-pending too: stays. */
+	ppi->lr_req = 0;
+	ppi->lr_pending = true;
+	ppi->lr_latched = true;
+	assert_int_equal(vgic_inject(&f->g, 2, 20, true), 0);
+	assert_int_equal(vgic_inject(&f->g, 2, 20, false), 0);
+	assert_int_equal(ppi->lr_req, 0);
+	assert_true(rd(&f->g, 2, ISPENDR0, 4) & (1u << 20));
+
+	/* Hardware-linked: left to the LR code. */
+	ppi->lr_latched = false;
+	ppi->hw_intid = 20;
+	assert_int_equal(vgic_inject(&f->g, 2, 20, true), 0);
+	assert_int_equal(vgic_inject(&f->g, 2, 20, false), 0);
+	assert_int_equal(ppi->lr_req, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -886,6 +925,7 @@ int main(void)
 		T(test_sgi_groups),
 		T(test_secure_group1_enable),
 		T(test_lr_held_requests),
+		T(test_level_drop_withdraws_lr),
 #undef T
 	};
 
