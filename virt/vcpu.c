@@ -350,8 +350,11 @@ static void vcpu_reset_self(struct vcpu *v)
 	for (irqid_t i = 0; i < VGIC_NR_PRIVATE + v->vm->vgic.nr_spis; i++) {
 		struct vgic_irq *irq = vgic_get_irq(&v->vm->vgic, v->id, i);
 
-		if (irq && irq->lr_vcpu == (int)v->id)
+		if (irq && irq->lr_vcpu == (int)v->id) {
 			irq->lr_vcpu = -1;
+			irq->lr_pending = false;
+			irq->lr_req = 0;
+		}
 	}
 	vgic_touch(&v->vm->vgic);
 	k_spin_unlock(&v->vm->vgic_lock, gkey);

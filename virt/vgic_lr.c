@@ -77,6 +77,8 @@ static void lr_apply_requests(struct vcpu *v, unsigned i, struct vgic_irq *irq)
 		lr &= ~ICH_LR_PENDING;
 	if (irq->lr_req & VGIC_LR_REQ_CLEAR_ACTIVE)
 		lr &= ~ICH_LR_ACTIVE;
+	/* A hardware-linked LR's active state is the physical interrupt's:
+	 * only the guest's own acknowledge sets it. */
 	if ((irq->lr_req & VGIC_LR_REQ_SET_ACTIVE) && !(lr & ICH_LR_HW))
 		lr |= ICH_LR_ACTIVE;
 	irq->lr_req = 0;
@@ -199,6 +201,10 @@ void vgic_lr_sync(struct vcpu *v)
 		uint64_t lr = vgic_hw_read_lr(i);
 
 		if (!irq)
+			continue;
+		/* A register write waits for the flush to reach this LR: the
+		 * model already shows its result, keep it. */
+		if (irq->lr_req && (lr & (ICH_LR_PENDING | ICH_LR_ACTIVE)))
 			continue;
 		if (irq->active != ((lr & ICH_LR_ACTIVE) != 0) ||
 		    irq->lr_pending != ((lr & ICH_LR_PENDING) != 0)) {
