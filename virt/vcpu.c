@@ -47,6 +47,7 @@ static void vcpu_switch_in(struct k_thread *t)
 	vgic_hw_load(&v->arch.gic);
 	if (v->arch.gic.vtimer_phys_active)
 		gic_irq_set_active(27, true);
+	v->arch.gic.vtimer_resync = true;
 	this_cpu()->vcpu = v;
 }
 
@@ -346,6 +347,7 @@ static void vcpu_reset_self(struct vcpu *v)
 			v->reset_x0);
 	vcpu_arch_load(a);
 	vgic_hw_load(&a->gic);
+	a->gic.vtimer_resync = true;
 	gkey = k_spin_lock(&v->vm->vgic_lock);
 	for (irqid_t i = 0; i < VGIC_NR_PRIVATE + v->vm->vgic.nr_spis; i++) {
 		struct vgic_irq *irq = vgic_get_irq(&v->vm->vgic, v->id, i);

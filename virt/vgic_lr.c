@@ -133,8 +133,12 @@ void vgic_lr_flush(struct vcpu *v)
 	k_spinlock_key_t key;
 
 	key = k_spin_lock(&vm->vgic_lock);
-	/* Switched in, or back from an exit: the timer's line may be down. */
-	vtimer_sync_line(v);
+	/* Switched in since the last entry: the timer's line may be down.
+	 * (After an exit vgic_lr_sync() has looked already.) */
+	if (hw->vtimer_resync) {
+		hw->vtimer_resync = false;
+		vtimer_sync_line(v);
+	}
 	for (uint32_t used = hw->used_lrs; used; used &= used - 1) {
 		unsigned i = (unsigned)__builtin_ctz(used);
 		struct vgic_irq *irq = lr_irq(v, i);
