@@ -34,7 +34,8 @@ static const struct reset_reg regs[] = {
 	/* Distributor, GICD_CTLR.DS = 1. ARE reads 1: both QEMU and Tandem
 	 * fix affinity routing on. */
 	{ "GICD_CTLR", DIST, 0x0000, 4, 1, 0x50, 0 },
-	{ "GICD_TYPER", DIST, 0x0004, 4, 1, 0, 0x037fffff /* ITLines, IDbits, LPIS, A3V, No1N: what is built */ },
+	/* ITLinesNumber, IDbits, LPIS, A3V, No1N: what is built. */
+	{ "GICD_TYPER", DIST, 0x0004, 4, 1, 0, 0x037fffff },
 	{ "GICD_IIDR", DIST, 0x0008, 4, 1, 0, NOCMP },
 	{ "GICD_TYPER2", DIST, 0x000c, 4, 1, 0, 0 },
 	{ "GICD_STATUSR", DIST, 0x0010, 4, 1, 0, 0 },

@@ -122,7 +122,8 @@ static bool lower_case(enum lower_how how, bool gic_enabled)
 	REQUIRE(WAIT_FOR(read_sysreg(cntv_ctl_el0) & CNTV_CTL_ISTATUS, EVENT_TIMEOUT_US),
 		"timer pending: ISTATUS never set");
 	pending = WAIT_FOR(ppi27_pending(), EVENT_TIMEOUT_US);
-	REQUIRE(pending, "interrupt signal pending: GICR_ISPENDR0 bit 27 clear with the timer firing (PPI %s)",
+	REQUIRE(pending,
+		"interrupt signal pending: GICR_ISPENDR0 bit 27 clear with the timer firing (PPI %s)",
 		gic_enabled ? "enabled" : "disabled");
 
 	switch (how) {

@@ -1,8 +1,9 @@
 /*
  * GICv3 helpers for the test guests. Everything the guests use is Group 1
  * through the system register interface with EOImode 0 (one EOIR write
- * drops priority and deactivates), but for the tests of Group 0 (FIQ). The distributor is set up once by
- * CPU 0; each CPU sets up its own redistributor and CPU interface.
+ * drops priority and deactivates), but for the tests of Group 0 (FIQ,
+ * gic_handle_fiq()). The distributor is set up once by CPU 0; each CPU
+ * sets up its own redistributor and CPU interface.
  */
 #include <lib/gic.h>
 #include <lib/mmio.h>
