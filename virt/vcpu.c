@@ -47,6 +47,7 @@ static void vcpu_switch_in(struct k_thread *t)
 	vgic_hw_load(&v->arch.gic);
 	if (v->arch.gic.vtimer_phys_active)
 		gic_irq_set_active(27, true);
+	v->arch.gic.vtimer_resync = true;
 	this_cpu()->vcpu = v;
 }
 
@@ -172,7 +173,13 @@ static void handle_sysreg(struct vcpu *v)
 		}
 		val = 0;
 	} else if (enc == SYSREG(3, 0, 12, 11, 7)) {
-		val = 0;	/* ICC_SGI0R_EL1: Group 0 SGIs are not offered */
+		/* ICC_SGI0R_EL1 (HCR_EL2.FMO): Group 0 SGIs, taken as vFIQs. */
+		if (!read) {
+			key = k_spin_lock(&v->vm->vgic_lock);
+			vgic_send_sgi0(&v->vm->vgic, v->id, val);
+			k_spin_unlock(&v->vm->vgic_lock, key);
+		}
+		val = 0;
 	} else if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7) {
 		val = vcpu_id_reg_value(crm, op2);	/* ID registers (HCR_EL2.TID3) */
 	} else if (enc == SYSREG(3, 0, 1, 0, 1)) {
@@ -340,12 +347,16 @@ static void vcpu_reset_self(struct vcpu *v)
 			v->reset_x0);
 	vcpu_arch_load(a);
 	vgic_hw_load(&a->gic);
+	a->gic.vtimer_resync = true;
 	gkey = k_spin_lock(&v->vm->vgic_lock);
 	for (irqid_t i = 0; i < VGIC_NR_PRIVATE + v->vm->vgic.nr_spis; i++) {
 		struct vgic_irq *irq = vgic_get_irq(&v->vm->vgic, v->id, i);
 
-		if (irq && irq->lr_vcpu == (int)v->id)
+		if (irq && irq->lr_vcpu == (int)v->id) {
 			irq->lr_vcpu = -1;
+			irq->lr_pending = false;
+			irq->lr_req = 0;
+		}
 	}
 	vgic_touch(&v->vm->vgic);
 	k_spin_unlock(&v->vm->vgic_lock, gkey);

@@ -47,8 +47,9 @@ void vgic_init(struct vgic *g, unsigned n_vcpus, unsigned nr_spis,
 
 		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
 			irq_reset(&c->priv[i], i);
-		/* Out of reset a redistributor is asleep: the guest's GIC
-		 * driver wakes it through GICR_WAKER. */
+		/* GICR_WAKER reads asleep out of reset, as on QEMU's GICv3
+		 * and real ones; delivery does not wait for the wake-up
+		 * (vgic_irq_deliverable()). */
 		c->sleeping = true;
 		c->mpidr = ((uint64_t)(v / 16) << 8) | (v % 16);
 	}
@@ -75,13 +76,22 @@ unsigned vgic_spi_target(const struct vgic *g, const struct vgic_irq *irq)
 	return g->n_vcpus;
 }
 
+uint32_t vgic_group_enable(const struct vgic_irq *irq)
+{
+	if (irq->group1)
+		return GICD_CTLR_ENABLE_G1;
+	return irq->grpmod ? GICD_CTLR_ENABLE_G1S : GICD_CTLR_ENABLE_G0;
+}
+
+/* ProcessorSleep is not looked at: a guest that never writes GICR_WAKER
+ * still gets its interrupts, as natively on QEMU (whose GICv3 ignores it)
+ * and under KVM (which shows the redistributors awake). A real PE that is
+ * running when its redistributor is asleep would be woken by them. */
 bool vgic_irq_deliverable(const struct vgic *g, unsigned vcpu, const struct vgic_irq *irq)
 {
-	uint32_t grp_enable = irq->group1 ? GICD_CTLR_ENABLE_G1 : GICD_CTLR_ENABLE_G0;
-
-	if (vcpu >= g->n_vcpus || g->cpu[vcpu].sleeping)
+	if (vcpu >= g->n_vcpus)
 		return false;
-	if (!irq->enabled || !vgic_irq_pending(irq) || !(g->ctlr & grp_enable))
+	if (!irq->enabled || !vgic_irq_pending(irq) || !(g->ctlr & vgic_group_enable(irq)))
 		return false;
 	/* Already in a list register as active: the pending part waits for
 	 * the guest's deactivation. */
@@ -99,13 +109,15 @@ int vgic_ready_target(const struct vgic *g, unsigned vcpu, const struct vgic_irq
 	return vgic_irq_deliverable(g, target, irq) ? (int)target : -1;
 }
 
-void vgic_kick_if_newly_ready(struct vgic *g, unsigned vcpu, const struct vgic_irq *irq,
-			      int before)
+int vgic_kick_if_newly_ready(struct vgic *g, unsigned vcpu, const struct vgic_irq *irq,
+			     int before)
 {
 	int now = vgic_ready_target(g, vcpu, irq);
 
-	if (now >= 0 && now != before && g->kick)
-		g->kick(g->ctx, (unsigned)now);
+	if (now < 0 || now == before || !g->kick)
+		return -1;
+	g->kick(g->ctx, (unsigned)now);
+	return now;
 }
 
 /* A new edge, or a level line rising again, on an interrupt held in a list
@@ -122,24 +134,24 @@ static void kick_new_edge_in_lr(struct vgic *g, const struct vgic_irq *irq, bool
 		g->kick(g->ctx, (unsigned)irq->lr_vcpu);
 }
 
-static bool vcpu_has_ready(const struct vgic *g, unsigned vcpu, unsigned groups)
+static bool vcpu_has_ready(const struct vgic *g, unsigned vcpu, uint32_t groups)
 {
 	for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++) {
 		const struct vgic_irq *irq = &g->cpu[vcpu].priv[i];
 
-		if ((groups & (1u << irq->group1)) && vgic_irq_deliverable(g, vcpu, irq))
+		if ((groups & vgic_group_enable(irq)) && vgic_irq_deliverable(g, vcpu, irq))
 			return true;
 	}
 	for (unsigned i = 0; i < g->nr_spis; i++) {
 		const struct vgic_irq *irq = &g->spis[i];
 
-		if ((groups & (1u << irq->group1)) && vgic_irq_deliverable(g, vcpu, irq))
+		if ((groups & vgic_group_enable(irq)) && vgic_irq_deliverable(g, vcpu, irq))
 			return true;
 	}
 	return false;
 }
 
-void vgic_kick_ready_vcpus(struct vgic *g, unsigned vcpu_mask, unsigned groups)
+void vgic_kick_ready_vcpus(struct vgic *g, unsigned vcpu_mask, uint32_t groups)
 {
 	if (!g->kick)
 		return;
@@ -169,6 +181,22 @@ void vgic_note_pending(struct vgic *g, unsigned vcpu, const struct vgic_irq *irq
 	}
 }
 
+/* A level input went down while its interrupt waits, untaken, in a list
+ * register: on a GIC it would no longer be pending, so the LR's holder is
+ * asked to withdraw it, unless software made it pending too (ISPENDR),
+ * which only the acknowledge ends. Hardware-linked ones are the timer's,
+ * synced by the LR code itself. */
+static void withdraw_level_from_lr(struct vgic *g, struct vgic_irq *irq)
+{
+	if (irq->edge || irq->hw_intid || irq->lr_vcpu < 0 || !irq->lr_pending ||
+	    irq->lr_latched || irq->pending_latch)
+		return;
+	irq->lr_pending = false;
+	irq->lr_req |= VGIC_LR_REQ_CLEAR_PENDING;
+	if (g->kick)
+		g->kick(g->ctx, (unsigned)irq->lr_vcpu);
+}
+
 int vgic_inject(struct vgic *g, unsigned vcpu, irqid_t intid, bool level)
 {
 	struct vgic_irq *irq = vgic_get_irq(g, vcpu, intid);
@@ -181,9 +209,10 @@ int vgic_inject(struct vgic *g, unsigned vcpu, irqid_t intid, bool level)
 	before = vgic_ready_target(g, vcpu, irq);
 	was_pending = irq->pending_latch;
 	was_level = irq->line_level;
-	if (!level)
+	if (!level) {
 		irq->line_level = false;
-	else if (irq->edge)
+		withdraw_level_from_lr(g, irq);
+	} else if (irq->edge)
 		irq->pending_latch = true;
 	else
 		irq->line_level = true;
@@ -209,7 +238,7 @@ static bool sgi_targets(const struct vgic *g, unsigned src, unsigned dst, uint64
 	return SGI1R_TARGETS(sgi1r) & (1u << (aff0 % 16));
 }
 
-void vgic_send_sgi(struct vgic *g, unsigned src, uint64_t sgi1r)
+static void send_sgi(struct vgic *g, unsigned src, uint64_t sgi1r, bool group1)
 {
 	irqid_t intid = SGI1R_INTID(sgi1r);
 
@@ -221,7 +250,7 @@ void vgic_send_sgi(struct vgic *g, unsigned src, uint64_t sgi1r)
 		bool was_pending;
 		int before;
 
-		if (!sgi_targets(g, src, v, sgi1r))
+		if (!sgi_targets(g, src, v, sgi1r) || vgic_irq_as_group1(irq) != group1)
 			continue;
 		before = vgic_ready_target(g, v, irq);
 		was_pending = irq->pending_latch;
@@ -231,6 +260,17 @@ void vgic_send_sgi(struct vgic *g, unsigned src, uint64_t sgi1r)
 		vgic_kick_if_newly_ready(g, v, irq, before);
 		kick_new_edge_in_lr(g, irq, was_pending, true);
 	}
+}
+
+void vgic_send_sgi(struct vgic *g, unsigned src, uint64_t sgi1r)
+{
+	send_sgi(g, src, sgi1r, true);
+}
+
+/* ICC_SGI0R_EL1 has ICC_SGI1R_EL1's layout. */
+void vgic_send_sgi0(struct vgic *g, unsigned src, uint64_t sgi0r)
+{
+	send_sgi(g, src, sgi0r, false);
 }
 
 /* Insert irq into out[0..n) sorted by priority, then INTID; out has room

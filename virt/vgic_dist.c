@@ -6,7 +6,8 @@
  * Affinity routing is always on (ARE = 1) and there is one security state
  * (DS = 1): INTIDs 0..31 live in the redistributors, so their parts of the
  * distributor's per-INTID registers read as zero and ignore writes, as do
- * ITARGETSR, IGRPMODR, NSACR and the GICv2 SGI registers. INTIDs past the
+ * ITARGETSR, NSACR and the GICv2 SGI registers. IGRPMODR and GICD_CTLR's
+ * bit 2 are kept for guests built for the secure world (vgic_group_enable()). INTIDs past the
  * implemented SPIs do the same.
  */
 #include <tandem/types.h>
@@ -55,7 +56,8 @@ static void bitmap_write(const struct vgic_mmio *m, uint32_t off, uint64_t val, 
 	for (unsigned i = 0; i < 32; i++) {
 		bool bit = (val >> i) & 1;
 		struct vgic_irq *irq;
-		int before;
+		uint8_t req;
+		int before, kicked;
 
 		if (!bit && !every_bit)
 			continue;
@@ -63,21 +65,51 @@ static void bitmap_write(const struct vgic_mmio *m, uint32_t off, uint64_t val, 
 		if (!irq)
 			continue;
 		before = vgic_ready_target(m->g, m->vcpu, irq);
+		req = irq->lr_req;
 		apply(irq, bit);
 		vgic_note_pending(m->g, m->vcpu, irq);
-		vgic_kick_if_newly_ready(m->g, m->vcpu, irq, before);
+		kicked = vgic_kick_if_newly_ready(m->g, m->vcpu, irq, before);
+		/* The change is for a list register: its holder applies it. */
+		if (irq->lr_req != req && irq->lr_vcpu >= 0 && irq->lr_vcpu != kicked && m->g->kick)
+			m->g->kick(m->g->ctx, (unsigned)irq->lr_vcpu);
 	}
 }
 
 static bool get_group(const struct vgic_irq *irq) { return irq->group1; }
+static bool get_grpmod(const struct vgic_irq *irq) { return irq->grpmod; }
 static bool get_enable(const struct vgic_irq *irq) { return irq->enabled; }
 static bool get_active(const struct vgic_irq *irq) { return irq->active; }
 
+/* Pending as the guest sees it: also while its list register holds it. */
+static bool get_pending(const struct vgic_irq *irq)
+{
+	return vgic_irq_pending(irq) || (irq->lr_vcpu >= 0 && irq->lr_pending);
+}
+
 static void set_group(struct vgic_irq *irq, bool bit) { irq->group1 = bit; }
+static void set_grpmod(struct vgic_irq *irq, bool bit) { irq->grpmod = bit; }
 static void set_enable(struct vgic_irq *irq, bool bit) { irq->enabled = true; }
 static void clear_enable(struct vgic_irq *irq, bool bit) { irq->enabled = false; }
-static void set_active(struct vgic_irq *irq, bool bit) { irq->active = true; }
-static void clear_active(struct vgic_irq *irq, bool bit) { irq->active = false; }
+
+/* The active state of an irq in a list register is that LR's: the model
+ * follows it at each exit, so a write to it is passed on to the LR. */
+static void set_active(struct vgic_irq *irq, bool bit)
+{
+	irq->active = true;
+	if (irq->lr_vcpu >= 0) {
+		irq->lr_req &= (uint8_t)~VGIC_LR_REQ_CLEAR_ACTIVE;
+		irq->lr_req |= VGIC_LR_REQ_SET_ACTIVE;
+	}
+}
+
+static void clear_active(struct vgic_irq *irq, bool bit)
+{
+	irq->active = false;
+	if (irq->lr_vcpu >= 0) {
+		irq->lr_req &= (uint8_t)~VGIC_LR_REQ_SET_ACTIVE;
+		irq->lr_req |= VGIC_LR_REQ_CLEAR_ACTIVE;
+	}
+}
 
 /* Software pending: a level input that is still asserted keeps the irq
  * pending after ICPENDR, the latch is what software controls. */
@@ -87,6 +119,11 @@ static void clear_pending(struct vgic_irq *irq, bool bit)
 {
 	irq->pending_latch = false;
 	irq->sgi_src = 0;
+	/* Pending in an LR and no level input holding it up: withdraw it. */
+	if (irq->lr_vcpu >= 0 && irq->lr_pending && (irq->edge || !irq->line_level)) {
+		irq->lr_pending = false;
+		irq->lr_req |= VGIC_LR_REQ_CLEAR_PENDING;
+	}
 }
 
 uint64_t vgic_read_group(const struct vgic_mmio *m, uint32_t off, unsigned size)
@@ -97,6 +134,18 @@ uint64_t vgic_read_group(const struct vgic_mmio *m, uint32_t off, unsigned size)
 void vgic_write_group(const struct vgic_mmio *m, uint32_t off, unsigned size, uint64_t val)
 {
 	bitmap_write(m, off, val, true, set_group);
+}
+
+/* IGRPMODR: RAZ/WI on a GIC with DS = 1; kept here so that a guest built
+ * for the secure world can mark its interrupts Secure Group 1. */
+uint64_t vgic_read_grpmod(const struct vgic_mmio *m, uint32_t off, unsigned size)
+{
+	return bitmap_read(m, off, get_grpmod);
+}
+
+void vgic_write_grpmod(const struct vgic_mmio *m, uint32_t off, unsigned size, uint64_t val)
+{
+	bitmap_write(m, off, val, true, set_grpmod);
 }
 
 uint64_t vgic_read_enable(const struct vgic_mmio *m, uint32_t off, unsigned size)
@@ -116,7 +165,7 @@ void vgic_write_clear_enable(const struct vgic_mmio *m, uint32_t off, unsigned s
 
 uint64_t vgic_read_pending(const struct vgic_mmio *m, uint32_t off, unsigned size)
 {
-	return bitmap_read(m, off, vgic_irq_pending);
+	return bitmap_read(m, off, get_pending);
 }
 
 void vgic_write_set_pending(const struct vgic_mmio *m, uint32_t off, unsigned size, uint64_t val)
@@ -233,9 +282,8 @@ static void write_ctlr(const struct vgic_mmio *m, uint32_t off, unsigned size, u
 	uint32_t old = g->ctlr;
 	uint32_t newly;
 
-	g->ctlr = (uint32_t)val & (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
-	/* The group-enable bits are bit 0 (group 0) and bit 1 (group 1),
-	 * the encoding vgic_kick_ready_vcpus() takes. */
+	g->ctlr = (uint32_t)val & (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1 | GICD_CTLR_ENABLE_G1S);
+	/* The group-enable bits, the encoding vgic_kick_ready_vcpus() takes. */
 	newly = g->ctlr & ~old;
 	if (newly)
 		vgic_kick_ready_vcpus(g, ~0u, newly);
@@ -294,7 +342,7 @@ static const struct vgic_reg dist_regs[] = {
 	VGIC_REG(0x0400, 0x3fc, W8_32, vgic_read_priority, vgic_write_priority),
 	VGIC_REG(0x0800, 0x3fc, W8_32, NULL, NULL),			/* ITARGETSR */
 	VGIC_REG(0x0c00, 0x100, W32, vgic_read_config, vgic_write_config),
-	VGIC_REG(0x0d00, 0x80, W32, NULL, NULL),			/* IGRPMODR */
+	VGIC_REG(0x0d00, 0x80, W32, vgic_read_grpmod, vgic_write_grpmod),	/* IGRPMODR */
 	VGIC_REG(0x0e00, 0x100, W32, NULL, NULL),			/* NSACR */
 	VGIC_REG(0x0f00, 4, W32, NULL, NULL),				/* SGIR */
 	VGIC_REG(0x0f10, 0x10, W8_32, NULL, NULL),			/* CPENDSGIR */

@@ -44,14 +44,10 @@ static uint64_t read_waker(const struct vgic_mmio *m, uint32_t off, unsigned siz
 	       ? GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP : 0;
 }
 
+/* Kept for the guest to read back; delivery does not depend on it. */
 static void write_waker(const struct vgic_mmio *m, uint32_t off, unsigned size, uint64_t val)
 {
-	struct vgic_cpu *c = &m->g->cpu[m->vcpu];
-	bool was = c->sleeping;
-
-	c->sleeping = val & GICR_WAKER_PROCESSOR_SLEEP;
-	if (was && !c->sleeping)
-		vgic_kick_ready_vcpus(m->g, 1u << m->vcpu, 3);
+	m->g->cpu[m->vcpu].sleeping = val & GICR_WAKER_PROCESSOR_SLEEP;
 }
 
 #define W32		VGIC_ACC_32
@@ -79,7 +75,7 @@ static const struct vgic_reg redist_regs[] = {
 	VGIC_REG(SGI(0x0380), 4, W32, vgic_read_active, vgic_write_clear_active),
 	VGIC_REG(SGI(0x0400), 0x20, W8_32, vgic_read_priority, vgic_write_priority),
 	VGIC_REG(SGI(0x0c00), 8, W32, vgic_read_config, vgic_write_config),	/* ICFGR0/1 */
-	VGIC_REG(SGI(0x0d00), 4, W32, NULL, NULL),			/* IGRPMODR0 */
+	VGIC_REG(SGI(0x0d00), 4, W32, vgic_read_grpmod, vgic_write_grpmod),	/* IGRPMODR0 */
 	VGIC_REG(SGI(0x0e00), 4, W32, NULL, NULL),			/* NSACR */
 };
 

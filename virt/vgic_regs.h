@@ -24,6 +24,9 @@
 /* GICD_CTLR with DS = 1: the bits this model stores and the fixed ones. */
 #define GICD_CTLR_ENABLE_G0	(1u << 0)
 #define GICD_CTLR_ENABLE_G1	(1u << 1)
+/* RES0 with DS = 1; EnableGrp1S in the secure view, kept for guests built
+ * for the secure world (docs/vgic-registers.md, "Groups"). */
+#define GICD_CTLR_ENABLE_G1S	(1u << 2)
 #define GICD_CTLR_ARE		(1u << 4)
 #define GICD_CTLR_DS		(1u << 6)
 
@@ -97,12 +100,12 @@ static inline bool vgic_irq_pending(const struct vgic_irq *irq)
  * a private irq (ignored for SPIs, which go where they are routed).
  */
 int vgic_ready_target(const struct vgic *g, unsigned vcpu, const struct vgic_irq *irq);
-void vgic_kick_if_newly_ready(struct vgic *g, unsigned vcpu, const struct vgic_irq *irq,
-			      int before);
-/* Kick each vCPU in vcpu_mask that has an irq of a group in groups (bit 0:
- * group 0, bit 1: group 1) deliverable now; for changes (group enable,
- * wake-up) before which none of those could have been. */
-void vgic_kick_ready_vcpus(struct vgic *g, unsigned vcpu_mask, unsigned groups);
+int vgic_kick_if_newly_ready(struct vgic *g, unsigned vcpu, const struct vgic_irq *irq,
+			     int before);	/* the vCPU kicked, or -1 */
+/* Kick each vCPU in vcpu_mask that has an irq deliverable now whose
+ * GICD_CTLR enable bit (vgic_group_enable()) is in groups; for a change
+ * (a group enabled) before which none of those could have been. */
+void vgic_kick_ready_vcpus(struct vgic *g, unsigned vcpu_mask, uint32_t groups);
 
 /*
  * Per-INTID register handlers (virt/vgic_dist.c), shared by the distributor
@@ -111,6 +114,8 @@ void vgic_kick_ready_vcpus(struct vgic *g, unsigned vcpu_mask, unsigned groups);
  */
 uint64_t vgic_read_group(const struct vgic_mmio *m, uint32_t off, unsigned size);
 void vgic_write_group(const struct vgic_mmio *m, uint32_t off, unsigned size, uint64_t val);
+uint64_t vgic_read_grpmod(const struct vgic_mmio *m, uint32_t off, unsigned size);
+void vgic_write_grpmod(const struct vgic_mmio *m, uint32_t off, unsigned size, uint64_t val);
 uint64_t vgic_read_enable(const struct vgic_mmio *m, uint32_t off, unsigned size);
 void vgic_write_set_enable(const struct vgic_mmio *m, uint32_t off, unsigned size, uint64_t val);
 void vgic_write_clear_enable(const struct vgic_mmio *m, uint32_t off, unsigned size, uint64_t val);

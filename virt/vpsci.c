@@ -24,7 +24,6 @@
 #define PSCI_NOT_SUPPORTED	(-1)
 #define PSCI_INVALID_PARAMS	(-2)
 #define PSCI_ALREADY_ON		(-4)
-#define PSCI_ON_PENDING		(-5)
 #define PSCI_INVALID_ADDRESS	(-9)
 
 #define PSCI_VERSION_1_1	0x00010001
@@ -55,8 +54,10 @@ static int64_t psci_cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint
 	if (!ipa_in_ram(vm, entry))
 		return PSCI_INVALID_ADDRESS;
 	key = k_spin_lock(&vm->vgic_lock);
+	/* One caller wins; every later one, even before the target has run,
+	 * hears ALREADY_ON, as under KVM (AFFINITY_INFO still says ON_PENDING). */
 	if (t->powered)
-		ret = t->reset_pending ? PSCI_ON_PENDING : PSCI_ALREADY_ON;
+		ret = PSCI_ALREADY_ON;
 	else {
 		/* The target resets itself when it wakes: its registers may still
 		 * be live on its core until it has blocked. */

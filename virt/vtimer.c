@@ -5,6 +5,13 @@
  * host only drops priority, and the guest's EOI deactivates the physical
  * interrupt. A vCPU that is switched out (WFI, preempted) is woken by a host
  * timeout at its deadline instead (virt/vcpu.c).
+ *
+ * The guest writes CNTV_CTL/CVAL/TVAL untrapped, so when its timer's
+ * output goes down (disabled, masked, compare value moved on) nothing
+ * exits: each exit and each entry looks at the output again
+ * (vgic_lr.c), before the guest can read the GIC's view of it.
+ * Between the write and the next exit a guest with interrupts unmasked
+ * can still take an interrupt already in its list register (as under KVM).
  */
 #include <tandem/irq.h>
 #include <tandem/log.h>
@@ -12,7 +19,6 @@
 #include <drivers/gicv3.h>
 #include <virt/vm.h>
 
-#define VTIMER_INTID 27
 
 static void vtimer_isr(irqid_t intid, void *arg)
 {
@@ -31,6 +37,16 @@ static void vtimer_isr(irqid_t intid, void *arg)
 	irq->hw_intid = VTIMER_INTID;
 	vgic_inject(&v->vm->vgic, v->id, VTIMER_INTID, true);
 	k_spin_unlock(&v->vm->vgic_lock, key);
+}
+
+#define CNTV_CTL_ENABLE		(1u << 0)
+#define CNTV_CTL_IMASK		(1u << 1)
+#define CNTV_CTL_ISTATUS	(1u << 2)
+
+bool vtimer_output(void)
+{
+	return (read_sysreg(cntv_ctl_el0) & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)) ==
+	       (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS);
 }
 
 void vtimer_cpu_init(void)

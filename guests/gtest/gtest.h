@@ -5,6 +5,7 @@
 #ifndef GTEST_H
 #define GTEST_H
 
+void test_gic_reset(void);
 void test_gicd_regs(void);
 void test_gicr_regs(void);
 void test_psci(void);
@@ -15,5 +16,12 @@ void test_vtimer(void);
 void test_psci_suspend(void);
 void test_unmapped(void);
 void test_fpsimd(void);
+void test_sgi_nowake(void);
+void test_psci_race(void);
+void test_vtimer_pending(void);
+void test_gic_active(void);
+void test_gic_group0(void);
+void test_gic_priority(void);
+void test_gic_spi(void);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * gtest: what a 2-CPU guest sees of PSCI, SMCCC, the GICv3 distributor,
+ * gtest: what a 3-CPU guest sees of PSCI, SMCCC, the GICv3 distributor,
  * redistributors and CPU interface, the virtual timer, an access to
  * unmapped memory and whether its FP/SIMD registers survive exits. Runs
  * at EL1 on the QEMU virt layout, natively on QEMU (the reference) and
@@ -15,13 +15,22 @@ void guest_main(void);
 
 /* Register reset values are read first, before any test programs the GIC. */
 static const struct test_case tests[] = {
+	{ "gic_reset", test_gic_reset },
 	{ "gicd_regs", test_gicd_regs },
 	{ "gicr_regs", test_gicr_regs },
+	/* Before any test wakes CPUs 1 and 2's redistributors. */
+	{ "sgi_nowake", test_sgi_nowake },
 	{ "psci", test_psci },
+	{ "psci_race", test_psci_race },
 	{ "hvc_unknown", test_hvc_unknown },
 	{ "smc", test_smc },
 	{ "sgi", test_sgi },
 	{ "vtimer", test_vtimer },
+	{ "vtimer_pending", test_vtimer_pending },
+	{ "gic_active", test_gic_active },
+	{ "gic_group0", test_gic_group0 },
+	{ "gic_priority", test_gic_priority },
+	{ "gic_spi", test_gic_spi },
 	{ "psci_suspend", test_psci_suspend },
 	{ "unmapped", test_unmapped },
 	{ "fpsimd", test_fpsimd },

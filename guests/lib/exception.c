@@ -1,6 +1,6 @@
 /*
- * What the EL1 vectors do with an exception: IRQs go to the GIC
- * dispatcher; a synchronous exception or SError that the running test
+ * What the EL1 vectors do with an exception: IRQs (Group 1) and FIQs
+ * (Group 0) go to the GIC dispatcher; a synchronous exception or SError that the running test
  * armed for is recorded once, per CPU, and a synchronous one is skipped
  * past; anything else ends the run.
  */
@@ -54,6 +54,10 @@ void exception_dispatch(unsigned int vector, struct exc_frame *frame)
 
 	if (kind == EXC_IRQ && slot) {
 		gic_handle_irq();
+		return;
+	}
+	if (kind == EXC_FIQ && slot) {
+		gic_handle_fiq();
 		return;
 	}
 	esr = read_sysreg(esr_el1);

@@ -1,8 +1,9 @@
 /*
  * GICv3 helpers for the test guests. Everything the guests use is Group 1
  * through the system register interface with EOImode 0 (one EOIR write
- * drops priority and deactivates). The distributor is set up once by
- * CPU 0; each CPU sets up its own redistributor and CPU interface.
+ * drops priority and deactivates), but for the tests of Group 0 (FIQ,
+ * gic_handle_fiq()). The distributor is set up once by CPU 0; each CPU
+ * sets up its own redistributor and CPU interface.
  */
 #include <lib/gic.h>
 #include <lib/mmio.h>
@@ -14,6 +15,7 @@
 #define NR_HANDLERS		1020
 
 volatile unsigned int gic_unhandled[NR_CPUS];
+volatile unsigned int gic_fiqs[NR_CPUS];
 static irq_handler_t handlers[NR_HANDLERS];
 static bool dist_ready;
 
@@ -121,12 +123,12 @@ static bool gic_dist_init(void)
 	       (GICD_CTLR_ARE | GICD_CTLR_EN_GRP1);
 }
 
-static bool gic_cpu_init(void)
+static bool gic_cpu_init(bool wake)
 {
 	uintptr_t rd = gicr_of(this_mpidr());
 	unsigned int i;
 
-	if (!rd || !gicr_wake(rd))
+	if (!rd || (wake && !gicr_wake(rd)))
 		return false;
 	if (gicd_single_security())
 		writel(~0U, rd + GICR_IGROUPR0);
@@ -153,15 +155,25 @@ static bool gic_cpu_init(void)
 	return true;
 }
 
-/* Distributor once (CPU 0 calls first), then this CPU's interface. */
-bool gic_init(void)
+static bool gic_init_common(bool wake)
 {
 	if (!dist_ready) {
 		if (!gic_dist_init())
 			return false;
 		dist_ready = true;
 	}
-	return gic_cpu_init();
+	return gic_cpu_init(wake);
+}
+
+/* Distributor once (CPU 0 calls first), then this CPU's interface. */
+bool gic_init(void)
+{
+	return gic_init_common(true);
+}
+
+bool gic_init_nowake(void)
+{
+	return gic_init_common(false);
 }
 
 void gic_set_handler(unsigned int intid, irq_handler_t handler)
@@ -185,20 +197,32 @@ void gic_ppi_enable(unsigned int intid, bool enable)
 	gicr_wait_rwp(rd);
 }
 
-void gic_send_sgi(unsigned int intid, uint64_t target_mpidr)
+uint64_t gic_sgi_value(unsigned int intid, uint64_t target_mpidr)
 {
 	uint64_t aff0 = target_mpidr & 0xff;
-	uint64_t val = ((target_mpidr >> 32) & 0xff) << 48 |
-		       ((target_mpidr >> 16) & 0xff) << 32 |
-		       ((target_mpidr >> 8) & 0xff) << 16 |
-		       (uint64_t)(intid & 0xf) << 24 |
-		       (aff0 >> 4) << 44 |
-		       BIT(aff0 & 0xf);
 
+	return ((target_mpidr >> 32) & 0xff) << 48 |
+	       ((target_mpidr >> 16) & 0xff) << 32 |
+	       ((target_mpidr >> 8) & 0xff) << 16 |
+	       (uint64_t)(intid & 0xf) << 24 |
+	       (aff0 >> 4) << 44 |
+	       BIT(aff0 & 0xf);
+}
+
+void gic_send_sgi_raw(uint64_t val, bool group0)
+{
 	/* Stores the receiver will look at must be visible first. */
 	dsb(sy);
-	write_sysreg(val, icc_sgi1r_el1);
+	if (group0)
+		write_sysreg(val, icc_sgi0r_el1);
+	else
+		write_sysreg(val, icc_sgi1r_el1);
 	isb();
+}
+
+void gic_send_sgi(unsigned int intid, uint64_t target_mpidr)
+{
+	gic_send_sgi_raw(gic_sgi_value(intid, target_mpidr), false);
 }
 
 void gic_handle_irq(void)
@@ -212,5 +236,20 @@ void gic_handle_irq(void)
 	else
 		gic_unhandled[this_cpu()]++;
 	write_sysreg(intid, icc_eoir1_el1);
+	isb();
+}
+
+void gic_handle_fiq(void)
+{
+	uint32_t intid = (uint32_t)read_sysreg(icc_iar0_el1) & 0xffffff;
+
+	if (intid >= NR_HANDLERS && intid <= INTID_SPURIOUS)
+		return;
+	gic_fiqs[this_cpu()]++;
+	if (intid < NR_HANDLERS && handlers[intid])
+		handlers[intid](intid);
+	else
+		gic_unhandled[this_cpu()]++;
+	write_sysreg(intid, icc_eoir0_el1);
 	isb();
 }

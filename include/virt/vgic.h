@@ -24,7 +24,8 @@ struct vgic_irq {
 	irqid_t intid;
 	uint8_t priority;
 	bool enabled;
-	bool group1;
+	bool group1;		/* IGROUPR */
+	bool grpmod;		/* IGRPMODR: with group1 = 0, Secure Group 1 (see vgic_group_enable()) */
 	bool edge;		/* ICFGR: edge-triggered (SGIs always) */
 	bool pending_latch;	/* edge event or ISPENDR write not yet taken */
 	bool line_level;	/* level input asserted (injected or HW) */
@@ -32,17 +33,26 @@ struct vgic_irq {
 	uint64_t route;		/* SPIs: GICD_IROUTER value (Aff3..0, IRM) */
 	irqid_t hw_intid;	/* != 0: backed by this physical INTID (HW=1) */
 	int lr_vcpu;		/* -1, or the vCPU whose list register holds it */
+	bool lr_pending;	/* that LR's pending bit, as last seen (ISPENDR shows it) */
+	bool lr_latched;	/* level irq: the software latch was up when the LR got it */
+	uint8_t lr_req;		/* VGIC_LR_REQ_*: changes the holder's next flush makes to the LR */
 	uint16_t sgi_src;	/* SGIs: bitmap of source vCPUs pending */
 };
 
+/* A guest write that must reach an interrupt's list register: the vCPU
+ * holding it applies these before its next entry (virt/vgic_lr.c). */
+#define VGIC_LR_REQ_CLEAR_PENDING	(1u << 0)
+#define VGIC_LR_REQ_CLEAR_ACTIVE	(1u << 1)
+#define VGIC_LR_REQ_SET_ACTIVE		(1u << 2)
+
 struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE];	/* SGIs and PPIs */
-	bool sleeping;				/* GICR_WAKER.ProcessorSleep */
+	bool sleeping;				/* GICR_WAKER.ProcessorSleep (not gating delivery) */
 	uint64_t mpidr;				/* what the guest sees in MPIDR_EL1 */
 };
 
 struct vgic {
-	uint32_t ctlr;				/* GICD_CTLR: EnableGrp0/1 bits */
+	uint32_t ctlr;				/* GICD_CTLR: EnableGrp0/1/1S bits */
 	unsigned nr_spis;			/* multiple of 32, <= VGIC_MAX_SPIS */
 	unsigned n_vcpus;
 	struct vgic_irq spis[VGIC_MAX_SPIS];
@@ -94,13 +104,28 @@ int vgic_redist_access(struct vgic *g, unsigned vcpu, uint64_t offset, unsigned 
  * level=false deasserts a level input. vcpu selects the private bank for
  * intid < 32. Returns 0 or -EINVAL. */
 int vgic_inject(struct vgic *g, unsigned vcpu, irqid_t intid, bool level);
-/* A guest write to ICC_SGI1R_EL1 from vcpu `src`: decode targets (TargetList,
- * Aff1..3, RS, IRM) and make the SGI pending on each target. */
+/* A guest write to ICC_SGI1R_EL1 from vcpu `src`: decode targets
+ * (TargetList, Aff1..3, RS, IRM) and make the SGI pending on each target
+ * whose SGI is in Group 1 (or Secure Group 1). vgic_send_sgi0(): the same
+ * for ICC_SGI0R_EL1 and targets whose SGI is in Group 0. A group mismatch
+ * is dropped, as on a GIC with GICD_CTLR.DS = 1 (and in QEMU's GICv3). */
 void vgic_send_sgi(struct vgic *g, unsigned src, uint64_t sgi1r);
+void vgic_send_sgi0(struct vgic *g, unsigned src, uint64_t sgi0r);
+/* The GICD_CTLR enable bit that gates irq: EnableGrp0, EnableGrp1, or for
+ * a Secure Group 1 interrupt (IGROUPR 0, IGRPMODR 1) bit 2, EnableGrp1S
+ * of the secure view (see docs/vgic-registers.md, "Groups"). */
+uint32_t vgic_group_enable(const struct vgic_irq *irq);
+/* The interrupt goes to the guest as Group 1 (vIRQ), else Group 0 (vFIQ). */
+static inline bool vgic_irq_as_group1(const struct vgic_irq *irq)
+{
+	return irq->group1 || irq->grpmod;
+}
 /* Which vCPU an SPI is routed to now (IRM = 1: vCPU 0). */
 unsigned vgic_spi_target(const struct vgic *g, const struct vgic_irq *irq);
 /* Deliverable to vcpu now: enabled, pending (latch or level), group enabled
- * in GICD_CTLR, not active-and-pending already in an LR, routed to vcpu. */
+ * in GICD_CTLR, not active-and-pending already in an LR, routed to vcpu.
+ * GICR_WAKER.ProcessorSleep does not gate it (as in QEMU's GICv3; KVM
+ * shows the redistributors awake). */
 bool vgic_irq_deliverable(const struct vgic *g, unsigned vcpu, const struct vgic_irq *irq);
 /* Collect up to max deliverable irqs for vcpu not already in an LR, highest
  * priority (lowest value) first, ties by lower INTID. Returns the count. */

@@ -117,5 +117,9 @@ int vm_add_mmio(struct vm *vm, const struct mmio_device *d);
 /* Exits handled by other files. */
 void vpsci_handle(struct vcpu *v, bool smc);
 void vtimer_cpu_init(void);
+#define VTIMER_INTID 27
+/* The virtual timer's output as the GIC sees it: CNTV_CTL_EL0's ENABLE &&
+ * !IMASK && ISTATUS, of the vCPU loaded here. */
+bool vtimer_output(void);
 
 #endif

@@ -168,7 +168,7 @@ static const struct reg_case redist_regs[] = {
 	{ "ICFGR0",		ICFGR0, 4, 0xaaaaaaaa, 0 },
 	/* PPIs: level at reset, configurable. */
 	{ "ICFGR1",		ICFGR1, 4, 0, 0xaaaaaaaa },
-	{ "IGRPMODR0",		IGRPMODR0, 4, 0, 0 },
+	{ "IGRPMODR0",		IGRPMODR0, 4, 0, ALL32 /* kept: secure-world guests */ },
 	{ "NSACR",		NSACR, 4, 0, 0 },
 	{ "reserved 0x18",	0x0018, 4, 0, 0 },
 	{ "SETLPIR",		0x0040, 8, 0, 0 },
@@ -411,7 +411,10 @@ static void test_waker_sequence(void **state)
 	expect_kicks(f, 0, 0, 0, 0);
 }
 
-static void test_waker_gates_delivery(void **state)
+/* ProcessorSleep is the guest's to read back; it gates nothing (as in
+ * QEMU's GICv3, and KVM shows the redistributors awake): a guest that never
+ * writes GICR_WAKER still gets its interrupts, kicked as they arrive. */
+static void test_waker_does_not_gate_delivery(void **state)
 {
 	struct fx *f = *state;
 	struct vgic_irq *ppi = &f->g.cpu[1].priv[20];
@@ -420,26 +423,19 @@ static void test_waker_gates_delivery(void **state)
 	dist_wr(&f->g, GICD_CTLR, 2);
 	wr(&f->g, 1, IGROUPR0, 4, 1u << 20);
 	wr(&f->g, 1, ISENABLER0, 4, 1u << 20);
+	assert_true(f->g.cpu[1].sleeping);
 	assert_int_equal(vgic_inject(&f->g, 1, 20, true), 0);
-	expect_kicks(f, 0, 0, 0, 0);		/* asleep: not deliverable */
-	assert_false(vgic_irq_deliverable(&f->g, 1, ppi));
-	assert_int_equal(vgic_collect_pending(&f->g, 1, out, 4), 0);
-
-	wr(&f->g, 1, WAKER, 4, 0);		/* wake: kick exactly vCPU 1 */
-	expect_kicks(f, 0, 1, 0, 0);
+	expect_kicks(f, 0, 1, 0, 0);		/* asleep, and kicked */
 	assert_true(vgic_irq_deliverable(&f->g, 1, ppi));
 	assert_int_equal(vgic_collect_pending(&f->g, 1, out, 4), 1);
 	assert_ptr_equal(out[0], ppi);
 
-	wr(&f->g, 1, WAKER, 4, 0);		/* already awake */
+	wr(&f->g, 1, WAKER, 4, 0);		/* waking changes nothing */
 	expect_kicks(f, 0, 1, 0, 0);
-	wr(&f->g, 1, WAKER, 4, WAKER_PS);	/* to sleep */
-	expect_kicks(f, 0, 1, 0, 0);
-	assert_false(vgic_irq_deliverable(&f->g, 1, ppi));
-	wr(&f->g, 2, WAKER, 4, 0);		/* nothing pending for vCPU 2 */
-	expect_kicks(f, 0, 1, 0, 0);
+	wr(&f->g, 1, WAKER, 4, WAKER_PS);	/* nor going to sleep */
+	assert_true(vgic_irq_deliverable(&f->g, 1, ppi));
 
-	/* An SPI routed to a sleeping vCPU waits too. */
+	/* An SPI routed to a vCPU whose redistributor sleeps: delivered. */
 	{
 		uint64_t v = 3;
 
@@ -447,7 +443,7 @@ static void test_waker_gates_delivery(void **state)
 		dist_wr(&f->g, 0x0080 + 4, 1u << 8);	/* IGROUPR1: INTID 40 group 1 */
 		dist_wr(&f->g, 0x0100 + 4, 1u << 8);	/* ISENABLER1 */
 		dist_wr(&f->g, 0x0200 + 4, 1u << 8);	/* ISPENDR1 */
-		expect_kicks(f, 0, 1, 0, 0);
+		expect_kicks(f, 0, 1, 0, 1);
 		wr(&f->g, 3, WAKER, 4, 0);
 		expect_kicks(f, 0, 1, 0, 1);
 	}
@@ -765,6 +761,139 @@ static void test_sgi_collect(void **state)
 	assert_int_equal(vgic_collect_pending(&f->g, 0, out, 8), 0);
 }
 
+/* SGIs go only to targets whose SGI is in the sending register's group:
+ * ICC_SGI1R_EL1 to Group 1 (and Secure Group 1), ICC_SGI0R_EL1 to Group 0. */
+static void test_sgi_groups(void **state)
+{
+	struct fx *f = *state;
+
+	sgi_ready(f);
+	dist_wr(&f->g, GICD_CTLR, 7);
+	wr(&f->g, 1, IGROUPR0, 4, 0xffff & ~(1u << 4));	/* vCPU 1: SGI 4 Group 0 */
+	wr(&f->g, 2, IGROUPR0, 4, 0xffff & ~(1u << 4));	/* vCPU 2: SGI 4 Secure Group 1 */
+	wr(&f->g, 2, IGRPMODR0, 4, 1u << 4);
+	vgic_send_sgi(&f->g, 0, sgi1r(4, 0, 0, 0, 0, false, 0xe));
+	assert_int_equal(pending_on(f, 4), 0xc);	/* 1's is Group 0: dropped */
+	clear_sgis(f);
+	vgic_send_sgi0(&f->g, 0, sgi1r(4, 0, 0, 0, 0, false, 0xe));
+	assert_int_equal(pending_on(f, 4), 0x2);	/* only the Group 0 one */
+	clear_sgis(f);
+	vgic_send_sgi0(&f->g, 0, sgi1r(4, 0, 0, 0, 0, true, 0));
+	assert_int_equal(pending_on(f, 4), 0x2);
+	clear_sgis(f);
+	vgic_send_sgi0(&f->g, 3, sgi1r(5, 0, 0, 0, 0, true, 0));
+	assert_int_equal(pending_on(f, 5), 0);		/* SGI 5 is Group 1 everywhere */
+}
+
+/* Secure Group 1 (IGROUPR 0, IGRPMODR 1), as secure-world guests set it
+ * up: gated by GICD_CTLR bit 2 alone, handed to the LR as Group 1. */
+static void test_secure_group1_enable(void **state)
+{
+	struct fx *f = *state;
+	struct vgic_irq *ppi = &f->g.cpu[0].priv[22];
+
+	wr(&f->g, 0, IGROUPR0, 4, 0);
+	wr(&f->g, 0, IGRPMODR0, 4, 1u << 22);
+	assert_int_equal(rd(&f->g, 0, IGRPMODR0, 4), 1u << 22);
+	wr(&f->g, 0, ISENABLER0, 4, 1u << 22);
+	wr(&f->g, 0, ISPENDR0, 4, 1u << 22);
+	assert_true(vgic_irq_as_group1(ppi));
+	assert_int_equal(vgic_group_enable(ppi), 4);
+	dist_wr(&f->g, GICD_CTLR, 3);			/* Group 0 and 1: not it */
+	assert_false(vgic_irq_deliverable(&f->g, 0, ppi));
+	expect_kicks(f, 0, 0, 0, 0);
+	dist_wr(&f->g, GICD_CTLR, 4);			/* EnableGrp1S: kicks vCPU 0 */
+	assert_true(vgic_irq_deliverable(&f->g, 0, ppi));
+	expect_kicks(f, 1, 0, 0, 0);
+	wr(&f->g, 0, IGRPMODR0, 4, 0);			/* now plain Group 0 */
+	assert_false(vgic_irq_as_group1(ppi));
+	assert_false(vgic_irq_deliverable(&f->g, 0, ppi));
+	dist_wr(&f->g, GICD_CTLR, 1);
+	assert_true(vgic_irq_deliverable(&f->g, 0, ppi));
+}
+
+/* Writes to an interrupt held in a list register become requests its
+ * holder applies, and kick that holder; ISPENDR shows the LR's pending. */
+static void test_lr_held_requests(void **state)
+{
+	struct fx *f = *state;
+	struct vgic_irq *sgi = &f->g.cpu[1].priv[3];
+	struct vgic_irq *ppi = &f->g.cpu[1].priv[27];
+
+	sgi_ready(f);
+	sgi->lr_vcpu = 1;				/* in vCPU 1's LR, pending */
+	sgi->lr_pending = true;
+	assert_int_equal(rd(&f->g, 1, ISPENDR0, 4), 1u << 3);
+	wr(&f->g, 0, ICPENDR0, 4, 0);			/* vCPU 0's frame: not it */
+	assert_int_equal(sgi->lr_req, 0);
+	wr(&f->g, 1, ICPENDR0, 4, 1u << 3);
+	assert_int_equal(sgi->lr_req, VGIC_LR_REQ_CLEAR_PENDING);
+	assert_false(sgi->lr_pending);
+	assert_int_equal(rd(&f->g, 1, ISPENDR0, 4), 0);
+	expect_kicks(f, 0, 1, 0, 0);
+	wr(&f->g, 1, ISACTIVER0, 4, 1u << 3);
+	assert_int_equal(sgi->lr_req, VGIC_LR_REQ_CLEAR_PENDING | VGIC_LR_REQ_SET_ACTIVE);
+	wr(&f->g, 1, ICACTIVER0, 4, 1u << 3);
+	assert_int_equal(sgi->lr_req, VGIC_LR_REQ_CLEAR_PENDING | VGIC_LR_REQ_CLEAR_ACTIVE);
+	assert_int_equal(rd(&f->g, 1, ISACTIVER0, 4), 0);
+	expect_kicks(f, 0, 3, 0, 0);
+
+	/* A level input still high keeps a hardware-linked LR pending. */
+	ppi->lr_vcpu = 1;
+	ppi->lr_pending = true;
+	ppi->line_level = true;
+	ppi->hw_intid = 27;
+	wr(&f->g, 1, ICPENDR0, 4, 1u << 27);
+	assert_int_equal(ppi->lr_req, 0);
+	assert_true(rd(&f->g, 1, ISPENDR0, 4) & (1u << 27));
+
+	/* Not in an LR: plain model state, no request, no kick. */
+	sgi->lr_vcpu = -1;
+	sgi->lr_req = 0;
+	wr(&f->g, 1, ISACTIVER0, 4, 1u << 3);
+	assert_int_equal(sgi->lr_req, 0);
+	expect_kicks(f, 0, 3, 0, 0);
+}
+
+/* A level line that drops while its interrupt waits untaken in an LR:
+ * withdrawn (request, kick), unless software made it pending as well, or
+ * it is edge, or hardware-linked (the timer, synced by the LR code). */
+static void test_level_drop_withdraws_lr(void **state)
+{
+	struct fx *f = *state;
+	struct vgic_irq *ppi = &f->g.cpu[2].priv[20];
+
+	dist_wr(&f->g, GICD_CTLR, 2);
+	wr(&f->g, 2, IGROUPR0, 4, 1u << 20);
+	wr(&f->g, 2, ISENABLER0, 4, 1u << 20);
+	assert_int_equal(vgic_inject(&f->g, 2, 20, true), 0);
+	expect_kicks(f, 0, 0, 1, 0);
+	ppi->lr_vcpu = 2;			/* as vgic_lr_flush() leaves it */
+	ppi->lr_pending = true;
+	ppi->lr_latched = false;
+	assert_int_equal(vgic_inject(&f->g, 2, 20, false), 0);
+	assert_int_equal(ppi->lr_req, VGIC_LR_REQ_CLEAR_PENDING);
+	assert_false(ppi->lr_pending);
+	assert_int_equal(rd(&f->g, 2, ISPENDR0, 4) & (1u << 20), 0);
+	expect_kicks(f, 0, 0, 2, 0);
+
+	/* Software-pending too: stays. */
+	ppi->lr_req = 0;
+	ppi->lr_pending = true;
+	ppi->lr_latched = true;
+	assert_int_equal(vgic_inject(&f->g, 2, 20, true), 0);
+	assert_int_equal(vgic_inject(&f->g, 2, 20, false), 0);
+	assert_int_equal(ppi->lr_req, 0);
+	assert_true(rd(&f->g, 2, ISPENDR0, 4) & (1u << 20));
+
+	/* Hardware-linked: left to the LR code. */
+	ppi->lr_latched = false;
+	ppi->hw_intid = 20;
+	assert_int_equal(vgic_inject(&f->g, 2, 20, true), 0);
+	assert_int_equal(vgic_inject(&f->g, 2, 20, false), 0);
+	assert_int_equal(ppi->lr_req, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -780,7 +909,7 @@ int main(void)
 		T(test_typer_affinity_from_mpidr),
 		T(test_mpidr_assignment),
 		T(test_waker_sequence),
-		T(test_waker_gates_delivery),
+		T(test_waker_does_not_gate_delivery),
 		T(test_set_clear_pairs),
 		T(test_sgi_config_fixed),
 		T(test_priority_bytes),
@@ -793,6 +922,10 @@ int main(void)
 		T(test_sgi_irm_excludes_self),
 		T(test_sgi_disabled_no_kick),
 		T(test_sgi_collect),
+		T(test_sgi_groups),
+		T(test_secure_group1_enable),
+		T(test_lr_held_requests),
+		T(test_level_drop_withdraws_lr),
 #undef T
 	};
 

@@ -36,6 +36,7 @@ struct vgic_hw_state {
 	uint32_t used_lrs;		/* bitmap of LRs holding something */
 	uint32_t lr_intid[ICH_MAX_LRS];	/* what each used LR holds */
 	bool vtimer_phys_active;	/* PPI 27 active at the GIC when put */
+	bool vtimer_resync;		/* switched in: look at the timer's line before entry */
 };
 
 struct vtimer_state {

@@ -23,6 +23,7 @@
 #define GICD_ICACTIVER		0x0380
 #define GICD_IPRIORITYR		0x0400
 #define GICD_ICFGR		0x0c00
+#define GICD_IGRPMODR		0x0d00
 #define GICD_IROUTER		0x6000
 #define GICD_PIDR2		0xffe8
 
@@ -53,7 +54,9 @@
 #define GICR_ICENABLER0		(GICR_SGI_BASE + 0x0180)
 #define GICR_ISPENDR0		(GICR_SGI_BASE + 0x0200)
 #define GICR_ICPENDR0		(GICR_SGI_BASE + 0x0280)
+#define GICR_ISACTIVER0		(GICR_SGI_BASE + 0x0300)
 #define GICR_ICACTIVER0		(GICR_SGI_BASE + 0x0380)
+#define GICR_IGRPMODR0		(GICR_SGI_BASE + 0x0d00)
 #define GICR_IPRIORITYR		(GICR_SGI_BASE + 0x0400)
 #define GICR_ICFGR0		(GICR_SGI_BASE + 0x0c00)
 #define GICR_ICFGR1		(GICR_SGI_BASE + 0x0c04)
@@ -100,12 +103,23 @@ bool gicr_wait_rwp(uintptr_t rd);
 bool gicr_wake(uintptr_t rd);
 
 bool gic_init(void);
+/* gic_init() without the GICR_WAKER wake-up, as some guests do. */
+bool gic_init_nowake(void);
 void gic_set_handler(unsigned int intid, irq_handler_t handler);
 void gic_ppi_enable(unsigned int intid, bool enable);
 void gic_send_sgi(unsigned int intid, uint64_t target_mpidr);
+/* ICC_SGI1R_EL1's value for intid to the one CPU target_mpidr. */
+uint64_t gic_sgi_value(unsigned int intid, uint64_t target_mpidr);
+#define ICC_SGIR_IRM		BIT(40)
+/* Write val to ICC_SGI1R_EL1, or to ICC_SGI0R_EL1 (Group 0) if group0. */
+void gic_send_sgi_raw(uint64_t val, bool group0);
 void gic_handle_irq(void);
+/* Group 0, as a FIQ: ICC_IAR0_EL1, the same handlers, ICC_EOIR0_EL1. */
+void gic_handle_fiq(void);
 
 /* Per-CPU count of interrupts nobody registered a handler for. */
 extern volatile unsigned int gic_unhandled[];
+/* Per-CPU count of interrupts taken as FIQ (Group 0). */
+extern volatile unsigned int gic_fiqs[];
 
 #endif

@@ -12,7 +12,7 @@
  * CPU indices 0..MAX_CPUS-1 with a stack and a cpu_state each (the rtos
  * load variant uses three); boot.S and guest.ld repeat it.
  */
-#define NR_CPUS		2
+#define NR_CPUS		3
 #define MAX_CPUS	4
 
 /*

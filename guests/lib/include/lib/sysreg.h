@@ -26,6 +26,8 @@
 
 #define irq_enable()	asm volatile("msr daifclr, #2" ::: "memory")
 #define irq_disable()	asm volatile("msr daifset, #2" ::: "memory")
+#define fiq_enable()	asm volatile("msr daifclr, #1" ::: "memory")
+#define fiq_disable()	asm volatile("msr daifset, #1" ::: "memory")
 
 /* MPIDR_EL1 affinity fields: Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0]. */
 #define MPIDR_AFF_MASK	0xff00ffffffUL
