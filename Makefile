@@ -87,12 +87,11 @@ guest-images: $(GUEST_LINUX)
 	@if [ -f guests/Makefile ]; then $(MAKE) --no-print-directory -C guests; fi
 
 .PHONY: bundle guest-images
-# A message cut at its buffer is fine; bundle names are sized to fit.
 VMCHECK := $(BUILD)/tools/vmconfig_check
 $(VMCHECK): tools/vmconfig_check.c tools/bundle_files.c tools/bundle_files.h virt/vm_config.c \
 		include/virt/vm_config.h
 	@mkdir -p $(dir $@)
-	$(HOST_CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-format-truncation -Iinclude $(filter %.c,$^) \
+	$(HOST_CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Iinclude $(filter %.c,$^) \
 	  /usr/lib/x86_64-linux-gnu/libfdt.so.1 -o $@
 
 bundle: guest-images $(VMCHECK)

@@ -28,6 +28,11 @@ static struct {
 } bundled[MAX_BUNDLED];
 static unsigned n_bundled;
 
+void bundle_files_reset(void)
+{
+	n_bundled = 0;
+}
+
 static bool is_file(const char *path)
 {
 	struct stat st;
@@ -76,7 +81,7 @@ static void pick_name(const char *real, char *name, size_t len)
 		if (k == 0)
 			snprintf(name, len, "files/%.56s", base);
 		else
-			snprintf(name, len, "files/%u-%.50s", k, base);
+			snprintf(name, len, "files/%u-%.40s", k, base);
 		if (!name_taken(name))
 			return;
 	}
@@ -107,7 +112,11 @@ static int bundle_one(const char *dir, const char *path, char *name, char *why,
 	mkdir(dest, 0755);
 	snprintf(dest, sizeof(dest), "%s/%s", dir, name);
 	if (copy_file(real, dest)) {
-		snprintf(why, whylen, "cannot copy %s to %s: %s", real, dest, strerror(errno));
+		int e = errno;
+
+		if (snprintf(why, whylen, "cannot copy %s into the bundle: %s", real,
+			     strerror(e)) >= (int)whylen)
+			why[whylen - 1] = '\0';	/* cut: still one line */
 		return -1;
 	}
 	strcpy(bundled[n_bundled].real, real);
@@ -142,11 +151,12 @@ static int resolve_prop(void **fdtp, size_t *size, const char *dts, const char *
 	if (!val)
 		return 0;
 	snprintf(value, sizeof(value), "%s", val);	/* fdt_setprop moves it */
-	if (value[0] == '/')
-		snprintf(path, sizeof(path), "%s", value);
-	else
-		snprintf(path, sizeof(path), "%.*s%s", slash ? (int)(slash - dts + 1) : 0, dts,
-			 value);
+	if (snprintf(path, sizeof(path), "%.*s%s",
+		     value[0] == '/' || !slash ? 0 : (int)(slash - dts + 1), dts,
+		     value) >= (int)sizeof(path)) {
+		snprintf(err, errlen, "%s: /%s: property '%s': path too long", dts, vm, prop);
+		return -1;
+	}
 	if (!is_file(path)) {
 		char in_bundle[PATH_MAX + 80];
 

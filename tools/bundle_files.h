@@ -12,5 +12,8 @@
  */
 int bundle_files_resolve(void **fdtp, size_t *size, const char *dts, const char *bundle_dir,
 			 char *err, size_t errlen);
+/* Forget the files bundled so far (they are shared across calls, one
+ * bundle per run): for starting another bundle in the same process. */
+void bundle_files_reset(void);
 
 #endif
