@@ -71,9 +71,13 @@ size: $(BUILD)/tandem.elf
 	@$(SIZE) -A $< | grep -E '^\.(text|rodata|data|bss|rela)' ; $(SIZE) $<
 
 # --- the boot bundle: VM configs + guest images, loaded as QEMU's -initrd ----
-# CONFIG names one or more VM config sources (device tree, see docs/vm-config.md).
+# CONFIG names one or more VM config sources (device tree, see docs/vm-config.md),
+# anywhere: the images a config's kernel/initrd name are taken relative to
+# its own folder (or absolute) and copied in (tools/bundle_files.c).
+# BUNDLE and BUNDLE_DIR say where the archive and its staging folder go.
 CONFIG ?= configs/linux.dts configs/rtos.dts configs/gtest.dts
-BUNDLE := $(BUILD)/bundle.cpio
+BUNDLE ?= $(BUILD)/bundle.cpio
+BUNDLE_DIR ?= $(BUILD)/bundle
 GUEST_LINUX := $(BUILD)/guests/linux/Image $(BUILD)/guests/linux/initramfs.cpio.gz
 
 $(GUEST_LINUX):
@@ -84,21 +88,24 @@ guest-images: $(GUEST_LINUX)
 
 .PHONY: bundle guest-images
 VMCHECK := $(BUILD)/tools/vmconfig_check
-$(VMCHECK): tools/vmconfig_check.c virt/vm_config.c include/virt/vm_config.h
+$(VMCHECK): tools/vmconfig_check.c tools/bundle_files.c tools/bundle_files.h virt/vm_config.c \
+		include/virt/vm_config.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Iinclude $(filter %.c,$^) \
 	  /usr/lib/x86_64-linux-gnu/libfdt.so.1 -o $@
 
 bundle: guest-images $(VMCHECK)
-	@rm -rf $(BUILD)/bundle && mkdir -p $(BUILD)/bundle/configs
-	@for c in $(CONFIG); do \
-	  dtc -q -I dts -O dtb -o $(BUILD)/bundle/configs/$$(basename $$c .dts).dtb $$c || exit 1; done
-	@cp -r $(BUILD)/guests/linux $(BUILD)/bundle/linux
-	@if [ -d guests/build ]; then mkdir -p $(BUILD)/bundle/guests && \
-	  cp guests/build/*.elf guests/build/*.bin $(BUILD)/bundle/guests/ 2>/dev/null; true; fi
-	@$(VMCHECK) $(QEMU_SMP) $(BUILD)/bundle \
-	  $(foreach c,$(CONFIG),$(c) $(BUILD)/bundle/configs/$(basename $(notdir $(c))).dtb)
-	@(cd $(BUILD)/bundle && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet) > $(BUNDLE)
+	@rm -rf $(BUNDLE_DIR) && mkdir -p $(BUNDLE_DIR)/configs
+	@for c in $(CONFIG); do out=$(BUNDLE_DIR)/configs/$$(basename $$c .dts).dtb; \
+	  if [ -e $$out ]; then echo "$$c: another config is named $$(basename $$c) too;" \
+	    "rename one (the bundle keeps configs by file name)" >&2; exit 1; fi; \
+	  dtc -q -I dts -O dtb -o $$out $$c || exit 1; done
+	@cp -r $(BUILD)/guests/linux $(BUNDLE_DIR)/linux
+	@if [ -d guests/build ]; then mkdir -p $(BUNDLE_DIR)/guests && \
+	  cp guests/build/*.elf guests/build/*.bin $(BUNDLE_DIR)/guests/ 2>/dev/null; true; fi
+	@$(VMCHECK) $(QEMU_SMP) $(BUNDLE_DIR) \
+	  $(foreach c,$(CONFIG),$(c) $(BUNDLE_DIR)/configs/$(basename $(notdir $(c))).dtb)
+	@(cd $(BUNDLE_DIR) && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet) > $(BUNDLE)
 	@echo "bundle: $(BUNDLE) ($$(du -h $(BUNDLE) | cut -f1)) with $(CONFIG)"
 
 run: deps

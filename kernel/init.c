@@ -35,6 +35,7 @@ void virt_reserve(const void *dtb, struct board *b);
 void virt_init(void);
 void virt_cpu_init(void);
 void virt_autostart(void);
+void clock_guard_start(void);
 
 static __noreturn void boot_fail(const char *msg)
 {
@@ -145,6 +146,7 @@ __noreturn void kernel_main(const void *dtb)
 	LOG_INF("%u of %u CPUs online, boot took %llu us", k_cpu_count(), cpu_count,
 		(unsigned long long)(k_cycles_to_ns(k_cycle_get() - t0) / 1000));
 
+	clock_guard_start();
 	virt_init();
 	shell_start();
 	virt_autostart();

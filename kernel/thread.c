@@ -270,6 +270,27 @@ int k_thread_join(k_tid_t t, k_timeout_t timeout)
 	return 0;
 }
 
+uint64_t k_thread_runtime_locked(const struct k_thread *t)
+{
+	const struct cpu *c = cpu_get(t->cpu);
+	uint64_t ticks = t->runtime_ticks;
+
+	/* Only a switch adds to runtime_ticks: a thread that never leaves
+	 * its core (a vCPU alone there) would otherwise show 0. */
+	if (t->state == THREAD_RUNNING && c->current == t)
+		ticks += k_cycle_get() - c->last_switch;
+	return ticks;
+}
+
+uint64_t k_thread_runtime(const struct k_thread *t)
+{
+	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+	uint64_t ticks = k_thread_runtime_locked(t);
+
+	k_spin_unlock(&sched_lock, key);
+	return ticks;
+}
+
 void k_thread_foreach(void (*fn)(const struct k_thread *t, void *arg), void *arg)
 {
 	k_spinlock_key_t key = k_spin_lock(&sched_lock);

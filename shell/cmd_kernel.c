@@ -81,7 +81,7 @@ static void snap_one(const struct k_thread *t, void *arg)
 	s->state = t->state;
 	s->used = k_thread_stack_used(t);
 	s->size = t->stack_size;
-	s->runtime = t->runtime_ticks;
+	s->runtime = k_thread_runtime_locked(t);
 }
 
 static int cmd_threads(struct shell *sh, int argc, char **argv)

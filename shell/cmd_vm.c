@@ -11,11 +11,19 @@
 #include <virt/bundle.h>
 #include <virt/vm.h>
 
+static const char *fmt_secs(uint64_t s)
+{
+	static char buf[24];	/* the shell runs one command at a time */
+
+	snprintf(buf, sizeof(buf), "%llus", (unsigned long long)s);
+	return buf;
+}
+
 static void list_one(struct vm *vm, void *arg)
 {
 	struct shell *sh = arg;
 	char cpus[32] = "";
-	uint64_t up = 0;
+	uint64_t up = 0, cpu_ns[VM_MAX_VCPUS], total = 0;
 	size_t n = 0;
 
 	for (unsigned i = 0; i < vm->n_vcpus && n < sizeof(cpus) - 4; i++)
@@ -23,14 +31,18 @@ static void list_one(struct vm *vm, void *arg)
 				      vm->vcpus[i].pcpu);
 	if (vm->state == VM_RUNNING || vm->state == VM_PAUSED)
 		up = k_cycles_to_ns(k_cycle_get() - vm->started_at) / 1000000000ULL;
-	shell_printf(sh, "%-3u %-12s %-8s %-6u %-10s %-8llu %llus\n", vm->id, vm->name,
+	vm_cpu_time(vm, cpu_ns);
+	for (unsigned i = 0; i < vm->n_vcpus; i++)
+		total += cpu_ns[i];
+	shell_printf(sh, "%-3u %-12s %-8s %-6u %-10s %-8llu %-7s %llu\n", vm->id, vm->name,
 		     vm_state_name(vm->state), vm->n_vcpus, cpus,
-		     (unsigned long long)(vm->cfg.ram_size >> 20), (unsigned long long)up);
+		     (unsigned long long)(vm->cfg.ram_size >> 20), fmt_secs(up),
+		     (unsigned long long)(total / 1000000));
 }
 
 static int vm_list(struct shell *sh)
 {
-	shell_printf(sh, "ID  NAME         STATE    VCPUS  CORES      MEM(MiB) UPTIME\n");
+	shell_printf(sh, "ID  NAME         STATE    VCPUS  CORES      MEM(MiB) UPTIME  CPU(ms)\n");
 	vm_foreach(list_one, sh);
 	return 0;
 }
@@ -38,6 +50,7 @@ static int vm_list(struct shell *sh)
 static int vm_info(struct shell *sh, struct vm *vm)
 {
 	uint64_t totals[EXIT_REASON_COUNT] = { 0 };
+	uint64_t cpu_ns[VM_MAX_VCPUS], cpu_total = 0;
 
 	shell_printf(sh, "vm %u '%s' (%s), from %s\n", vm->id, vm->name,
 		     vm_state_name(vm->state), vm->cfg.file);
@@ -47,13 +60,19 @@ static int vm_info(struct shell *sh, struct vm *vm)
 		     (unsigned long long)vm->ram_pa, vm->vmid, vm->s2.ipa_bits, vm->s2.tables);
 	shell_printf(sh, "  kernel: %s%s%s\n", vm->cfg.kernel, vm->cfg.initrd[0] ? ", initrd " : "",
 		     vm->cfg.initrd);
+	vm_cpu_time(vm, cpu_ns);
+	for (unsigned i = 0; i < vm->n_vcpus; i++)
+		cpu_total += cpu_ns[i];
+	shell_printf(sh, "  cpu time: %llu ms (sum of its vCPU threads since start)\n",
+		     (unsigned long long)(cpu_total / 1000000));
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		const char *st = !v->thread ? "stopped" : !v->powered ? "off" :
 				 v->parked ? "paused" : v->in_guest ? "in guest" : "in hypervisor";
 
-		shell_printf(sh, "  vcpu%u: core %u, priority %d, %s, pc %#llx\n", i, v->pcpu,
-			     v->prio, st, (unsigned long long)v->arch.pc);
+		shell_printf(sh, "  vcpu%u: core %u, priority %d, %s, pc %#llx, cpu time %llu ms\n",
+			     i, v->pcpu, v->prio, st, (unsigned long long)v->arch.pc,
+			     (unsigned long long)(cpu_ns[i] / 1000000));
 		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 			totals[r] += v->exits[r];
 	}

@@ -9,8 +9,8 @@
 
 static const void *bundle;
 static size_t bundle_size;
-static struct vm_config configs[BUNDLE_MAX_CONFIGS];
-static unsigned n_configs;
+static struct vm_config *configs;	/* grown per file: no fixed limit */
+static unsigned n_configs, cap_configs;
 
 static uint64_t chosen_u64(const void *dtb, int node, const char *prop, bool *ok)
 {
@@ -65,6 +65,21 @@ static bool has_suffix(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+/* Room for `more` configs after the n_configs there are. */
+static int reserve_configs(unsigned more)
+{
+	struct vm_config *grown;
+
+	if (n_configs + more <= cap_configs)
+		return 0;
+	grown = realloc(configs, (n_configs + more) * sizeof(*configs));
+	if (!grown)
+		return -ENOMEM;
+	configs = grown;
+	cap_configs = n_configs + more;
+	return 0;
+}
+
 int bundle_load_configs(void)
 {
 	struct cpio_file f;
@@ -77,7 +92,7 @@ int bundle_load_configs(void)
 	while ((ret = cpio_next(bundle, bundle_size, &pos, &f)) == 1) {
 		unsigned got = 0;
 		void *dtb;
-		int fret;
+		int fret, vms;
 
 		if (strncmp(f.name, "configs/", 8) || !has_suffix(f.name, ".dtb"))
 			continue;
@@ -88,12 +103,16 @@ int bundle_load_configs(void)
 			continue;
 		}
 		memcpy(dtb, f.data, f.size);
-		fret = fdt_check_header(dtb);
+		fret = f.size < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED :
+		       fdt_check_header(dtb);
 		if (fret || fdt_totalsize(dtb) > f.size) {
 			LOG_ERR("%s: not a valid compiled device tree (%s)", f.name,
 				fret ? fdt_strerror(fret) : "truncated");
+		} else if ((vms = vm_config_count_vms(dtb)) > 0 &&
+			   reserve_configs((unsigned)vms)) {
+			LOG_ERR("%s: no memory for its %d VM configs", f.name, vms);
 		} else if (vm_config_parse(dtb, f.name, cpu_count, configs + n_configs,
-					   BUNDLE_MAX_CONFIGS - n_configs, &got, err,
+					   cap_configs - n_configs, &got, err,
 					   sizeof(err))) {
 			LOG_ERR("%s", err);
 		} else {

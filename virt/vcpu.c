@@ -398,6 +398,9 @@ void vcpu_thread(void *p1, void *p2, void *p3)
 			vcpu_reset_self(v);
 		vcpu_run_once(v);
 	}
+	/* Kept for `vm list` once the thread is gone (its last few
+	 * instructions from here are not counted). */
+	v->ended_ticks = k_thread_runtime(k_current_get());
 }
 
 void vcpu_setup_thread(struct vcpu *v)

@@ -665,6 +665,20 @@ static int parse_vm(struct cfg *c, int node, struct vm_config *vm)
 	return 0;
 }
 
+int vm_config_count_vms(const void *fdt)
+{
+	int root, node, n = 0;
+
+	if (fdt_check_header(fdt) || fdt_check_full(fdt, fdt_totalsize(fdt)))
+		return -EINVAL;
+	root = fdt_path_offset(fdt, "/");
+	if (root < 0)
+		return -EINVAL;
+	fdt_for_each_subnode(node, fdt, root)
+		n++;
+	return node == -FDT_ERR_NOTFOUND ? n : -EINVAL;
+}
+
 int vm_config_parse(const void *fdt, const char *file, unsigned n_host_cpus,
 		    struct vm_config *out, unsigned max, unsigned *count,
 		    char *err, size_t errlen)
@@ -710,8 +724,8 @@ int vm_config_parse(const void *fdt, const char *file, unsigned n_host_cpus,
 	fdt_for_each_subnode(node, fdt, root) {
 		if (n == max)
 			return cfg_fail(&c, node, -ENOSPC,
-					"more VMs than the %u there is room for",
-					max);
+					"the file holds %d VMs, the caller has room for %u",
+					vm_config_count_vms(fdt), max);
 		ret = parse_vm(&c, node, &out[n]);
 		if (ret)
 			return ret;

@@ -27,8 +27,9 @@ static void vtimer_isr(irqid_t intid, void *arg)
 	k_spinlock_key_t key;
 
 	if (!v) {
-		/* Nobody owns the timer now: silence it and finish here. */
-		write_sysreg(cntv_ctl_el0, read_sysreg(cntv_ctl_el0) | 2);
+		/* Nobody owns the timer now: switch it off (masked but enabled,
+		 * a met condition would stay a timer the emulator keeps). */
+		write_sysreg(cntv_ctl_el0, 0);
 		gic_deactivate(intid);
 		return;
 	}

@@ -121,6 +121,12 @@ void k_wakeup(k_tid_t t);
 
 /* Iterate over all threads (under the scheduler lock, via a callback). */
 void k_thread_foreach(void (*fn)(const struct k_thread *t, void *arg), void *arg);
+/* Run time of t so far, the current stretch included if it runs now, in
+ * counter ticks. Call with the scheduler lock held: from a k_thread_foreach
+ * callback. */
+uint64_t k_thread_runtime_locked(const struct k_thread *t);
+/* The same, taking the lock. */
+uint64_t k_thread_runtime(const struct k_thread *t);
 size_t k_thread_stack_used(const struct k_thread *t);
 
 /* ---- semaphores ---------------------------------------------------------- */

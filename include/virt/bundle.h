@@ -11,8 +11,6 @@
 #include <tandem/cpio.h>
 #include <virt/vm_config.h>
 
-#define BUNDLE_MAX_CONFIGS 16
-
 /* Find the bundle in the board DTB and parse every config in it. Returns
  * the number of VM configs, or -errno (no bundle: 0 configs, not an error). */
 int bundle_init(const void *dtb, paddr_t *start, paddr_t *end);

@@ -51,6 +51,7 @@ struct vcpu {
 	volatile bool parked;		/* waiting while its VM is paused */
 	struct k_sem wake;		/* WFI, CPU_ON and stop wake-ups */
 	uint64_t exits[EXIT_REASON_COUNT];
+	uint64_t ended_ticks;		/* its thread's run time when it ended */
 };
 
 struct vm {
@@ -90,6 +91,9 @@ void vm_destroy(struct vm *vm);
 const char *vm_state_name(enum vm_state s);
 struct vm *vm_find(const char *id_or_name);
 void vm_foreach(void (*fn)(struct vm *vm, void *arg), void *arg);
+/* CPU time of each vCPU's thread since the VM last started, in ns
+ * (virt/vm_cpu_time.c). */
+void vm_cpu_time(const struct vm *vm, uint64_t ns[VM_MAX_VCPUS]);
 struct vm *vm_first_running(void);
 /* Guest console output: ring per VM, live when attached (or multiplexed). */
 struct vm_console *vm_console_create(void);

@@ -50,6 +50,10 @@ int vm_config_parse(const void *fdt, const char *file, unsigned n_host_cpus,
 		    struct vm_config *out, unsigned max, unsigned *count,
 		    char *err, size_t errlen);
 
+/* How many VMs vm_config_parse() would fill in (the root's children), so
+ * a caller can make room for them first; -EINVAL for a broken blob. */
+int vm_config_count_vms(const void *fdt);
+
 /* Cross-VM checks: unique names, host-physical RAM ranges that overlap. */
 int vm_config_check_set(const struct vm_config *cfgs, unsigned n, char *err,
 			size_t errlen);

@@ -95,7 +95,7 @@ def test_vm_list_and_exit_counters(linux):
     linux.to_shell()
     try:
         rows = linux.lines("vm list")
-        assert re.match(r"^1\s+linux\s+running\s+2\s+1,2\s+256\s+\d+s$", rows[1]), rows
+        assert re.match(r"^1\s+linux\s+running\s+2\s+1,2\s+256\s+\d+s\s+\d+$", rows[1]), rows
         info = linux.run("vm info linux")
         exits = dict(re.findall(r"(\S+)=(\d+)", info.split("exits:")[1]))
         # No "wfi": each Linux vCPU is alone on its core, so it owns the
@@ -104,6 +104,44 @@ def test_vm_list_and_exit_counters(linux):
         for reason in ("psci", "mmio", "sysreg", "irq"):
             assert int(exits[reason]) > 0, "no %s exits counted: %r" % (reason, exits)
         assert int(exits["undef-injected"]) == 0 and int(exits["abort-injected"]) == 0
+    finally:
+        to_guest(linux)
+
+
+def vcpu_runtimes(t):
+    """`threads` -> the linux vCPU threads' RUNTIME in ms, by name."""
+    rows = [l for l in t.lines("threads") if l.startswith("linux/")]
+    return {r.split()[0]: int(r.split()[-1]) for r in rows}
+
+
+def vm_cpu_ms(t):
+    """(vm list's CPU(ms) of linux, vm info's per-vCPU cpu times)."""
+    row = [l for l in t.lines("vm list") if re.match(r"^\d+\s+linux\s", l)][0]
+    info = t.run("vm info linux")
+    per_vcpu = [int(x) for x in re.findall(r"^  vcpu\d+: .*, cpu time (\d+) ms$", info, re.M)]
+    total = int(re.search(r"^  cpu time: (\d+) ms", info, re.M).group(1))
+    return int(row.split()[-1]), per_vcpu, total
+
+
+def test_vcpu_threads_and_vm_cpu_time_count_guest_time(linux):
+    linux.to_shell()
+    try:
+        before = vcpu_runtimes(linux)
+        assert sorted(before) == ["linux/0", "linux/1"], before
+        assert all(ms > 0 for ms in before.values()), before
+        listed, per_vcpu, total = vm_cpu_ms(linux)
+        after = vcpu_runtimes(linux)
+        # Each count only grows, and vm list/info lie between two thread
+        # snapshots taken around them (1 ms of rounding per vCPU).
+        assert all(after[n] > before[n] for n in before), (before, after)
+        assert sum(before.values()) - 2 <= listed <= sum(after.values()) + 2, \
+            (before, listed, after)
+        assert len(per_vcpu) == 2, per_vcpu
+        for i, ms in enumerate(per_vcpu):
+            name = "linux/%d" % i
+            assert before[name] - 1 <= ms <= after[name] + 1, (name, before, ms, after)
+        assert abs(total - sum(per_vcpu)) <= 2, (total, per_vcpu)
+        assert listed <= total + 2, (listed, total)
     finally:
         to_guest(linux)
 

@@ -387,7 +387,16 @@ static void test_multiple_vms(void **state)
 		free(fdt);
 		assert_int_equal(ret, -ENOSPC);
 		assert_int_equal(count, 0);
-		check_msg(err, (const char *const[]){ "/test_vm", NULL });
+		check_msg(err, (const char *const[]){ "/test_vm",
+			  "the file holds 3 VMs, the caller has room for 2", NULL });
+	}
+	{
+		static const uint64_t junk[16] = { 0x1234 };
+		void *fdt = compile(state, dts);
+
+		assert_int_equal(vm_config_count_vms(fdt), 3);
+		free(fdt);
+		assert_int_equal(vm_config_count_vms(junk), -EINVAL);
 	}
 }
 
