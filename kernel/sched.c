@@ -322,6 +322,9 @@ void sched_swap(k_spinlock_key_t key)
 		prev->switch_out(prev);
 	if (next->switch_in)
 		next->switch_in(next);
+	/* For the vectors' overflow check (vectors.S): nothing runs on prev's
+	 * stack between here and arch_switch moving sp. */
+	c->stack_limit = (uintptr_t)next->stack;
 	arch_switch(&prev->ctx, &next->ctx);
 	/* Back in prev, possibly on another CPU, possibly much later. */
 	k_spin_unlock(&sched_lock, key);
