@@ -7,10 +7,12 @@
 #include <errno.h>
 #include <tandem/log.h>
 #include <tandem/irq.h>
+#include <tandem/lock_stats.h>
 #include <drivers/arch_timer.h>
 #include "sched.h"
 
-struct k_spinlock sched_lock;
+struct k_spinlock_stats sched_lock_stats;
+struct k_spinlock sched_lock = { .stats = &sched_lock_stats };
 
 void wait_q_init(struct _wait_q *wq)
 {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <tandem/kernel.h>
+#include <tandem/lock_stats.h>
 #include <tandem/log.h>
 #include <tandem/page_alloc.h>
 #include <tandem/percpu.h>
@@ -138,6 +139,51 @@ static int cmd_mem(struct shell *sh, int argc, char **argv)
 	return 0;
 }
 SHELL_CMD("mem", cmd_mem, "", "free and used pages, heap use");
+
+/* ---- locks: how long cores wait on the scheduler lock ------------------------ */
+
+static unsigned long long ns_of(uint64_t ticks)
+{
+	return (unsigned long long)k_cycles_to_ns(ticks);
+}
+
+static int cmd_locks(struct shell *sh, int argc, char **argv)
+{
+	static struct k_spinlock_stats snap;	/* the shell runs one command at a time */
+
+	if (argc == 2 && !strcmp(argv[1], "reset")) {
+		k_spin_stats_reset(&sched_lock_stats);
+		shell_printf(sh, "scheduler lock counts reset\n");
+		return 0;
+	}
+	if (argc != 1)
+		return shell_usage(sh, shell_current_cmd(sh));
+	memcpy(&snap, &sched_lock_stats, sizeof(snap));
+	shell_printf(sh, "scheduler lock, ns (wait: spinning to get it; hold: keeping it)\n");
+	for (cpuid_t i = 0; i < cpu_count; i++) {
+		struct k_spinlock_cpu_stats *c = &snap.cpu[i];
+		uint64_t n = c->acquired ? c->acquired : 1;
+		uint64_t nc = c->contended ? c->contended : 1;
+
+		shell_printf(sh, "cpu%-2u taken=%-9llu contended=%-9llu wait_max=%-7llu wait_avg=%-5llu "
+			     "wait_avg_contended=%-7llu hold_max=%-7llu hold_avg=%llu\n", i,
+			     (unsigned long long)c->acquired, (unsigned long long)c->contended,
+			     ns_of(c->wait_max), ns_of(c->wait_total / n), ns_of(c->wait_total / nc),
+			     ns_of(c->hold_max), ns_of(c->hold_total / n));
+	}
+	shell_printf(sh, "waits by length: <1us <10us <100us <1ms >=1ms\n");
+	for (cpuid_t i = 0; i < cpu_count; i++) {
+		const uint64_t *w = snap.cpu[i].waits;
+
+		shell_printf(sh, "cpu%-2u waits=%llu %llu %llu %llu %llu\n", i,
+			     (unsigned long long)w[0], (unsigned long long)w[1],
+			     (unsigned long long)w[2], (unsigned long long)w[3],
+			     (unsigned long long)w[4]);
+	}
+	return 0;
+}
+SHELL_CMD("locks", cmd_locks, "[reset]",
+	  "scheduler lock: per core, times taken and waited, max/avg wait and hold (ns)");
 
 /* ---- fault: prove a host fault on one core is contained to it -------------- */
 
