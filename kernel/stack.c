@@ -1,7 +1,10 @@
 /*
  * Guarded thread stacks: a slot allocator over the EL2 stack window (see
  * include/tandem/stack.h). Each slot remembers the physical block behind
- * it so freeing gives both the pages and the slot back.
+ * it so freeing gives both the pages and the slot back. A freed slot is
+ * unmapped at once but reused only after one TLB flush on all cores,
+ * done when no clean slot is left: a flush per freed stack would stop
+ * every core each time a thread is reclaimed.
  */
 #include <tandem/log.h>
 #include <tandem/page_alloc.h>
@@ -14,6 +17,7 @@
 struct slot {
 	void *pages;		/* the block in the identity map; NULL: free */
 	unsigned order;
+	bool stale;		/* free, but other TLBs may still map it */
 };
 
 static struct slot slots[SLOTS];
@@ -40,8 +44,15 @@ void *k_stack_alloc(size_t size, size_t *size_out)
 	if (!pages)
 		return NULL;
 	key = k_spin_lock(&slots_lock);
-	for (i = 0; i < SLOTS && slots[i].pages; i++)
+	for (i = 0; i < SLOTS && (slots[i].pages || slots[i].stale); i++)
 		;
+	if (i == SLOTS && slots_used < SLOTS) {
+		mmu_window_tlb_flush();
+		for (unsigned j = 0; j < SLOTS; j++)
+			slots[j].stale = false;
+		for (i = 0; i < SLOTS && slots[i].pages; i++)
+			;
+	}
 	if (i == SLOTS) {
 		k_spin_unlock(&slots_lock, key);
 		page_free(pages, order);
@@ -81,6 +92,7 @@ void k_stack_free(void *stack)
 	page_free(s.pages, s.order);
 	key = k_spin_lock(&slots_lock);
 	slots[i].pages = NULL;
+	slots[i].stale = true;
 	slots_used--;
 	k_spin_unlock(&slots_lock, key);
 }

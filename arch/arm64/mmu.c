@@ -278,6 +278,10 @@ int mmu_window_map(uint64_t va, paddr_t pa, uint64_t size)
 	return 0;
 }
 
+/* Only the entries: other cores may keep the old translations in their
+ * TLBs until mmu_window_tlb_flush(), so the caller must not map this VA
+ * again before that (stack.c). They reach pages the identity map reaches
+ * anyway; what must never happen is a stale entry for a reused VA. */
 void mmu_window_unmap(uint64_t va, uint64_t size)
 {
 	if (!window_range_ok(va, size))
@@ -285,8 +289,14 @@ void mmu_window_unmap(uint64_t va, uint64_t size)
 	for (uint64_t off = 0; off < size; off += 4096)
 		*window_pte(va + off) = 0;
 	dsb(ishst);
-	for (uint64_t off = 0; off < size; off += 4096)
-		__asm__ volatile("tlbi vae2is, %0" : : "r"((va + off) >> 12) : "memory");
+}
+
+void mmu_window_tlb_flush(void)
+{
+	/* One broadcast for many freed stacks: each TLBI broadcast stops
+	 * every core (in QEMU, a whole round of all vCPUs). */
+	dsb(ishst);
+	__asm__ volatile("tlbi alle2is" : : : "memory");
 	dsb(ish);
 	isb();
 }

@@ -23,9 +23,11 @@ void *mmu_map_device(paddr_t pa, uint64_t size);
 unsigned mmu_tables_used(void);
 
 /* Map [pa, pa+size) at va in the stack window (RW, never executable), or
- * remove such a mapping (with TLB invalidation on every core). */
+ * remove such a mapping from the tables; the TLBs of every core forget
+ * removed mappings only at the next mmu_window_tlb_flush(). */
 int mmu_window_map(uint64_t va, paddr_t pa, uint64_t size);
 void mmu_window_unmap(uint64_t va, uint64_t size);
+void mmu_window_tlb_flush(void);
 
 /* The image's parts as mapped, for `mem` and the boot log. */
 struct mmu_layout {
