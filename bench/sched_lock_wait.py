@@ -7,7 +7,8 @@ the RTOS guest (configs/rtos.dts, 1 vCPU alone on core 3, 1 kHz tick).
 
 Under -icount shift=0,align=off (1 ns per instruction). Boots Tandem with
 build/bundle.cpio (`make bundle` with the default configs), waits for the
-Linux shell, starts the load, then in the Tandem shell runs `locks reset`,
+Linux shell, starts the load, then in the Tandem shell runs `locks on`,
+`locks reset`,
 lets the load run, and prints `locks` (per core: times the lock was taken,
 times it had to wait, max and average wait and hold, in ns).
 
@@ -74,6 +75,9 @@ def main():
         time.sleep(2)
         q.send(ESCAPE)
         q.sendline("")
+        q.expect(SHELL_PROMPT)
+        q.sendline("locks on")
+        q.expect("accounting on")
         q.expect(SHELL_PROMPT)
         q.sendline("locks reset")
         q.expect("counts reset")

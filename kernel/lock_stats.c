@@ -3,6 +3,7 @@
 #include <string.h>
 #include <tandem/lock_stats.h>
 #include <tandem/percpu.h>
+#include "sched.h"
 
 static uint64_t bucket_limit[K_SPIN_WAIT_BUCKETS - 1];	/* ticks: 1 us, 10 us, ... */
 
@@ -67,4 +68,19 @@ void k_spin_stats_reset(struct k_spinlock_stats *s)
 		memset(c, 0, sizeof(*c));
 		c->held_since = since;
 	}
+}
+
+void k_spin_stats_attach(struct k_spinlock *l, struct k_spinlock_stats *s)
+{
+	__atomic_store_n(&l->stats, s, __ATOMIC_RELAXED);
+}
+
+void sched_lock_accounting(bool on)
+{
+	k_spin_stats_attach(&sched_lock, on ? &sched_lock_stats : NULL);
+}
+
+bool sched_lock_accounting_on(void)
+{
+	return READ_ONCE(sched_lock.stats) != NULL;
 }

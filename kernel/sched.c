@@ -12,7 +12,7 @@
 #include "sched.h"
 
 struct k_spinlock_stats sched_lock_stats;
-struct k_spinlock sched_lock = { .stats = &sched_lock_stats };
+struct k_spinlock sched_lock;	/* .stats set by `locks on` */
 
 void wait_q_init(struct _wait_q *wq)
 {

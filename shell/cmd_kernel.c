@@ -156,8 +156,17 @@ static int cmd_locks(struct shell *sh, int argc, char **argv)
 		shell_printf(sh, "scheduler lock counts reset\n");
 		return 0;
 	}
+	if (argc == 2 && (!strcmp(argv[1], "on") || !strcmp(argv[1], "off"))) {
+		bool on = !strcmp(argv[1], "on");
+
+		sched_lock_accounting(on);
+		shell_printf(sh, "scheduler lock accounting %s\n", on ? "on" : "off");
+		return 0;
+	}
 	if (argc != 1)
 		return shell_usage(sh, shell_current_cmd(sh));
+	if (!sched_lock_accounting_on())
+		shell_printf(sh, "(accounting is off: `locks on` starts it)\n");
 	memcpy(&snap, &sched_lock_stats, sizeof(snap));
 	shell_printf(sh, "scheduler lock, ns (wait: spinning to get it; hold: keeping it)\n");
 	for (cpuid_t i = 0; i < cpu_count; i++) {
@@ -182,7 +191,7 @@ static int cmd_locks(struct shell *sh, int argc, char **argv)
 	}
 	return 0;
 }
-SHELL_CMD("locks", cmd_locks, "[reset]",
+SHELL_CMD("locks", cmd_locks, "[on|off|reset]",
 	  "scheduler lock: per core, times taken and waited, max/avg wait and hold (ns)");
 
 /* ---- fault: prove a host fault on one core is contained to it -------------- */

@@ -1,8 +1,8 @@
 /*
  * Wait and hold times of an instrumented spinlock, per core: how long a
  * core spun before it got the lock (the cost other cores impose on it) and
- * how long it kept it (the cost it imposes on them). The scheduler lock is
- * instrumented; `locks` shows it.
+ * how long it kept it (the cost it imposes on them). The scheduler lock can
+ * be instrumented: `locks on`, then `locks` shows it.
  */
 #ifndef TANDEM_LOCK_STATS_H
 #define TANDEM_LOCK_STATS_H
@@ -28,7 +28,13 @@ struct k_spinlock_stats {
 
 /* Start counting afresh (racy against lockers: a measurement aid). */
 void k_spin_stats_reset(struct k_spinlock_stats *s);
+/* Turn accounting of l into s on (s) or off (NULL). Off costs the lock a
+ * load and a branch; on, a counter read on each take and release. */
+void k_spin_stats_attach(struct k_spinlock *l, struct k_spinlock_stats *s);
 
 extern struct k_spinlock_stats sched_lock_stats;
+/* The scheduler lock's accounting into sched_lock_stats, on or off. */
+void sched_lock_accounting(bool on);
+bool sched_lock_accounting_on(void);
 
 #endif
