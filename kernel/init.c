@@ -81,9 +81,14 @@ static void el2_map_report(void)
 
 	mmu_layout(&l);
 	LOG_INF("el2 map: text %#llx-%#llx r-x, rodata -%#llx r--, data/bss -%#llx rw-, "
-		"RAM rw-, WXN %s; stacks guarded", (unsigned long long)l.text,
+		"RAM rw-, WXN %s", (unsigned long long)l.text,
 		(unsigned long long)l.text_end, (unsigned long long)l.rodata_end,
 		(unsigned long long)l.image_end, l.wxn ? "on" : "off");
+	if (l.boot_guards)
+		LOG_INF("stack guards: boot stacks' guard pages unmapped, thread stacks in "
+			"the window at %#lx", MMU_STACK_WINDOW_BASE);
+	else
+		LOG_ERR("stack guards: a boot stack's guard page is mapped");
 }
 
 static void cpu_common_init(struct cpu *c)

@@ -303,6 +303,19 @@ void mmu_window_tlb_flush(void)
 
 /* ---- reporting ------------------------------------------------------------- */
 
+/* Whether every boot stack's guard page is unmapped (mmu_early_init could
+ * not if the image were ever mapped with blocks there). */
+static bool boot_guards_unmapped(void)
+{
+	for (unsigned i = 0; i < CONFIG_MAX_CPUS; i++) {
+		uint64_t *pte = pte_l3((uint64_t)boot_stacks + i * BOOT_STACK_STRIDE);
+
+		if (!pte || (*pte & PTE_VALID))
+			return false;
+	}
+	return true;
+}
+
 void mmu_layout(struct mmu_layout *l)
 {
 	l->text = (paddr_t)_image_start;
@@ -310,4 +323,5 @@ void mmu_layout(struct mmu_layout *l)
 	l->rodata_end = (paddr_t)_rodata_end;
 	l->image_end = (paddr_t)_image_end;
 	l->wxn = (read_sysreg(sctlr_el2) & SCTLR_WXN) != 0;
+	l->boot_guards = boot_guards_unmapped();
 }

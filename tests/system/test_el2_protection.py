@@ -46,7 +46,10 @@ def test_map_is_reported_with_wxn(tandem):
     assert wxn == "on"
     assert text < text_end <= ro_end < data_end, (text, text_end, ro_end, data_end)
     assert all(a % 4096 == 0 for a in (text, text_end, ro_end, data_end))
-    assert MAP_RE.search(tandem.tail(1000000)), "no el2 map line in the boot log"
+    boot_log = tandem.tail(1000000)
+    assert MAP_RE.search(boot_log), "no el2 map line in the boot log"
+    assert "stack guards: boot stacks' guard pages unmapped" in boot_log, \
+        "boot stacks without guard pages"
 
 
 # kind -> (EC, write?) ; the fault status must be a permission fault.

@@ -33,6 +33,7 @@ void mmu_window_tlb_flush(void);
 struct mmu_layout {
 	paddr_t text, text_end, rodata_end, image_end;
 	bool wxn;
+	bool boot_guards;	/* each boot stack's guard page is unmapped */
 };
 void mmu_layout(struct mmu_layout *l);
 
