@@ -36,6 +36,7 @@ void virt_init(void);
 void virt_cpu_init(void);
 void virt_autostart(void);
 void clock_guard_start(void);
+void arch_overflow_stack_init(struct cpu *c);
 
 static __noreturn void boot_fail(const char *msg)
 {
@@ -49,7 +50,7 @@ static __noreturn void boot_fail(const char *msg)
 static void idle_thread_init(struct cpu *c)
 {
 	struct k_thread *t = &c->idle;
-	uint8_t *stack = boot_stacks + (size_t)c->id * BOOT_STACK_SIZE;
+	uint8_t *stack = boot_stacks + (size_t)c->id * BOOT_STACK_STRIDE + BOOT_STACK_GUARD;
 
 	memset(t, 0, sizeof(*t));
 	snprintf(t->name, sizeof(t->name), "idle%u", c->id);
@@ -70,7 +71,25 @@ static void idle_thread_init(struct cpu *c)
 					     stack) - 512);
 	*(uint64_t *)stack = STACK_CANARY;
 	c->current = t;
+	c->stack_limit = (uintptr_t)stack;
+	arch_overflow_stack_init(c);
 	thread_list_add(t);
+}
+
+static void el2_map_report(void)
+{
+	struct mmu_layout l;
+
+	mmu_layout(&l);
+	LOG_INF("el2 map: text %#llx-%#llx r-x, rodata -%#llx r--, data/bss -%#llx rw-, "
+		"RAM rw-, WXN %s", (unsigned long long)l.text,
+		(unsigned long long)l.text_end, (unsigned long long)l.rodata_end,
+		(unsigned long long)l.image_end, l.wxn ? "on" : "off");
+	if (l.boot_guards)
+		LOG_INF("stack guards: boot stacks' guard pages unmapped, thread stacks in "
+			"the window at %#lx", MMU_STACK_WINDOW_BASE);
+	else
+		LOG_ERR("stack guards: a boot stack's guard page is mapped");
 }
 
 static void cpu_common_init(struct cpu *c)
@@ -129,6 +148,7 @@ __noreturn void kernel_main(const void *dtb)
 		boot_fail("no usable RAM");
 	if (heap_init())
 		boot_fail("cannot allocate the heap");
+	el2_map_report();
 	psci_init(board.psci);
 	if (gic_init(&board))
 		boot_fail("cannot map the GIC");

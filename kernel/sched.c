@@ -7,10 +7,12 @@
 #include <errno.h>
 #include <tandem/log.h>
 #include <tandem/irq.h>
+#include <tandem/lock_stats.h>
 #include <drivers/arch_timer.h>
 #include "sched.h"
 
-struct k_spinlock sched_lock;
+struct k_spinlock_stats sched_lock_stats;
+struct k_spinlock sched_lock;	/* .stats set by `locks on` */
 
 void wait_q_init(struct _wait_q *wq)
 {
@@ -322,6 +324,9 @@ void sched_swap(k_spinlock_key_t key)
 		prev->switch_out(prev);
 	if (next->switch_in)
 		next->switch_in(next);
+	/* For the vectors' overflow check (vectors.S): nothing runs on prev's
+	 * stack between here and arch_switch moving sp. */
+	c->stack_limit = (uintptr_t)next->stack;
 	arch_switch(&prev->ctx, &next->ctx);
 	/* Back in prev, possibly on another CPU, possibly much later. */
 	k_spin_unlock(&sched_lock, key);

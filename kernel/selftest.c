@@ -12,6 +12,7 @@
 #include <tandem/page_alloc.h>
 #include <tandem/percpu.h>
 #include <tandem/selftest.h>
+#include <tandem/stack.h>
 
 #define TEST_STACK 8192
 #define FAIL(r, ...) do { (r)->pass = false; \
@@ -152,7 +153,7 @@ static void test_preempt(struct selftest_result *r)
 {
 	/* The shell (priority 20, cpu0) starts a priority-5 thread on cpu0: it
 	 * must have run before k_thread_start() returns. */
-	void *stack = page_alloc(page_order_for(TEST_STACK));
+	void *stack = k_stack_alloc(TEST_STACK, NULL);
 	struct k_thread *t = malloc(sizeof(*t));
 	volatile bool quiet = false;
 	ticks_t t0;
@@ -170,7 +171,7 @@ static void test_preempt(struct selftest_result *r)
 	ran = hi_started != 0;
 	k_thread_join(t, K_SECONDS(1));
 	free(t);
-	page_free(stack, page_order_for(TEST_STACK));
+	k_stack_free(stack);
 	if (!ran)
 		FAIL(r, "higher-priority thread had not run when start returned");
 	snprintf(r->detail, sizeof(r->detail), "latency %llu ns",

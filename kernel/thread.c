@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <tandem/log.h>
-#include <tandem/page_alloc.h>
+#include <tandem/stack.h>
 #include "sched.h"
 
 #define STACK_PAINT 0xaaU
@@ -93,18 +93,17 @@ k_tid_t k_thread_alloc(const char *name, k_thread_entry_t entry, void *p1,
 		       void *p2, int prio, uint32_t cpu_mask, size_t stack_size)
 {
 	struct k_thread *t = malloc(sizeof(*t));
-	unsigned order = page_order_for(stack_size);
+	size_t size;
 	void *stack;
 
 	if (!t)
 		return NULL;
-	stack = page_alloc(order);
+	stack = k_stack_alloc(stack_size, &size);	/* with a guard below */
 	if (!stack) {
 		free(t);
 		return NULL;
 	}
-	k_thread_create(t, stack, PAGE_SIZE << order, entry, p1, p2, NULL, prio,
-			0, K_FOREVER);
+	k_thread_create(t, stack, size, entry, p1, p2, NULL, prio, 0, K_FOREVER);
 	t->stack_owned = true;
 	k_thread_name_set(t, name);
 	if (k_thread_cpu_mask_set(t, cpu_mask)) {
@@ -231,7 +230,7 @@ static void thread_reclaim(struct k_thread *t)
 	list_del(&t->all_node);
 	k_spin_unlock(&sched_lock, key);
 	if (t->stack_owned) {
-		page_free(t->stack, page_order_for(t->stack_size));
+		k_stack_free(t->stack);
 		free(t);
 	}
 }

@@ -1,11 +1,15 @@
 /* Shell commands that show the host kernel: cpus, threads, mem, fault. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <tandem/kernel.h>
+#include <tandem/lock_stats.h>
 #include <tandem/log.h>
 #include <tandem/page_alloc.h>
 #include <tandem/percpu.h>
 #include <tandem/shell.h>
+#include <tandem/stack.h>
+#include <arch/cache.h>
 #include <arch/mmu.h>
 
 static const char *const state_names[] = {
@@ -114,6 +118,7 @@ static int cmd_mem(struct shell *sh, int argc, char **argv)
 {
 	struct buddy_stats ps;
 	struct heap_stats hs;
+	struct mmu_layout ml;
 	uint64_t used;
 
 	page_alloc_stats(&ps);
@@ -125,24 +130,153 @@ static int cmd_mem(struct shell *sh, int argc, char **argv)
 	shell_printf(sh, "heap: size %zu, used %zu, free %zu bytes\n", hs.size, hs.used,
 		     hs.size - hs.used);
 	shell_printf(sh, "el2 page tables: %u pages\n", mmu_tables_used());
+	mmu_layout(&ml);
+	shell_printf(sh, "el2 map: text %#llx-%#llx r-x, rodata -%#llx r--, data -%#llx rw-, "
+		     "other RAM rw-, WXN %s\n", (unsigned long long)ml.text,
+		     (unsigned long long)ml.text_end, (unsigned long long)ml.rodata_end,
+		     (unsigned long long)ml.image_end, ml.wxn ? "on" : "off");
+	shell_printf(sh, "thread stacks: %u in the guarded window\n", k_stack_slots_used());
 	return 0;
 }
 SHELL_CMD("mem", cmd_mem, "", "free and used pages, heap use");
 
+/* ---- locks: how long cores wait on the scheduler lock ------------------------ */
+
+static unsigned long long ns_of(uint64_t ticks)
+{
+	return (unsigned long long)k_cycles_to_ns(ticks);
+}
+
+static int cmd_locks(struct shell *sh, int argc, char **argv)
+{
+	static struct k_spinlock_stats snap;	/* the shell runs one command at a time */
+
+	if (argc == 2 && !strcmp(argv[1], "reset")) {
+		k_spin_stats_reset(&sched_lock_stats);
+		shell_printf(sh, "scheduler lock counts reset\n");
+		return 0;
+	}
+	if (argc == 2 && (!strcmp(argv[1], "on") || !strcmp(argv[1], "off"))) {
+		bool on = !strcmp(argv[1], "on");
+
+		sched_lock_accounting(on);
+		shell_printf(sh, "scheduler lock accounting %s\n", on ? "on" : "off");
+		return 0;
+	}
+	if (argc != 1)
+		return shell_usage(sh, shell_current_cmd(sh));
+	if (!sched_lock_accounting_on())
+		shell_printf(sh, "(accounting is off: `locks on` starts it)\n");
+	memcpy(&snap, &sched_lock_stats, sizeof(snap));
+	shell_printf(sh, "scheduler lock, ns (wait: spinning to get it; hold: keeping it)\n");
+	for (cpuid_t i = 0; i < cpu_count; i++) {
+		struct k_spinlock_cpu_stats *c = &snap.cpu[i];
+		uint64_t n = c->acquired ? c->acquired : 1;
+		uint64_t nc = c->contended ? c->contended : 1;
+
+		shell_printf(sh, "cpu%-2u taken=%-9llu contended=%-9llu wait_max=%-7llu wait_avg=%-5llu "
+			     "wait_avg_contended=%-7llu hold_max=%-7llu hold_avg=%llu\n", i,
+			     (unsigned long long)c->acquired, (unsigned long long)c->contended,
+			     ns_of(c->wait_max), ns_of(c->wait_total / n), ns_of(c->wait_total / nc),
+			     ns_of(c->hold_max), ns_of(c->hold_total / n));
+	}
+	shell_printf(sh, "waits by length: <1us <10us <100us <1ms >=1ms\n");
+	for (cpuid_t i = 0; i < cpu_count; i++) {
+		const uint64_t *w = snap.cpu[i].waits;
+
+		shell_printf(sh, "cpu%-2u waits=%llu %llu %llu %llu %llu\n", i,
+			     (unsigned long long)w[0], (unsigned long long)w[1],
+			     (unsigned long long)w[2], (unsigned long long)w[3],
+			     (unsigned long long)w[4]);
+	}
+	return 0;
+}
+SHELL_CMD("locks", cmd_locks, "[on|off|reset]",
+	  "scheduler lock: per core, times taken and waited, max/avg wait and hold (ns)");
+
 /* ---- fault: prove a host fault on one core is contained to it -------------- */
 
 #define UNMAPPED_ADDR 0xdead0000UL
+#define INSN_RET 0xd65f03c0U
+
+enum fault_kind {
+	FAULT_READ_UNMAPPED,	/* a read of an address nothing maps */
+	FAULT_WRITE_TEXT,	/* a store to the hypervisor's own code */
+	FAULT_EXEC_DATA,	/* a jump to an instruction in .data */
+	FAULT_EXEC_HEAP,	/* a jump to an instruction on the heap */
+	FAULT_STACK_OVERFLOW,	/* recursion off the bottom of the stack */
+};
+
+static const char *const fault_kinds[] = {
+	[FAULT_READ_UNMAPPED] = "read",
+	[FAULT_WRITE_TEXT] = "write-text",
+	[FAULT_EXEC_DATA] = "exec-data",
+	[FAULT_EXEC_HEAP] = "exec-heap",
+	[FAULT_STACK_OVERFLOW] = "stack-overflow",
+};
+
+static uint32_t data_insn[4] __aligned(16) = { INSN_RET };
+
+/* Make buf's instruction visible to fetch, then run it. Under W^X the
+ * branch takes an instruction abort; without it, this returns. */
+static void run_insn(uint32_t *insn)
+{
+	cache_clean_range(insn, sizeof(*insn));
+	icache_invalidate_all();
+	((void (*)(void))insn)();
+}
+
+/* Ends only by overflowing (the limit is out of reach, but the compiler
+ * cannot know that). */
+static volatile unsigned recurse_limit = ~0U;
+
+static __attribute__((noinline)) unsigned recurse(unsigned depth)
+{
+	volatile uint8_t frame[512];
+
+	frame[0] = (uint8_t)depth;
+	if (depth == recurse_limit)
+		return 0;
+	return recurse(depth + 1) + frame[0];	/* not a tail call */
+}
 
 static void fault_thread(void *p1, void *p2, void *p3)
 {
-	(void)*(volatile uint64_t *)UNMAPPED_ADDR;
+	enum fault_kind kind = (enum fault_kind)(uintptr_t)p1;
+	volatile uint32_t *text = (volatile uint32_t *)(uintptr_t)cmd_cpus;
+	uint32_t *heap;
+
+	switch (kind) {
+	case FAULT_READ_UNMAPPED:
+		(void)*(volatile uint64_t *)UNMAPPED_ADDR;
+		break;
+	case FAULT_WRITE_TEXT:
+		*text = *text;	/* harmless if it were allowed */
+		break;
+	case FAULT_EXEC_DATA:
+		run_insn(data_insn);
+		break;
+	case FAULT_EXEC_HEAP:
+		heap = malloc(16);
+		if (!heap)
+			return;
+		heap[0] = INSN_RET;
+		run_insn(heap);
+		free(heap);
+		break;
+	case FAULT_STACK_OVERFLOW:
+		recurse(0);
+		break;
+	}
+	LOG_ERR("fault %s: no fault happened", fault_kinds[kind]);
 }
 
 static int cmd_fault(struct shell *sh, int argc, char **argv)
 {
+	unsigned kind = FAULT_READ_UNMAPPED;
 	uint64_t cpu;
 
-	if (argc != 2)
+	if (argc != 2 && argc != 3)
 		return shell_usage(sh, shell_current_cmd(sh));
 	if (cpu_count < 2) {
 		shell_printf(sh, "error: needs a second CPU (the shell runs on cpu0)\n");
@@ -150,18 +284,32 @@ static int cmd_fault(struct shell *sh, int argc, char **argv)
 	}
 	if (shell_parse_u64(sh, argv[1], "cpu", 1, cpu_count - 1, &cpu))
 		return -1;
+	if (argc == 3) {
+		for (kind = 0; kind < ARRAY_SIZE(fault_kinds); kind++)
+			if (!strcmp(argv[2], fault_kinds[kind]))
+				break;
+		if (kind == ARRAY_SIZE(fault_kinds)) {
+			shell_printf(sh, "error: unknown fault '%s'\n", argv[2]);
+			return -1;
+		}
+	}
 	if (cpu_get((cpuid_t)cpu)->state != CPU_ONLINE) {
 		shell_printf(sh, "error: cpu%llu is not online\n", (unsigned long long)cpu);
 		return -1;
 	}
-	LOG_WRN("fault: making a thread on cpu%llu read %#lx", (unsigned long long)cpu,
-		UNMAPPED_ADDR);
-	if (!k_thread_spawn("fault", fault_thread, NULL, NULL, 1, 1U << cpu, 4096)) {
+	if (kind == FAULT_READ_UNMAPPED)
+		LOG_WRN("fault: making a thread on cpu%llu read %#lx",
+			(unsigned long long)cpu, UNMAPPED_ADDR);
+	else
+		LOG_WRN("fault: making a thread on cpu%llu do %s", (unsigned long long)cpu,
+			fault_kinds[kind]);
+	if (!k_thread_spawn("fault", fault_thread, (void *)(uintptr_t)kind, NULL, 1,
+			    1U << cpu, 4096)) {
 		shell_printf(sh, "error: out of memory\n");
 		return -1;
 	}
 	k_msleep(20);
 	return 0;
 }
-SHELL_CMD("fault", cmd_fault, "<cpu>",
+SHELL_CMD("fault", cmd_fault, "<cpu> [read|write-text|exec-data|exec-heap|stack-overflow]",
 	  "test: fault on purpose in a thread on <cpu>; that core halts, the rest go on");

@@ -95,7 +95,7 @@ boot_stack_top:
 	adrp	x1, boot_stacks
 	add	x1, x1, :lo12:boot_stacks
 	add	x0, x0, #1
-	mov	x2, #BOOT_STACK_SIZE
+	mov	x2, #BOOT_STACK_STRIDE
 	madd	x0, x0, x2, x1
 	ret
 
@@ -109,6 +109,7 @@ el2_setup:
 	msr	cnthctl_el2, x0
 	msr	cntvoff_el2, xzr
 	msr	vttbr_el2, xzr
+	msr	tpidr_el2, xzr			/* no struct cpu yet (vectors.S checks) */
 	mrs	x0, S3_4_C12_C9_5		/* ICC_SRE_EL2 */
 	orr	x0, x0, #ICC_SRE_EL2_HOST
 	msr	S3_4_C12_C9_5, x0
@@ -142,14 +143,15 @@ mmu_enable:
 	dsb	nsh
 	isb
 	mrs	x0, sctlr_el2
-	ldr	x1, =(SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA)
+	ldr	x1, =(SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA | SCTLR_WXN)
 	orr	x0, x0, x1
 	msr	sctlr_el2, x0
 	isb
 	ret
 
+	/* Per CPU: a guard page (left unmapped by mmu.c), then the stack. */
 	.section .bss.boot_stacks, "aw", %nobits
 	.balign 4096
 	.globl boot_stacks
 boot_stacks:
-	.skip	BOOT_STACK_SIZE * CONFIG_MAX_CPUS
+	.skip	BOOT_STACK_STRIDE * CONFIG_MAX_CPUS

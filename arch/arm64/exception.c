@@ -8,6 +8,7 @@
 #include <tandem/console.h>
 #include <tandem/log.h>
 #include <tandem/percpu.h>
+#include <arch/layout.h>
 #include <arch/trap_frame.h>
 
 static const char *ec_name(unsigned ec)
@@ -50,6 +51,14 @@ static const char *vector_name(unsigned v)
 
 void halt_this_cpu(void);
 
+/* Each core's stack for reporting an overflow of the stack it was on. */
+static uint8_t overflow_stacks[CONFIG_MAX_CPUS][OVERFLOW_STACK_SIZE] __aligned(16);
+
+void arch_overflow_stack_init(struct cpu *c)
+{
+	c->overflow_sp = (uintptr_t)overflow_stacks[c->id] + OVERFLOW_STACK_SIZE;
+}
+
 __noreturn void report_and_halt(struct trap_frame *tf, unsigned vector)
 {
 	struct cpu *c = this_cpu();
@@ -87,6 +96,24 @@ __noreturn void report_and_halt(struct trap_frame *tf, unsigned vector)
 void unexpected_exception(struct trap_frame *tf, unsigned vector)
 {
 	report_and_halt(tf, vector);
+}
+
+/* vectors.S found a frame would not fit on the current stack: the thread
+ * ran into the guard below its stack. Name it, then report as any fault. */
+__noreturn void host_stack_overflow_handler(struct trap_frame *tf)
+{
+	struct cpu *c = this_cpu();
+	struct k_thread *t = c->current;
+	char buf[160];
+	int n;
+
+	n = snprintf(buf, sizeof(buf),
+		     "\n*** stack overflow in thread '%s' on cpu%u: SP=%#llx, stack %#llx-%#llx\n",
+		     t ? t->name : "?", c->id, (unsigned long long)tf->sp,
+		     (unsigned long long)(t ? (uintptr_t)t->stack : 0),
+		     (unsigned long long)(t ? (uintptr_t)t->stack + t->stack_size : 0));
+	console_panic_write(buf, (size_t)n);
+	report_and_halt(tf, 4);
 }
 
 void host_sync_handler(struct trap_frame *tf)

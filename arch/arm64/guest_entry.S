@@ -24,6 +24,8 @@ __guest_enter:
 	ldp	x1, x2, [x0, #VCPU_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
+	ldr	x1, [x0, #VCPU_SP_EL0]
+	msr	sp_el0, x1
 	ldp	x2, x3, [x0, #VCPU_X(2)]
 	ldp	x4, x5, [x0, #VCPU_X(4)]
 	ldp	x6, x7, [x0, #VCPU_X(6)]
@@ -85,6 +87,8 @@ guest_exit_common:
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [x0, #VCPU_PC]
+	mrs	x2, sp_el0
+	str	x2, [x0, #VCPU_SP_EL0]
 	add	sp, sp, #16			/* drop the vcpu_arch pointer */
 	ldp	x19, x20, [x0, #VCPU_HOST + 0]
 	ldp	x21, x22, [x0, #VCPU_HOST + 16]

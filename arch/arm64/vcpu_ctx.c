@@ -69,7 +69,7 @@ void vcpu_arch_load(struct vcpu_arch *a)
 	write_sysreg(contextidr_el1, r->contextidr);
 	write_sysreg(tpidrro_el0, r->tpidrro_el0);
 	write_sysreg(tpidr_el1, r->tpidr_el1);
-	write_sysreg(sp_el0, r->sp_el0);
+	/* sp_el0: switched at every guest entry and exit (guest_entry.S). */
 	write_sysreg(sp_el1, r->sp_el1);
 	write_sysreg(elr_el1, r->elr);
 	write_sysreg(spsr_el1, r->spsr);
@@ -114,7 +114,6 @@ void vcpu_arch_put(struct vcpu_arch *a)
 	r->contextidr = read_sysreg(contextidr_el1);
 	r->tpidrro_el0 = read_sysreg(tpidrro_el0);
 	r->tpidr_el1 = read_sysreg(tpidr_el1);
-	r->sp_el0 = read_sysreg(sp_el0);
 	r->sp_el1 = read_sysreg(sp_el1);
 	r->elr = read_sysreg(elr_el1);
 	r->spsr = read_sysreg(spsr_el1);

@@ -5,7 +5,29 @@
  * interrupted thread is switched back in. Exceptions from lower ELs (guests)
  * (guests) leave through guest_entry.S.
  */
+#include <arch/layout.h>
 #include <arch/trap_frame.h>
+
+/*
+ * Before a host exception pushes its frame: does the frame fit above this
+ * core's stack_limit (the bottom of the current thread's stack)? If not,
+ * the thread ran off its stack into the guard below it, and pushing would
+ * fault again forever: go to host_stack_overflow instead. x0 is parked in
+ * SP_EL0, which belongs to the host while host code runs (guests' SP_EL0
+ * is switched at every guest entry and exit, guest_entry.S). Flags are
+ * free: SPSR_EL2 holds the interrupted ones. Before the per-CPU pointer is
+ * set (TPIDR_EL2 = 0, boot.S) there is nothing to check against.
+ */
+.macro check_stack
+	msr	sp_el0, x0
+	mrs	x0, tpidr_el2
+	cbz	x0, 1f
+	ldr	x0, [x0, #CPU_STACK_LIMIT]
+	add	x0, x0, #TF_SIZE
+	cmp	sp, x0
+	b.lo	host_stack_overflow
+1:	mrs	x0, sp_el0
+.endm
 
 .macro save_frame
 	sub	sp, sp, #TF_SIZE
@@ -90,6 +112,7 @@ el2_vectors:
 	vector	unexpected_entry_15
 
 host_sync_entry:
+	check_stack
 	save_frame
 	mov	x0, sp
 	bl	host_sync_handler		/* returns only if the fault was fixed up */
@@ -102,6 +125,7 @@ host_irq_entry:
 	restore_frame_eret
 
 host_serror_entry:
+	check_stack
 	save_frame
 	mov	x0, sp
 	mov	x1, #7
@@ -110,9 +134,55 @@ host_serror_entry:
 
 .irp n, 0, 1, 2, 3, 6, 12, 13, 14, 15
 unexpected_entry_\n:
+	check_stack
 	save_frame
 	mov	x0, sp
 	mov	x1, #\n
 	bl	unexpected_exception
 	b	.
 .endr
+
+/*
+ * The current stack overflowed (check_stack): continue on this core's
+ * overflow stack, with the original x0 in SP_EL0, push the frame there and
+ * report. The limit becomes the overflow stack's own bottom, so a fault
+ * while reporting is checked against the right stack.
+ */
+host_stack_overflow:
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #CPU_OVERFLOW_SP]
+	add	sp, sp, x0			/* swap sp and x0 without a third register */
+	sub	x0, sp, x0			/* x0 = the overflowed sp */
+	sub	sp, sp, x0			/* sp = the overflow stack's top */
+	sub	sp, sp, #TF_SIZE
+	str	x1, [sp, #TF_X(1)]
+	stp	x2, x3, [sp, #TF_X(2)]
+	stp	x4, x5, [sp, #TF_X(4)]
+	stp	x6, x7, [sp, #TF_X(6)]
+	stp	x8, x9, [sp, #TF_X(8)]
+	stp	x10, x11, [sp, #TF_X(10)]
+	stp	x12, x13, [sp, #TF_X(12)]
+	stp	x14, x15, [sp, #TF_X(14)]
+	stp	x16, x17, [sp, #TF_X(16)]
+	stp	x18, x19, [sp, #TF_X(18)]
+	stp	x20, x21, [sp, #TF_X(20)]
+	stp	x22, x23, [sp, #TF_X(22)]
+	stp	x24, x25, [sp, #TF_X(24)]
+	stp	x26, x27, [sp, #TF_X(26)]
+	stp	x28, x29, [sp, #TF_X(28)]
+	stp	x30, x0, [sp, #TF_X(30)]	/* x30 and the overflowed sp */
+	mrs	x0, sp_el0
+	str	x0, [sp, #TF_X(0)]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	stp	x0, x1, [sp, #TF_ELR]
+	mrs	x0, esr_el2
+	mrs	x1, far_el2
+	stp	x0, x1, [sp, #TF_ESR]
+	mrs	x1, tpidr_el2
+	ldr	x0, [x1, #CPU_OVERFLOW_SP]
+	sub	x0, x0, #OVERFLOW_STACK_SIZE
+	str	x0, [x1, #CPU_STACK_LIMIT]
+	mov	x0, sp
+	bl	host_stack_overflow_handler	/* never returns */
+	b	.

@@ -7,6 +7,7 @@
 
 #include <tandem/kernel.h>
 #include <arch/cpu.h>
+#include <arch/layout.h>
 
 #define SMP_CALL_SLOTS 16
 
@@ -19,6 +20,11 @@ struct smp_call_req {
 enum cpu_state { CPU_OFF, CPU_ONLINE, CPU_HALTED };
 
 struct cpu {
+	/* Read by the exception vectors (vectors.S, CPU_STACK_* offsets): the
+	 * lowest usable address of the stack in use, and the top of this
+	 * core's overflow stack, where an overflow is reported. */
+	uintptr_t stack_limit;
+	uintptr_t overflow_sp;
 	cpuid_t id;
 	uint64_t mpidr;
 	volatile enum cpu_state state;
@@ -42,6 +48,9 @@ struct cpu {
 	unsigned call_head, call_tail;
 	uint8_t tls[256] __aligned(16);	/* picolibc's TLS (errno) */
 };
+
+_Static_assert(__builtin_offsetof(struct cpu, stack_limit) == CPU_STACK_LIMIT, "vectors.S");
+_Static_assert(__builtin_offsetof(struct cpu, overflow_sp) == CPU_OVERFLOW_SP, "vectors.S");
 
 extern struct cpu cpu_data[CONFIG_MAX_CPUS];
 extern unsigned cpu_count;		/* CPUs the board describes */

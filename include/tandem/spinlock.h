@@ -7,12 +7,21 @@
 #define TANDEM_SPINLOCK_H
 
 #include <tandem/types.h>
+#include <arch/cpu.h>
 #include <arch/irqflags.h>
+
+struct k_spinlock_stats;
 
 struct k_spinlock {
 	uint16_t next;		/* ticket handed to the next locker */
 	uint16_t owner;		/* ticket now being served */
+	struct k_spinlock_stats *stats;	/* wait and hold times, or NULL */
 };
+
+/* Lock accounting (lock_stats.c), for locks that carry stats: called with
+ * the lock held, waited = counter ticks spent spinning for it. */
+void k_spin_stats_acquired(struct k_spinlock *l, uint64_t t0, uint64_t waited);
+void k_spin_stats_released(struct k_spinlock *l);
 
 typedef struct {
 	uint64_t key;
@@ -21,13 +30,24 @@ typedef struct {
 static inline void arch_spin_acquire(struct k_spinlock *l)
 {
 	uint16_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	uint64_t t0;
 
+	if (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) == me) {
+		if (l->stats)
+			k_spin_stats_acquired(l, arch_counter(), 0);
+		return;
+	}
+	t0 = l->stats ? arch_counter() : 0;
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
 		__asm__ volatile("yield");
+	if (l->stats)
+		k_spin_stats_acquired(l, t0, arch_counter() - t0);
 }
 
 static inline void arch_spin_release(struct k_spinlock *l)
 {
+	if (l->stats)
+		k_spin_stats_released(l);
 	__atomic_store_n(&l->owner, (uint16_t)(l->owner + 1), __ATOMIC_RELEASE);
 }
 

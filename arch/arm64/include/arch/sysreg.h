@@ -28,6 +28,7 @@
 #define SCTLR_C       (1UL << 2)
 #define SCTLR_SA      (1UL << 3)
 #define SCTLR_I       (1UL << 12)
+#define SCTLR_WXN     (1UL << 19)
 
 /* MAIR_EL2 attribute indexes. */
 #define MT_DEVICE_nGnRnE 0

@@ -11,6 +11,9 @@
 #define VCPU_PSTATE	(32 * 8)
 #define VCPU_HOST	(33 * 8)	/* x19..x30 of the host, 12 regs */
 #define VCPU_HOST_SP	(45 * 8)
+/* The guest's SP_EL0, switched at every entry and exit (the host's vectors
+ * borrow SP_EL0 as a scratch register, vectors.S). */
+#define VCPU_SP_EL0	(61 * 8)
 
 #define GUEST_EXIT_SYNC	1
 #define GUEST_EXIT_IRQ	2
@@ -60,6 +63,7 @@ struct vcpu_arch {
 _Static_assert(__builtin_offsetof(struct vcpu_arch, pc) == VCPU_PC, "vcpu");
 _Static_assert(__builtin_offsetof(struct vcpu_arch, host) == VCPU_HOST, "vcpu");
 _Static_assert(__builtin_offsetof(struct vcpu_arch, host_sp) == VCPU_HOST_SP, "vcpu");
+_Static_assert(__builtin_offsetof(struct vcpu_arch, el1.sp_el0) == VCPU_SP_EL0, "vcpu");
 
 /* Run the guest until it exits; returns GUEST_EXIT_*. IRQs must be masked. */
 int __guest_enter(struct vcpu_arch *v);
