@@ -111,6 +111,30 @@ void console_panic_write(const char *buf, size_t len)
 	}
 }
 
+/* A fault report waits a bounded time for the console (its holder may be
+ * the core that faulted, or dead), then flushes what is queued, so the
+ * report's lines are not cut by bytes another core's TX interrupt sends. */
+#define PANIC_LOCK_TRIES (1u << 22)
+
+bool console_panic_begin(void)
+{
+	for (unsigned i = 0; i < PANIC_LOCK_TRIES; i++) {
+		if (arch_spin_trylock(&tx_lock)) {
+			while (tx_tail != tx_head)
+				pl011_putc_poll(tx_ring[tx_tail++ % TX_RING]);
+			return true;
+		}
+		__asm__ volatile("yield");
+	}
+	return false;
+}
+
+void console_panic_end(bool locked)
+{
+	if (locked)
+		arch_spin_release(&tx_lock);
+}
+
 static void uart_isr(irqid_t intid, void *arg)
 {
 	unsigned got = 0;

@@ -59,13 +59,20 @@ void arch_overflow_stack_init(struct cpu *c)
 	c->overflow_sp = (uintptr_t)overflow_stacks[c->id] + OVERFLOW_STACK_SIZE;
 }
 
-__noreturn void report_and_halt(struct trap_frame *tf, unsigned vector)
+/* The report is written while holding the console (see console_panic_begin),
+ * so the lines of a fault on one core are not cut by another core's output;
+ * note, when given, is a line that goes before it. */
+static __noreturn void report_note_and_halt(struct trap_frame *tf, unsigned vector,
+					    const char *note, size_t note_len)
 {
 	struct cpu *c = this_cpu();
 	unsigned ec = (unsigned)(tf->esr >> 26) & 0x3f;
+	bool console_held = console_panic_begin();
 	char buf[160];
 	int n;
 
+	if (note)
+		console_panic_write(note, note_len);
 	n = snprintf(buf, sizeof(buf),
 		     "\n*** EL2 exception on cpu%u in thread '%s' (vector %s)\n",
 		     c ? c->id : 0, (c && c->current) ? c->current->name : "boot",
@@ -88,9 +95,15 @@ __noreturn void report_and_halt(struct trap_frame *tf, unsigned vector)
 	n = snprintf(buf, sizeof(buf), "*** cpu%u halted; other cores continue\n",
 		     c ? c->id : 0);
 	console_panic_write(buf, (size_t)n);
+	console_panic_end(console_held);
 	halt_this_cpu();
 	for (;;)
 		;
+}
+
+__noreturn void report_and_halt(struct trap_frame *tf, unsigned vector)
+{
+	report_note_and_halt(tf, vector, NULL, 0);
 }
 
 void unexpected_exception(struct trap_frame *tf, unsigned vector)
@@ -112,8 +125,7 @@ __noreturn void host_stack_overflow_handler(struct trap_frame *tf)
 		     t ? t->name : "?", c->id, (unsigned long long)tf->sp,
 		     (unsigned long long)(t ? (uintptr_t)t->stack : 0),
 		     (unsigned long long)(t ? (uintptr_t)t->stack + t->stack_size : 0));
-	console_panic_write(buf, (size_t)n);
-	report_and_halt(tf, 4);
+	report_note_and_halt(tf, 4, buf, (size_t)n);
 }
 
 void host_sync_handler(struct trap_frame *tf)

@@ -22,5 +22,9 @@ int console_getc(void);
 void console_set_input_hook(bool (*hook)(char c));
 /* Polled, lock-free output for the panic path. */
 void console_panic_write(const char *buf, size_t len);
+/* Around a report written with console_panic_write: holds the console (if
+ * it can be had in bounded time) so other cores' output waits. */
+bool console_panic_begin(void);
+void console_panic_end(bool locked);
 
 #endif

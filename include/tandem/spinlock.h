@@ -71,6 +71,18 @@ static inline void k_spin_release(struct k_spinlock *l)
 	arch_spin_release(l);
 }
 
+/* Take the lock only if it is free now; IRQs are left as they are. For a
+ * path that must not wait on a holder that may never let go (a fault
+ * report from a core about to halt). */
+static inline bool arch_spin_trylock(struct k_spinlock *l)
+{
+	uint16_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+	uint16_t ticket = owner;
+
+	return __atomic_compare_exchange_n(&l->next, &ticket, (uint16_t)(owner + 1), false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
 static inline bool k_spin_is_locked(struct k_spinlock *l)
 {
 	return __atomic_load_n(&l->owner, __ATOMIC_RELAXED) !=
