@@ -121,7 +121,7 @@ HOST_CC     := gcc
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
                -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=all -DTANDEM_HOST_TEST \
-               -Iinclude -Itests/unit/include -DTANDEM_VERSION=\"$(VERSION)\"
+               -Iinclude -Iarch/arm64/include -Itests/unit/include -DTANDEM_VERSION=\"$(VERSION)\"
 HOST_LIBS   := -lcmocka /usr/lib/x86_64-linux-gnu/libfdt.so.1
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))

@@ -174,7 +174,7 @@ static void handle_sysreg(struct vcpu *v)
 	} else if (enc == SYSREG(3, 0, 12, 11, 7)) {
 		val = 0;	/* ICC_SGI0R_EL1: Group 0 SGIs are not offered */
 	} else if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7) {
-		val = vcpu_id_reg_value(crm, op2);	/* ID registers (HCR_EL2.TID3) */
+		val = vcpu_id_reg_value(&v->arch, crm, op2);	/* ID registers (HCR_EL2.TID3) */
 	} else if (enc == SYSREG(3, 0, 1, 0, 1)) {
 		val = 0;	/* ACTLR_EL1: nothing implementation-defined to offer */
 	} else if (op0 == 3 && op1 == 3 && crn == 14 && crm == 2) {
