@@ -15,5 +15,6 @@ void test_vtimer(void);
 void test_psci_suspend(void);
 void test_unmapped(void);
 void test_fpsimd(void);
+void test_id_regs(void);
 
 #endif

@@ -49,7 +49,7 @@ def test_gtest_passes_under_tandem():
             results = re.findall(r"^TEST (\S+) \.\.\. (PASS|FAIL.*)$", out, re.M)
             names = [n for n, _ in results]
             wanted = ("gicd_regs", "gicr_regs", "psci", "hvc_unknown", "smc", "sgi",
-                      "vtimer", "psci_suspend", "unmapped", "fpsimd")
+                      "vtimer", "psci_suspend", "unmapped", "fpsimd", "id_regs")
             for want in wanted:
                 assert want in names, "run %d: test %s missing:\n%s" % (run, want, out)
             failed = [(n, r) for n, r in results if r != "PASS"]
