@@ -74,6 +74,8 @@ size: $(BUILD)/tandem.elf
 # CONFIG names one or more VM config sources (device tree, see docs/vm-config.md).
 CONFIG ?= configs/linux.dts configs/rtos.dts configs/gtest.dts
 BUNDLE := $(BUILD)/bundle.cpio
+# Stock Zephyr images (configs/zephyr.dts), from ../shared beside the clone.
+ZEPHYR_DIR ?= ../shared/guests/zephyr
 GUEST_LINUX := $(BUILD)/guests/linux/Image $(BUILD)/guests/linux/initramfs.cpio.gz
 
 $(GUEST_LINUX):
@@ -96,6 +98,8 @@ bundle: guest-images $(VMCHECK)
 	@cp -r $(BUILD)/guests/linux $(BUILD)/bundle/linux
 	@if [ -d guests/build ]; then mkdir -p $(BUILD)/bundle/guests && \
 	  cp guests/build/*.elf guests/build/*.bin $(BUILD)/bundle/guests/ 2>/dev/null; true; fi
+	@if [ -d $(ZEPHYR_DIR) ]; then mkdir -p $(BUILD)/bundle/zephyr && \
+	  cp $(ZEPHYR_DIR)/*.elf $(BUILD)/bundle/zephyr/ && chmod u+w $(BUILD)/bundle/zephyr/*; fi
 	@$(VMCHECK) $(QEMU_SMP) $(BUILD)/bundle \
 	  $(foreach c,$(CONFIG),$(c) $(BUILD)/bundle/configs/$(basename $(notdir $(c))).dtb)
 	@(cd $(BUILD)/bundle && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet) > $(BUNDLE)
