@@ -6,12 +6,13 @@ suites end in PROJECT EXECUTION SUCCESSFUL, the samples print their known
 lines, shell_module answers a command typed through `vm console`.
 """
 import os
+import time
 
 import pexpect
 import pytest
 
 from tandem_qemu import QEMU, Tandem, _raw_output
-from zephyr_images import (EXPECTED, IMAGES, RUN_TIMEOUT, ZEPHYR_DIR, app_of,
+from zephyr_images import (EXPECTED, IDLE_TIMEOUT, IMAGES, RUN_TIMEOUT, ZEPHYR_DIR, app_of,
                            make_bundle, native_args, path_of, vm_name)
 
 pytestmark = pytest.mark.skipif(not os.path.isdir(ZEPHYR_DIR),
@@ -49,9 +50,26 @@ def shell_exchange(send, expect):
     expect("uart:~$", 10)
 
 
-def expect_lines(expect, image, timeout):
+def expect_progress(child, line, idle=IDLE_TIMEOUT, total=RUN_TIMEOUT):
+    """Wait for line while the image keeps printing: each new line end
+    restarts an idle timer, so a stalled image fails in `idle` seconds,
+    one that runs slowly but surely gets `total`."""
+    deadline = time.monotonic() + total
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError("no %r within %ss" % (line, total))
+        try:
+            if child.expect_exact([line, "\n"], timeout=min(idle, left)) == 0:
+                return
+        except pexpect.TIMEOUT:
+            raise AssertionError("no %r, and nothing printed for %ss; last output: %r"
+                                 % (line, idle, child.before[-300:]))
+
+
+def expect_lines(child, image):
     for line in EXPECTED[app_of(image)]:
-        expect(line, timeout)
+        expect_progress(child, line)
 
 
 def run_native(image):
@@ -64,7 +82,7 @@ def run_native(image):
         if app_of(image) == "shell_module":
             shell_exchange(child.send, expect)
         else:
-            expect_lines(expect, image, RUN_TIMEOUT)
+            expect_lines(child, image)
     finally:
         child.terminate(force=True)
         child.close(force=True)
@@ -106,7 +124,7 @@ def test_zephyr_under_tandem(image, tmp_path):
             t.expect("[console: attached to VM '%s'" % name)
             shell_exchange(t.send, t.expect)
         else:
-            expect_lines(t.expect, image, RUN_TIMEOUT)
+            expect_lines(t.child, image)
         t.to_shell()
         assert "running" in t.run("vm list")
     finally:

@@ -30,8 +30,10 @@ EXPECTED = {
     "kernel_common": ["Running test suite common"] + SUCCESS,
     "smp_test": ["Running test suite smp"] + SUCCESS,
 }
-# ztest suites take this long natively (timer_api about 40 s).
+# ztest suites take this long natively (timer_api about 40 s); each image
+# prints a line at least every few seconds while it makes progress.
 RUN_TIMEOUT = 180
+IDLE_TIMEOUT = 20
 
 IMAGES = ["%s-%s" % (app, kind) for app in EXPECTED for kind in ("ns", "s")]
 
