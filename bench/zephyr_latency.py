@@ -9,9 +9,9 @@ Zephyr's own kernel benchmark (the stock latency_measure-ns image of
   alone    under Tandem, the image as a VM of 1 vCPU alone on core 3,
            priority 2, 128 MiB
   linux    as alone, with configs/linux.dts (2 vCPUs on cores 1-2) booting
-           beside it: both start at boot, Linux first, Zephyr right after;
-           the script reports how far Linux's boot had got when Zephyr was
-           done (its last kernel timestamp, whether its prompt was reached)
+           beside it: Linux starts at boot; once it has, the shell turns
+           `vm mux on` and starts Zephyr, and the script counts the Linux
+           boot lines printed while Zephyr's items were measured
 
 For each item it prints both values in ns, the difference and the ratio;
 the counter runs at 62.5 MHz, so one tick is 16 ns. Each command line is
@@ -70,8 +70,7 @@ def linux_files():
     dtb = subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb",
                           os.path.join(REPO, "configs", "linux.dts")],
                          check=True, stdout=subprocess.PIPE).stdout
-    # "0linux" sorts first: Linux is started first, then Zephyr at once.
-    return {"configs/0linux.dtb": dtb,
+    return {"configs/linux.dtb": dtb,
             "linux/Image": open(os.path.join(d, "Image"), "rb").read(),
             "linux/initramfs.cpio.gz": open(os.path.join(d, "initramfs.cpio.gz"), "rb").read()}
 
@@ -79,7 +78,7 @@ def linux_files():
 def run_tandem(with_linux):
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="zlat-"))
     bundle = zephyr_images.make_bundle(tmp, [IMAGE], linux_files() if with_linux else None,
-                                       autostart=True)
+                                       autostart=not with_linux)
     args = TANDEM_ARGS + ICOUNT + ["-kernel", os.path.join(REPO, "build", "tandem.bin"),
                                    "-initrd", bundle]
     say("%s: %s %s" % ("linux" if with_linux else "alone", QEMU, " ".join(args)))
@@ -93,39 +92,35 @@ def run_tandem(with_linux):
         child.terminate(force=True)
 
 
-def shell(child, cmd, timeout=60):
-    child.send(cmd + "\r")
-    child.expect_exact(cmd, timeout=timeout)
-    child.expect_exact("tandem> ", timeout=timeout)
-    return child.before.replace("\r", "")
-
-
 def beside_linux(child):
-    """Both VMs start at boot, Linux first (its console attached); Zephyr
-    starts right after it and runs while Linux boots. Its results are read
-    from `vm log`, and how far Linux had got is reported."""
+    """Linux (configs/linux.dts) starts at boot; as soon as it has, the
+    shell turns `vm mux on` and starts the Zephyr VM, so both print live,
+    each line prefixed with its VM's name: the interleaving shows that the
+    measurement ran while Linux booted."""
     name = zephyr_images.vm_name(IMAGE)
-    say("  bundle: configs/linux.dts + %s, both autostart, Linux first; typed: Ctrl-], "
-        "then vm log %s until done" % (IMAGE, name))
+    say("  bundle: configs/linux.dts (autostart) + %s; typed once Linux has started: "
+        "Ctrl-], vm mux on, vm create %s, vm start %s" % (IMAGE, name, name))
     child.expect_exact("vm linux: started", timeout=120)
-    child.expect_exact("vm %s: started" % name, timeout=120)
     child.send("\x1d")
     child.expect_exact("[console: Tandem shell]", timeout=60)
     child.send("\r")
     child.expect_exact("tandem> ", timeout=60)
-    for _ in range(600):
-        log = shell(child, "vm log " + name)
-        if DONE in log:
-            break
-    else:
-        raise RuntimeError("latency_measure did not finish")
-    linux = shell(child, "vm log linux")
-    stamps = re.findall(r"^\[\s*(\d+\.\d+)\]", linux, re.M)
-    say("  when Zephyr was done, Linux's log ended at [%s] (its prompt %s)"
-        % (stamps[-1] if stamps else "?", "reached" if "guest# " in linux else "not reached yet"))
-    child.before = log[:log.index(DONE)]
-    return ({m.group(1): int(m.group(3)) for m in ITEM_RE.finditer(log)},
-            [m.group(1) for m in ITEM_RE.finditer(log)])
+    for cmd in ("vm mux on", "vm create " + name, "vm start " + name):
+        child.send(cmd + "\r")
+        child.expect_exact(cmd, timeout=60)
+    prefix = "[%s] " % name
+    child.expect_exact(prefix + DONE, timeout=600)
+    lines = child.before.replace("\r", "").split("\n")
+    mine = [l[len(prefix):] for l in lines if l.startswith(prefix)]
+    first = next(i for i, l in enumerate(lines) if l.startswith(prefix))
+    during = [l for l in lines[first:] if l.startswith("[linux] ")]
+    stamps = [re.match(r"\[linux\] \[\s*(\d+\.\d+)\]", l) for l in during]
+    stamps = [m.group(1) for m in stamps if m]
+    say("  Linux printed %d boot lines between Zephyr's first line and its last (kernel clock %s .. %s)"
+        % (len(during), stamps[0] if stamps else "?", stamps[-1] if stamps else "?"))
+    text = "\n".join(mine)
+    return ({m.group(1): int(m.group(3)) for m in ITEM_RE.finditer(text)},
+            [m.group(1) for m in ITEM_RE.finditer(text)])
 
 
 def main():
