@@ -6,12 +6,14 @@ suites end in PROJECT EXECUTION SUCCESSFUL, the samples print their known
 lines, shell_module answers a command typed through `vm console`.
 """
 import os
+import re
+import subprocess
 import time
 
 import pexpect
 import pytest
 
-from tandem_qemu import QEMU, Tandem, _raw_output
+from tandem_qemu import QEMU, REPO, Tandem, _raw_output
 from zephyr_images import (EXPECTED, IDLE_TIMEOUT, IMAGES, RUN_TIMEOUT, ZEPHYR_DIR, app_of,
                            make_bundle, native_args, path_of, vm_name)
 
@@ -137,5 +139,42 @@ def test_zephyr_under_tandem(image, tmp_path):
         except Exception:       # noqa: BLE001 - best effort, the test fails anyway
             pass
         raise
+    finally:
+        t.close()
+
+
+LINUX_DIR = os.path.join(REPO, "build", "guests", "linux")
+
+
+@pytest.mark.skipif(not os.path.isfile(os.path.join(LINUX_DIR, "Image")),
+                    reason="no Linux guest images: run `make bundle`")
+def test_configs_zephyr_beside_linux(tmp_path):
+    """configs/linux.dts + configs/zephyr.dts, as `make run CONFIG=...`
+    bundles them: both start at boot, Linux reaches its prompt, and the
+    Zephyr VM's threads keep taking turns meanwhile."""
+    files = {}
+    for cfg in ("linux", "zephyr"):
+        files["configs/%s.dtb" % cfg] = subprocess.run(
+            ["dtc", "-q", "-I", "dts", "-O", "dtb", os.path.join(REPO, "configs", cfg + ".dts")],
+            check=True, stdout=subprocess.PIPE).stdout
+    for f in ("Image", "initramfs.cpio.gz"):
+        files["linux/" + f] = open(os.path.join(LINUX_DIR, f), "rb").read()
+    files["zephyr/synchronization-ns.elf"] = open(path_of("synchronization-ns"), "rb").read()
+    t = Tandem(["-initrd", make_bundle(tmp_path, [], files), "-nic", "none"])
+    try:
+        t.expect("guest# ", timeout=240)
+        t.to_shell()
+        listing = t.run("vm list")
+        assert re.search(r"^\d+\s+linux\s+running", listing, re.M), listing
+        assert re.search(r"^\d+\s+zephyr\s+running", listing, re.M), listing
+        assert "thread_b: Hello World from cpu 0" in t.run("vm log zephyr")
+
+        def console_bytes():
+            m = re.search(r"console bytes: (\d+)", t.run("vm info zephyr"))
+            assert m
+            return int(m.group(1))
+        before = console_bytes()
+        time.sleep(3)
+        assert console_bytes() > before
     finally:
         t.close()
