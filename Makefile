@@ -78,6 +78,8 @@ size: $(BUILD)/tandem.elf
 CONFIG ?= configs/linux.dts configs/rtos.dts configs/gtest.dts
 BUNDLE ?= $(BUILD)/bundle.cpio
 BUNDLE_DIR ?= $(BUILD)/bundle
+# Stock Zephyr images (configs/zephyr.dts), from ../shared beside the clone.
+ZEPHYR_DIR ?= ../shared/guests/zephyr
 GUEST_LINUX := $(BUILD)/guests/linux/Image $(BUILD)/guests/linux/initramfs.cpio.gz
 
 $(GUEST_LINUX):
@@ -103,6 +105,8 @@ bundle: guest-images $(VMCHECK)
 	@cp -r $(BUILD)/guests/linux $(BUNDLE_DIR)/linux
 	@if [ -d guests/build ]; then mkdir -p $(BUNDLE_DIR)/guests && \
 	  cp guests/build/*.elf guests/build/*.bin $(BUNDLE_DIR)/guests/ 2>/dev/null; true; fi
+	@if [ -d $(ZEPHYR_DIR) ]; then mkdir -p $(BUNDLE_DIR)/zephyr && \
+	  cp $(ZEPHYR_DIR)/*.elf $(BUNDLE_DIR)/zephyr/ && chmod u+w $(BUNDLE_DIR)/zephyr/*; fi
 	@$(VMCHECK) $(QEMU_SMP) $(BUNDLE_DIR) \
 	  $(foreach c,$(CONFIG),$(c) $(BUNDLE_DIR)/configs/$(basename $(notdir $(c))).dtb)
 	@(cd $(BUNDLE_DIR) && find . -type f | LC_ALL=C sort | cpio -o -H newc --quiet) > $(BUNDLE)
@@ -128,7 +132,7 @@ HOST_CC     := gcc
 HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
                -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=all -DTANDEM_HOST_TEST \
-               -Iinclude -Itests/unit/include -DTANDEM_VERSION=\"$(VERSION)\"
+               -Iinclude -Iarch/arm64/include -Itests/unit/include -DTANDEM_VERSION=\"$(VERSION)\"
 HOST_LIBS   := -lcmocka /usr/lib/x86_64-linux-gnu/libfdt.so.1
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))

@@ -34,10 +34,12 @@ static void list_one(struct vm *vm, void *arg)
 	vm_cpu_time(vm, cpu_ns);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		total += cpu_ns[i];
-	shell_printf(sh, "%-3u %-12s %-8s %-6u %-10s %-8llu %-7s %llu\n", vm->id, vm->name,
+	shell_printf(sh, "%-3u %-12s %-8s %-6u %-10s %-8llu %-7s %llu%s%s\n", vm->id, vm->name,
 		     vm_state_name(vm->state), vm->n_vcpus, cpus,
 		     (unsigned long long)(vm->cfg.ram_size >> 20), fmt_secs(up),
-		     (unsigned long long)(total / 1000000));
+		     (unsigned long long)(total / 1000000),
+		     vm->state == VM_CRASHED ? "  " : "",
+		     vm->state == VM_CRASHED ? vm->crash_reason : "");
 }
 
 static int vm_list(struct shell *sh)
@@ -54,6 +56,8 @@ static int vm_info(struct shell *sh, struct vm *vm)
 
 	shell_printf(sh, "vm %u '%s' (%s), from %s\n", vm->id, vm->name,
 		     vm_state_name(vm->state), vm->cfg.file);
+	if (vm->state == VM_CRASHED)
+		shell_printf(sh, "  crashed: %s\n", vm->crash_reason);
 	shell_printf(sh, "  memory: IPA %#llx-%#llx -> PA %#llx, VMID %u, stage-2 %u-bit IPA, %u table pages\n",
 		     (unsigned long long)vm->cfg.ram_base,
 		     (unsigned long long)(vm->cfg.ram_base + vm->cfg.ram_size - 1),
@@ -82,6 +86,10 @@ static int vm_info(struct shell *sh, struct vm *vm)
 	shell_printf(sh, "\n  console bytes: %llu\n  exits:", (unsigned long long)vm->console_bytes);
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 		shell_printf(sh, " %s=%llu", vm_exit_names[r], (unsigned long long)totals[r]);
+	shell_printf(sh, "\n  warnings suppressed:");
+	for (unsigned w = 0; w < WARN_COUNT; w++)
+		shell_printf(sh, " %s=%llu", vm_warn_names[w],
+			     (unsigned long long)vm->warn[w].suppressed);
 	shell_printf(sh, "\n");
 	return 0;
 }

@@ -6,6 +6,8 @@
  * one log line, never a host fault.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <tandem/irq.h>
 #include <tandem/log.h>
 #include <tandem/percpu.h>
@@ -36,6 +38,62 @@ const char *const vm_exit_names[EXIT_REASON_COUNT] = {
 
 #define VLOG(v, lvl, fmt, ...) \
 	log_printf(lvl, "vm %s vcpu%u: " fmt, (v)->vm->name, (v)->id, ##__VA_ARGS__)
+
+const char *const vm_warn_names[WARN_COUNT] = {
+	[WARN_DATA_ABORT] = "data-abort", [WARN_PREFETCH_ABORT] = "prefetch-abort",
+	[WARN_UNDEF] = "undef",
+};
+
+/* A looping guest must not flood the host console: per VM and reason, the
+ * first WARN_BURST lines, then one a second, saying how many were held. */
+#define WARN_BURST 10
+/* A guest that faults this many times in a row at the vector it was just
+ * sent to, with the same syndrome, can never get out: it is stopped. */
+#define INJECT_LOOP_LIMIT 16
+
+static void vwarn(struct vcpu *v, enum vm_warn why, const char *fmt, ...) __printf_like(3, 4);
+static void vwarn(struct vcpu *v, enum vm_warn why, const char *fmt, ...)
+{
+	struct vm *vm = v->vm;
+	k_spinlock_key_t key = k_spin_lock(&vm->warn_lock);
+	uint64_t held = 0;
+	bool ok = ratelimit_allow(&vm->warn[why], k_cycle_get(), k_ns_to_cycles(1000000000ULL),
+				  WARN_BURST, &held);
+	char line[160], note[40] = "";
+	va_list ap;
+
+	k_spin_unlock(&vm->warn_lock, key);
+	if (!ok)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (held)
+		snprintf(note, sizeof(note), " (%llu suppressed)", (unsigned long long)held);
+	VLOG(v, LOG_LEVEL_WRN, "%s%s", line, note);
+}
+
+/*
+ * Called with the guest PC still at the faulting instruction, before the
+ * exception is injected. A fault at the very vector the last injection sent
+ * the guest to, with the same syndrome, repeats for ever (the guest never
+ * runs a handler in between): after INJECT_LOOP_LIMIT of them the VM is
+ * crashed instead. Returns true if it was.
+ */
+static bool inject_loops(struct vcpu *v, uint64_t esr)
+{
+	if (v->arch.pc == v->inject_target && esr == v->inject_esr)
+		v->inject_loops++;
+	else
+		v->inject_loops = 0;
+	v->inject_esr = esr;
+	if (v->inject_loops < INJECT_LOOP_LIMIT)
+		return false;
+	vm_crash(v->vm, "vcpu%u took the same exception (ESR %#llx) at its vector %#llx %u times in a row",
+		 v->id, (unsigned long long)esr, (unsigned long long)v->arch.pc,
+		 v->inject_loops + 1);
+	return true;
+}
 
 /* ---- switching hooks: the vCPU's EL1 world follows its thread -------------- */
 
@@ -70,17 +128,23 @@ static void vcpu_switch_out(struct k_thread *t)
 void vcpu_inject_abort(struct vcpu *v, uint64_t ipa, const char *why)
 {
 	v->exits[EXIT_ABORT_INJECTED]++;
-	VLOG(v, LOG_LEVEL_WRN, "access to IPA %#llx at pc %#llx: %s; abort injected",
-	     (unsigned long long)ipa, (unsigned long long)v->arch.pc, why);
+	if (inject_loops(v, v->arch.esr))
+		return;
+	vwarn(v, WARN_DATA_ABORT, "access to IPA %#llx at pc %#llx: %s; abort injected",
+	      (unsigned long long)ipa, (unsigned long long)v->arch.pc, why);
 	vcpu_arch_inject_dabt(&v->arch, v->arch.far);
+	v->inject_target = v->arch.pc;
 }
 
 static void inject_undef(struct vcpu *v, const char *why)
 {
 	v->exits[EXIT_UNDEF_INJECTED]++;
-	VLOG(v, LOG_LEVEL_WRN, "%s at pc %#llx (ESR %#llx); undefined instruction injected",
-	     why, (unsigned long long)v->arch.pc, (unsigned long long)v->arch.esr);
+	if (inject_loops(v, v->arch.esr))
+		return;
+	vwarn(v, WARN_UNDEF, "%s at pc %#llx (ESR %#llx); undefined instruction injected",
+	      why, (unsigned long long)v->arch.pc, (unsigned long long)v->arch.esr);
 	vcpu_arch_inject_undef(&v->arch);
+	v->inject_target = v->arch.pc;
 }
 
 /* ---- kicks and WFI ------------------------------------------------------------ */
@@ -181,7 +245,7 @@ static void handle_sysreg(struct vcpu *v)
 		}
 		val = 0;
 	} else if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7) {
-		val = vcpu_id_reg_value(crm, op2);	/* ID registers (HCR_EL2.TID3) */
+		val = vcpu_id_reg_value(&v->arch, crm, op2);	/* ID registers (HCR_EL2.TID3) */
 	} else if (enc == SYSREG(3, 0, 1, 0, 1)) {
 		val = 0;	/* ACTLR_EL1: nothing implementation-defined to offer */
 	} else if (op0 == 3 && op1 == 3 && crn == 14 && crm == 2) {
@@ -277,9 +341,13 @@ static void handle_sync(struct vcpu *v)
 		uint64_t ipa = (v->arch.hpfar & 0xffffffffff0UL) << 8;
 
 		v->exits[EXIT_ABORT_INJECTED]++;
-		VLOG(v, LOG_LEVEL_WRN, "instruction fetch from IPA %#llx: prefetch abort injected",
-		     (unsigned long long)ipa);
+		if (inject_loops(v, v->arch.esr))
+			break;
+		vwarn(v, WARN_PREFETCH_ABORT,
+		      "instruction fetch from IPA %#llx at pc %#llx: prefetch abort injected",
+		      (unsigned long long)ipa, (unsigned long long)v->arch.pc);
 		vcpu_arch_inject_sync(&v->arch, (0x21UL << 26) | (1UL << 25) | 0x10, v->arch.far);
+		v->inject_target = v->arch.pc;
 		break;
 	}
 	default:
@@ -327,10 +395,8 @@ static void vcpu_run_once(struct vcpu *v)
 	if (exit == GUEST_EXIT_SYNC) {
 		handle_sync(v);
 	} else {
-		VLOG(v, LOG_LEVEL_ERR, "SError from the guest (ESR %#llx): VM crashed",
-		     (unsigned long long)v->arch.esr);
-		v->vm->state = VM_CRASHED;
-		vm_request_stop(v->vm, false);
+		vm_crash(v->vm, "SError from vcpu%u (ESR %#llx)", v->id,
+			 (unsigned long long)v->arch.esr);
 	}
 }
 

@@ -6,6 +6,7 @@
  * vCPU cannot join itself.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,6 +418,9 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 	vm->stopping = false;
 	vm->paused = false;
 	vm->paused_total = 0;
+	vm->crash_reason[0] = '\0';
+	for (unsigned i = 0; i < WARN_COUNT; i++)
+		ratelimit_reset(&vm->warn[i]);
 	vm->cntvoff_base = k_cycle_get();	/* guest time starts at 0 */
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
@@ -424,6 +428,8 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 
 		memset(v->exits, 0, sizeof(v->exits));
 		v->ended_ticks = 0;
+		v->inject_target = ~0ULL;
+		v->inject_loops = 0;
 		v->arch.cntvoff = vm->cntvoff_base;
 		vcpu_arch_reset(&v->arch, aff, vm_vttbr(vm), vtcr, i == 0 ? entry : 0,
 				i == 0 ? dtb : 0);
@@ -600,6 +606,24 @@ static struct vmm_req vmm_queue[VMM_QUEUE];
 static unsigned vmm_head, vmm_tail;
 static struct k_spinlock vmm_lock;
 static struct k_sem vmm_sem;
+
+void vm_crash(struct vm *vm, const char *fmt, ...)
+{
+	char line[VM_CRASH_REASON_LEN + 40];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	vsnprintf(vm->crash_reason, sizeof(vm->crash_reason), fmt, ap);
+	va_end(ap);
+	vm->state = VM_CRASHED;
+	LOG_ERR("vm %s: crashed: %s", vm->name, vm->crash_reason);
+	/* In its console too, so `vm log` and an attached user see why. */
+	n = snprintf(line, sizeof(line), "\r\n[tandem: VM crashed: %s]\r\n", vm->crash_reason);
+	for (int i = 0; i < n && i < (int)sizeof(line) - 1; i++)
+		vm_console_put(vm, line[i]);
+	vm_request_stop(vm, false);
+}
 
 void vm_request_stop(struct vm *vm, bool restart)
 {

@@ -107,6 +107,10 @@ el2_setup:
 	msr	cptr_el2, x0
 	mov	x0, #CNTHCTL_HOST
 	msr	cnthctl_el2, x0
+	mrs	x0, mdcr_el2			/* keep HPMN as reset */
+	mov	x1, #MDCR_EL2_TRAPS
+	orr	x0, x0, x1
+	msr	mdcr_el2, x0
 	msr	cntvoff_el2, xzr
 	msr	vttbr_el2, xzr
 	msr	tpidr_el2, xzr			/* no struct cpu yet (vectors.S checks) */

@@ -2,13 +2,13 @@
  * A vCPU's EL1 world on this core: loading and saving the EL1 system
  * registers, virtual timer and stage-2 controls when the scheduler switches
  * a vCPU thread in or out; injecting synchronous exceptions into the guest;
- * the guest's view of the ID registers (features Tandem does not virtualize
- * are hidden, so guests never try them).
+ * reading the hardware ID registers for the guest's view (id_regs.c).
  */
 #include <tandem/log.h>
 #include <arch/sysreg.h>
 #include <arch/vcpu_arch.h>
 #include <arch/vcpu_ctx.h>
+#include <arch/id_regs.h>
 
 #define HCR_VM		(1UL << 0)
 #define HCR_SWIO	(1UL << 1)
@@ -21,10 +21,14 @@
 #define HCR_TACR	(1UL << 21)
 #define HCR_TSW		(1UL << 22)
 #define HCR_TIDCP	(1UL << 20)
+#define HCR_TLOR	(1UL << 35)	/* LORegions: hidden, so trapped */
+#define HCR_TERR	(1UL << 36)	/* RAS error records: hidden, so trapped */
 
 #define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TSC | \
-		   HCR_TID3 | HCR_TACR | HCR_TSW | HCR_TIDCP | HCR_RW | HCR_AMO | \
-		   HCR_IMO | HCR_FMO)
+		   HCR_TID3 | HCR_TACR | HCR_TSW | HCR_TIDCP | HCR_TLOR | HCR_TERR | \
+		   HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO)
+/* HCR_EL2.API and APK stay 0: PAC instructions and key registers trap
+ * (the keys are not switched, and ID_AA64ISAR1/2 hide PAC). */
 
 #define PSTATE_EL1H_MASKED 0x3c5UL
 #define SCTLR_EL1_RESET 0x30d00800UL	/* RES1 bits, MMU and caches off */
@@ -172,8 +176,6 @@ void vcpu_arch_inject_dabt(struct vcpu_arch *a, uint64_t far)
 
 /* ---- ID registers ------------------------------------------------------- */
 
-#define FIELD(shift) (0xfUL << (shift))
-
 static uint64_t read_id_reg(unsigned crm, unsigned op2)
 {
 #define ID_CASE(m, o) case (m) * 8 + (o): return read_sysreg_s(S3_0_C0_C##m##_##o)
@@ -198,40 +200,11 @@ static uint64_t read_id_reg(unsigned crm, unsigned op2)
 #undef ID_CASE
 }
 
-/*
- * What a guest may see of each ID register: fields of features Tandem does
- * not context-switch or emulate read as "not implemented".
- */
-uint64_t vcpu_id_reg_value(unsigned crm, unsigned op2)
+/* What the guest reads: the hardware value through the table in id_regs.c,
+ * with PARange cut to this VM's stage 2 (VTCR_EL2.T0SZ). */
+uint64_t vcpu_id_reg_value(const struct vcpu_arch *a, unsigned crm, unsigned op2)
 {
-	uint64_t v = read_id_reg(crm, op2);
+	unsigned ipa_bits = 64 - (unsigned)(a->vtcr & 0x3f);
 
-	switch (crm * 8 + op2) {
-	case 4 * 8 + 0:	/* ID_AA64PFR0: EL2, EL3, RAS, SVE, SEL2, MPAM, AMU */
-		v &= ~(FIELD(8) | FIELD(12) | FIELD(28) | FIELD(32) | FIELD(36) |
-		       FIELD(40) | FIELD(44));
-		break;
-	case 4 * 8 + 1:	/* ID_AA64PFR1: MTE, RAS_frac, MPAM_frac, SME, NMI */
-		v &= ~(FIELD(8) | FIELD(12) | FIELD(16) | FIELD(24) | FIELD(36));
-		break;
-	case 4 * 8 + 4:	/* ID_AA64ZFR0: SVE */
-	case 4 * 8 + 5:	/* ID_AA64SMFR0: SME */
-		v = 0;
-		break;
-	case 5 * 8 + 0:	/* ID_AA64DFR0: PMU, SPE, TRBE */
-		v &= ~(FIELD(8) | FIELD(32) | FIELD(44));
-		break;
-	case 6 * 8 + 1:	/* ID_AA64ISAR1: pointer authentication */
-		v &= ~(FIELD(4) | FIELD(8) | FIELD(24) | FIELD(28));
-		break;
-	case 6 * 8 + 2:	/* ID_AA64ISAR2: pointer authentication (QARMA3) */
-		v &= ~(FIELD(8) | FIELD(12));
-		break;
-	case 7 * 8 + 2:	/* ID_AA64MMFR2: nested virtualization */
-		v &= ~FIELD(24);
-		break;
-	default:
-		break;
-	}
-	return v;
+	return id_reg_filter(ID_REG(crm, op2), read_id_reg(crm, op2), ipa_bits);
 }

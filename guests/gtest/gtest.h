@@ -23,5 +23,6 @@ void test_gic_active(void);
 void test_gic_group0(void);
 void test_gic_priority(void);
 void test_gic_spi(void);
+void test_id_regs(void);
 
 #endif

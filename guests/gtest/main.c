@@ -34,6 +34,7 @@ static const struct test_case tests[] = {
 	{ "psci_suspend", test_psci_suspend },
 	{ "unmapped", test_unmapped },
 	{ "fpsimd", test_fpsimd },
+	{ "id_regs", test_id_regs },
 };
 
 void guest_main(void)

@@ -7,6 +7,7 @@
 #define VIRT_VM_H
 
 #include <tandem/kernel.h>
+#include <tandem/ratelimit.h>
 #include <virt/stage2.h>
 #include <virt/vgic.h>
 #include <virt/vm_config.h>
@@ -21,6 +22,11 @@ enum vm_exit_reason {
 };
 
 extern const char *const vm_exit_names[EXIT_REASON_COUNT];
+
+/* Guest-caused warnings, each rate-limited per VM (virt/vcpu.c). */
+enum vm_warn { WARN_DATA_ABORT, WARN_PREFETCH_ABORT, WARN_UNDEF, WARN_COUNT };
+extern const char *const vm_warn_names[WARN_COUNT];
+#define VM_CRASH_REASON_LEN 128
 
 struct vcpu;
 struct vm;
@@ -52,6 +58,10 @@ struct vcpu {
 	struct k_sem wake;		/* WFI, CPU_ON and stop wake-ups */
 	uint64_t exits[EXIT_REASON_COUNT];
 	uint64_t ended_ticks;		/* its thread's run time when it ended */
+	/* The last injected exception: where it sent the guest, its ESR,
+	 * and how many in a row faulted at the vector they were sent to. */
+	uint64_t inject_target, inject_esr;
+	unsigned inject_loops;
 };
 
 struct vm {
@@ -78,6 +88,9 @@ struct vm {
 	ticks_t started_at;
 	uint64_t console_bytes;
 	struct vm_console *con;		/* output ring, kept while detached */
+	struct k_spinlock warn_lock;
+	struct ratelimit warn[WARN_COUNT];
+	char crash_reason[VM_CRASH_REASON_LEN];	/* why it is VM_CRASHED */
 	struct list_node node;
 };
 
@@ -107,6 +120,8 @@ void console_attach(struct vm *vm);
 struct vm *console_focus(void);
 /* From a vCPU: ask the manager to stop (and maybe restart) this VM. */
 void vm_request_stop(struct vm *vm, bool restart);
+/* From a vCPU: mark the VM crashed with a reason, log it, stop it. */
+void vm_crash(struct vm *vm, const char *fmt, ...) __printf_like(2, 3);
 void vmm_init(void);
 int vmm_autostart(void);
 

@@ -63,7 +63,7 @@ def test_gtest_passes_under_tandem():
             wanted = ("gic_reset", "gicd_regs", "gicr_regs", "sgi_nowake", "psci",
                       "psci_race", "hvc_unknown", "smc", "sgi", "vtimer", "vtimer_pending",
                       "gic_active", "gic_group0", "gic_priority", "gic_spi", "psci_suspend",
-                      "unmapped", "fpsimd")
+                      "unmapped", "fpsimd", "id_regs")
             for want in wanted:
                 assert want in names, "run %d: test %s missing:\n%s" % (run, want, out)
             failed = [(n, r) for n, r in results if r != "PASS"]
