@@ -141,7 +141,7 @@ unit: deps $(UNIT_BINS) $(BUILD)/qemu-virt.dtb
 # tests/fuzz/fuzz_X.c is linked with the sources in tests/fuzz/fuzz_X.deps.
 # Only those sources carry libFuzzer's coverage instrumentation, so its cov/ft
 # figures count the unit's code, not the harness's checks. Seeds live in
-# tests/fuzz/corpus/X/ (read only); new inputs go to $(BUILD)/fuzz/work/X/.
+# tests/fuzz/corpus/X/ (read only); new inputs go to $(BUILD)/fuzz/{long,short}/work/X/.
 FUZZ_CC     := clang-14
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
                -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -152,6 +152,7 @@ FUZZ_RUNS   ?= 10000000
 FUZZ_SHORT_RUNS ?= 10000
 FUZZ_HDRS   := $(wildcard include/tandem/*.h include/virt/*.h tests/fuzz/*.h)
 
+.PRECIOUS: $(BUILD)/fuzz/obj/%.o
 $(BUILD)/fuzz/obj/%.o: %.c $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
@@ -167,10 +168,10 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/%.deps $(FUZZ_HDRS) \
 # `make fuzz`: FUZZ_RUNS executions per target, one target at a time.
 # `fuzz-short` (in `make test`): a short pass; any crash fails it.
 fuzz: deps $(FUZZ_BINS)
-	@sh scripts/run-fuzz.sh $(FUZZ_RUNS) $(BUILD)/fuzz $(FUZZ_BINS)
+	@sh scripts/run-fuzz.sh $(FUZZ_RUNS) $(BUILD)/fuzz/long $(FUZZ_BINS)
 
 fuzz-short: deps $(FUZZ_BINS)
-	@sh scripts/run-fuzz.sh $(FUZZ_SHORT_RUNS) $(BUILD)/fuzz $(FUZZ_BINS)
+	@sh scripts/run-fuzz.sh $(FUZZ_SHORT_RUNS) $(BUILD)/fuzz/short $(FUZZ_BINS)
 
 # --- system tests (pytest + pexpect driving QEMU) ---------------------------
 systest: deps all
