@@ -34,7 +34,7 @@ LDFLAGS := -nostartfiles -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
            -Wl,--gc-sections -Wl,-z,noexecstack -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
            -T arch/arm64/tandem.ld -specs=$(PICOLIBC)/picolibc.specs
 
-.PHONY: all deps run debug test test-fresh unit systest clean size FORCE
+.PHONY: all deps run debug test test-fresh unit fuzz fuzz-short systest clean size FORCE
 all: $(BUILD)/tandem.bin
 
 deps:
@@ -148,6 +148,42 @@ unit: deps $(UNIT_BINS) $(BUILD)/qemu-virt.dtb
 	  TANDEM_QEMU_DTB=$(BUILD)/qemu-virt.dtb $$t || fail=1; done; \
 	  [ $$fail -eq 0 ] || { echo "unit tests FAILED"; exit 1; }
 
+# --- host fuzzing (clang libFuzzer + ASan/UBSan) ---------------------------
+# tests/fuzz/fuzz_X.c is linked with the sources in tests/fuzz/fuzz_X.deps.
+# Only those sources carry libFuzzer's coverage instrumentation, so its cov/ft
+# figures count the unit's code, not the harness's checks. Seeds live in
+# tests/fuzz/corpus/X/ (read only); new inputs go to $(BUILD)/fuzz/{long,short}/work/X/.
+FUZZ_CC     := clang-14
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+               -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer -DTANDEM_HOST_TEST -Iinclude -Itests/unit/include
+FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_RUNS   ?= 10000000
+FUZZ_SHORT_RUNS ?= 10000
+FUZZ_HDRS   := $(wildcard include/tandem/*.h include/virt/*.h tests/fuzz/*.h)
+
+.PRECIOUS: $(BUILD)/fuzz/obj/%.o
+$(BUILD)/fuzz/obj/%.o: %.c $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/%.deps $(FUZZ_HDRS) \
+		$$(addprefix $(BUILD)/fuzz/obj/,$$(subst .c,.o,$$(shell cat tests/fuzz/$$*.deps)))
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $@.o \
+	  $(addprefix $(BUILD)/fuzz/obj/,$(subst .c,.o,$(shell cat tests/fuzz/$*.deps))) \
+	  /usr/lib/x86_64-linux-gnu/libfdt.so.1 -o $@
+
+# `make fuzz`: FUZZ_RUNS executions per target, one target at a time.
+# `fuzz-short` (in `make test`): a short pass; any crash fails it.
+fuzz: deps $(FUZZ_BINS)
+	@sh scripts/run-fuzz.sh $(FUZZ_RUNS) $(BUILD)/fuzz/long $(FUZZ_BINS)
+
+fuzz-short: deps $(FUZZ_BINS)
+	@sh scripts/run-fuzz.sh $(FUZZ_SHORT_RUNS) $(BUILD)/fuzz/short $(FUZZ_BINS)
+
 # --- system tests (pytest + pexpect driving QEMU) ---------------------------
 systest: deps all
 	$(PYTHON) -m pytest -q tests/system
@@ -155,6 +191,7 @@ systest: deps all
 test: deps
 	@$(MAKE) --no-print-directory all bundle
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz-short
 	@$(MAKE) --no-print-directory -C guests check
 	@$(MAKE) --no-print-directory systest
 

@@ -39,6 +39,8 @@
 #define RAM_GRANULE		MiB(2)
 #define VCPU_PRIO_MAX		31
 #define VCPU_PRIO_DEFAULT	10
+/* The DTB format version dtc writes and this parser accepts. */
+#define FDT_CONFIG_VERSION	17
 /* Longer paths are cut to their last component in messages. */
 #define CFG_PATH_LEN		128
 
@@ -703,6 +705,12 @@ int vm_config_parse(const void *fdt, const char *file, unsigned n_host_cpus,
 	if (ret)
 		return cfg_fail(&c, -1, -EINVAL, "not a compiled device tree: %s",
 				fdt_strerror(ret));
+	/* dtc writes version 17; libfdt 1.6.1's fdt_check_full() can read
+	 * through NULL on older ones (found by tests/fuzz/fuzz_vm_config.c). */
+	if (fdt_version(fdt) < FDT_CONFIG_VERSION)
+		return cfg_fail(&c, -1, -EINVAL,
+				"device tree format version %u, need %u (as dtc writes)",
+				fdt_version(fdt), FDT_CONFIG_VERSION);
 	/* One pass up front so a corrupt blob fails here, not mid-parse. */
 	ret = fdt_check_full(fdt, fdt_totalsize(fdt));
 	if (ret)

@@ -822,6 +822,45 @@ static void test_bad_blob(void **state)
 	check_msg(err, (const char *const[]){ "host CPUs", NULL });
 }
 
+/*
+ * Found by tests/fuzz/fuzz_vm_config.c: Debian's libfdt 1.6.1 reads through
+ * a NULL pointer in fdt_check_full() on some blobs of a pre-17 format
+ * version (the fuzzer's input is kept in its corpus). dtc writes version
+ * 17, so older ones are refused before libfdt walks them.
+ */
+static void test_old_format_version(void **state)
+{
+	static const char crash[] = "tests/fuzz/corpus/vm_config/libfdt-old-version-crash.dtb";
+	struct vm_config vm;
+	unsigned int count = 99;
+	char err[256];
+	void *fdt, *blob;
+	FILE *fp;
+	long n;
+
+	fp = fopen(crash, "rb");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	blob = malloc((size_t)n);
+	assert_int_equal(fread(blob, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	assert_int_equal(vm_config_parse(blob, FILE_NAME, HOST_CPUS, &vm, 1,
+					 &count, err, sizeof(err)), -EINVAL);
+	assert_int_equal(count, 0);
+	check_msg(err, (const char *const[]){ "format version 8", NULL });
+	free(blob);
+
+	/* A good config marked version 16 is refused as well. */
+	fdt = compile(state, one_vm(BASIC));
+	((uint8_t *)fdt)[0x17] = 16;		/* fdt_header.version, big-endian */
+	assert_int_equal(vm_config_parse(fdt, FILE_NAME, HOST_CPUS, &vm, 1,
+					 &count, err, sizeof(err)), -EINVAL);
+	check_msg(err, (const char *const[]){ "format version 16", NULL });
+	free(fdt);
+}
+
 /* A short or absent buffer cuts the message, never the stack. */
 static void test_err_buffer_limits(void **state)
 {
@@ -987,6 +1026,7 @@ int main(void)
 		cmocka_unit_test(test_autostart_errors),
 		cmocka_unit_test(test_node_errors),
 		cmocka_unit_test(test_bad_blob),
+		cmocka_unit_test(test_old_format_version),
 		cmocka_unit_test(test_err_buffer_limits),
 		cmocka_unit_test(test_check_set_ok),
 		cmocka_unit_test(test_check_set_duplicate),
