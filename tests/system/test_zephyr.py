@@ -5,6 +5,7 @@ Tandem as a VM of its own, and prints the same lines both ways: the ztest
 suites end in PROJECT EXECUTION SUCCESSFUL, the samples print their known
 lines, shell_module answers a command typed through `vm console`.
 """
+import io
 import os
 import re
 import subprocess
@@ -14,27 +15,16 @@ import pexpect
 import pytest
 
 from tandem_qemu import QEMU, REPO, Tandem, _raw_output
-from zephyr_images import (EXPECTED, IDLE_TIMEOUT, IMAGES, RUN_TIMEOUT, ZEPHYR_DIR, app_of,
-                           make_bundle, native_args, path_of, vm_name)
+from zephyr_images import (EXPECTED, IDLE_TIMEOUT, IMAGES, RUN_TIMEOUT,
+                           ZEPHYR_DIR, app_of,
+                           make_bundle, native_args, path_of, timing_args, vm_name)
 
 pytestmark = pytest.mark.skipif(not os.path.isdir(ZEPHYR_DIR),
                                 reason="no %s (CI has shared/ beside the clone)" % ZEPHYR_DIR)
 
-# The secure builds put their interrupts in Group 0; until the vGIC
-# delivers Group 0 (branch vgic) they stop at their first interrupt.
-# strict: the day they pass, the marker must go.
-GROUP0 = pytest.mark.xfail(strict=True, reason="needs vGIC Group 0 support")
 # Natively, Zephyr's secure SMP builds wait for their second CPU for ever:
 # with secure=on QEMU boots them at EL3 with no PSCI firmware to start it.
 NATIVE_BROKEN = {"smp_sync-s", "smp_test-s"}
-# shell_module-ns takes one UART interrupt, then idles in an untrapped WFI: the
-# UART's level SPI, still high when the guest deactivates it, is not made
-# pending again until the vCPU next exits, which it never does (vGIC list
-# registers, branch vgic).
-SHELL_NS = pytest.mark.xfail(strict=True, reason="level SPI not re-delivered after EOI (vGIC)")
-UNDER_TANDEM_XFAIL = {"timer_api-s", "kernel_common-s", "latency_measure-s",
-                      "synchronization-s", "philosophers-s", "shell_module-s",
-                      "smp_sync-s", "smp_test-s"}
 
 
 def shell_exchange(send, expect):
@@ -64,11 +54,15 @@ def expect_progress(child, line, idle=IDLE_TIMEOUT, total=RUN_TIMEOUT):
         if left <= 0:
             raise AssertionError("no %r within %ss" % (line, total))
         try:
-            if child.expect_exact([line, "\n"], timeout=min(idle, left)) == 0:
-                return
+            got = child.expect_exact([line, "\n", "PROJECT EXECUTION FAILED"],
+                                     timeout=min(idle, left))
         except pexpect.TIMEOUT:
             raise AssertionError("no %r, and nothing printed for %ss; last output: %r"
                                  % (line, idle, child.before[-300:]))
+        if got == 0:
+            return
+        if got == 2:
+            raise AssertionError("the image printed PROJECT EXECUTION FAILED")
 
 
 def expect_lines(child, image):
@@ -80,6 +74,7 @@ def run_native(image):
     child = pexpect.spawn(QEMU, native_args(image), encoding="utf-8",
                           codec_errors="replace", echo=False, timeout=30,
                           preexec_fn=_raw_output)
+    child.logfile_read = transcript = io.StringIO()
     try:
         def expect(s, timeout=30):
             child.expect_exact(s, timeout=timeout)
@@ -87,19 +82,12 @@ def run_native(image):
             shell_exchange(child.send, expect)
         else:
             expect_lines(child, image)
+    except AssertionError:
+        print("native output:\n" + transcript.getvalue())
+        raise
     finally:
         child.terminate(force=True)
         child.close(force=True)
-
-
-def params():
-    out = []
-    for image in IMAGES:
-        marks = [GROUP0] if image in UNDER_TANDEM_XFAIL else []
-        if image == "shell_module-ns":
-            marks = [SHELL_NS]
-        out.append(pytest.param(image, marks=marks, id=image))
-    return out
 
 
 @pytest.mark.parametrize("image", [i for i in IMAGES if i not in NATIVE_BROKEN])
@@ -109,14 +97,14 @@ def test_zephyr_native(image):
     run_native(image)
 
 
-@pytest.mark.parametrize("image", params())
+@pytest.mark.parametrize("image", IMAGES)
 def test_zephyr_under_tandem(image, tmp_path):
     """Started at boot, its console attached from the first byte; the
     shell is reached through `vm console`, as a user would."""
     shell = app_of(image) == "shell_module"
     bundle = make_bundle(tmp_path, [image], autostart=not shell)
     name = vm_name(image)
-    t = Tandem(["-initrd", bundle, "-nic", "none"])
+    t = Tandem(["-initrd", bundle] + timing_args(image))
     try:
         if shell:
             t.run("vm create %s" % name)
@@ -138,6 +126,7 @@ def test_zephyr_under_tandem(image, tmp_path):
             print(t.run("vm info %s" % name))
         except Exception:       # noqa: BLE001 - best effort, the test fails anyway
             pass
+        print("console:\n" + t.tail(20000))
         raise
     finally:
         t.close()
@@ -160,7 +149,7 @@ def test_configs_zephyr_beside_linux(tmp_path):
     for f in ("Image", "initramfs.cpio.gz"):
         files["linux/" + f] = open(os.path.join(LINUX_DIR, f), "rb").read()
     files["zephyr/synchronization-ns.elf"] = open(path_of("synchronization-ns"), "rb").read()
-    t = Tandem(["-initrd", make_bundle(tmp_path, [], files), "-nic", "none"])
+    t = Tandem(["-initrd", make_bundle(tmp_path, [], files)])
     try:
         t.expect("guest# ", timeout=240)
         t.to_shell()
