@@ -10,6 +10,7 @@ import io
 import os
 import re
 import shlex
+import subprocess
 import termios
 import time
 
@@ -343,3 +344,13 @@ class Tandem:
             self.child.close(force=True)
         except pexpect.ExceptionPexpect:
             pass
+
+
+def pack_bundle(root, out):
+    """A boot bundle from the folder root (a pathlib.Path): its files, in
+    name order, as the newc cpio archive Tandem reads. Returns out's path."""
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    with open(out, "wb") as f:
+        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root,
+                       input=("\n".join(files) + "\n").encode(), stdout=f, check=True)
+    return str(out)

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from tandem_qemu import LOG_LINE_RE, REPO, Tandem
+from tandem_qemu import LOG_LINE_RE, REPO, Tandem, pack_bundle
 
 GLOOP = os.path.join(REPO, "guests", "build", "gloop.elf")
 pytestmark = pytest.mark.skipif(not os.path.isfile(GLOOP),
@@ -27,12 +27,7 @@ def bundle_with_gloop(tmp_path):
     subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(root / "configs" / "gloop.dtb"),
                     os.path.join(REPO, "configs", "gloop.dts")], check=True)
     (root / "guests" / "gloop.elf").write_bytes(open(GLOOP, "rb").read())
-    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-    out = tmp_path / "bundle.cpio"
-    with open(out, "wb") as f:
-        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root,
-                       input=("\n".join(files) + "\n").encode(), stdout=f, check=True)
-    return str(out)
+    return pack_bundle(root, tmp_path / "bundle.cpio")
 
 
 def test_looping_guest_is_stopped_and_its_warnings_bounded(tmp_path):

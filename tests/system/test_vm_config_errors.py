@@ -5,7 +5,7 @@ file, the node and the property, and nothing else is disturbed.
 """
 import subprocess
 
-from tandem_qemu import Tandem
+from tandem_qemu import Tandem, pack_bundle
 
 BAD_VCPUS = """/dts-v1/;
 / { compatible = "tandem,config";
@@ -32,12 +32,7 @@ def make_bundle(tmp_path, configs):
         src.write_text(dts)
         subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
                         str(root / "configs" / (name + ".dtb")), str(src)], check=True)
-    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-    out = tmp_path / "bundle.cpio"
-    with open(out, "wb") as f:
-        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root,
-                       input=("\n".join(files) + "\n").encode(), stdout=f, check=True)
-    return str(out)
+    return pack_bundle(root, tmp_path / "bundle.cpio")
 
 
 def test_bad_configs_are_named_at_boot(tmp_path):

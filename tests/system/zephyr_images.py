@@ -7,7 +7,7 @@ kernel-format "elf", a core of its own).
 import os
 import subprocess
 
-from tandem_qemu import REPO
+from tandem_qemu import REPO, pack_bundle
 
 # ../shared beside the clone, as on CI; TANDEM_ZEPHYR_DIR points elsewhere.
 ZEPHYR_DIR = os.environ.get("TANDEM_ZEPHYR_DIR") or \
@@ -111,9 +111,4 @@ def make_bundle(tmp_path, images, extra_files=None, autostart=False):
         p = root / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(data)
-    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-    out = tmp_path / "bundle.cpio"
-    with open(out, "wb") as f:
-        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root,
-                       input=("\n".join(files) + "\n").encode(), stdout=f, check=True)
-    return str(out)
+    return pack_bundle(root, tmp_path / "bundle.cpio")
