@@ -76,6 +76,8 @@ struct vm {
 	ticks_t paused_total;		/* guest time stands still while paused */
 	ticks_t cntvoff_base;		/* guest counter = physical - base - paused_total */
 	ticks_t started_at;
+	ticks_t prep_ticks;		/* vm_start: zero, load, clean, DTB */
+	volatile ticks_t first_output_at;	/* first console byte, 0 = none yet */
 	uint64_t console_bytes;
 	struct vm_console *con;		/* output ring, kept while detached */
 	struct list_node node;
