@@ -81,6 +81,14 @@ static int vm_info(struct shell *sh, struct vm *vm)
 		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 			totals[r] += v->exits[r];
 	}
+	for (unsigned i = 0; i < vm->n_vcpus; i++) {
+		uint64_t n = 0;
+
+		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
+			n += vm->vcpus[i].exits[r];
+		shell_printf(sh, "  vcpu%u counts: exits=%llu timer-ticks=%llu\n", i,
+			     (unsigned long long)n, (unsigned long long)vm->vcpus[i].vtimer_ticks);
+	}
 	shell_printf(sh, "  devices:");
 	for (unsigned i = 0; i < vm->n_mmio; i++)
 		shell_printf(sh, " %s@%#llx", vm->mmio[i].name, (unsigned long long)vm->mmio[i].base);

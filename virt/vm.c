@@ -446,6 +446,7 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 		uint64_t aff = (uint64_t)(i / 16) << 8 | (i % 16);
 
 		memset(v->exits, 0, sizeof(v->exits));
+		v->vtimer_ticks = 0;
 		v->ended_ticks = 0;
 		v->arch.cntvoff = vm->cntvoff_base;
 		vcpu_arch_reset(&v->arch, aff, vm_vttbr(vm), vtcr, i == 0 ? entry : 0,

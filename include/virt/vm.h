@@ -51,6 +51,7 @@ struct vcpu {
 	volatile bool parked;		/* waiting while its VM is paused */
 	struct k_sem wake;		/* WFI, CPU_ON and stop wake-ups */
 	uint64_t exits[EXIT_REASON_COUNT];
+	uint64_t vtimer_ticks;		/* its timer's interrupts taken at EL2 */
 	uint64_t ended_ticks;		/* its thread's run time when it ended */
 };
 

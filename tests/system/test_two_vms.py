@@ -50,6 +50,25 @@ def test_rtos_runs_before_linux_is_prepared(both):
     assert linux_prep > 0
 
 
+COUNTS = re.compile(r"^cpu(\d+) irqs=(\d+) guest-timer=(\d+) ipis=(\d+) sched=(\d+) "
+                    r"switches=(\d+)$", re.M)
+
+
+def test_rtos_core_runs_only_for_its_guest(both):
+    """Beside a running Linux VM, the RTOS's core (cpu3) takes only its
+    guest's timer interrupts: no other interrupt, no IPI, no scheduler pass."""
+    def cpu3():
+        m = {int(g[0]): [int(x) for x in g[1:]] for g in COUNTS.findall(both.run("cpus counts"))}
+        irqs, gtimer, ipis, sched, _ = m[3]
+        return irqs - gtimer, gtimer, ipis, sched
+
+    other0, timer0, ipis0, sched0 = cpu3()
+    time.sleep(2)
+    other1, timer1, ipis1, sched1 = cpu3()
+    assert timer1 > timer0
+    assert (other1, ipis1, sched1) == (other0, ipis0, sched0)
+
+
 def heartbeats(t, vm="rtos"):
     return [int(n) for _, n in HEARTBEAT.findall(t.run("vm log %s" % vm))]
 
