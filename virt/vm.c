@@ -678,9 +678,32 @@ static int config_top_prio(const struct vm_config *c)
 	return top;
 }
 
+struct name_match {
+	const char *name;
+	struct vm *vm;
+};
+
+static void match_name(struct vm *vm, void *arg)
+{
+	struct name_match *m = arg;
+
+	if (!m->vm && !strcmp(vm->name, m->name))
+		m->vm = vm;
+}
+
+/* By name only: a config named "2" is not VM id 2. */
+static struct vm *vm_named(const char *name)
+{
+	struct name_match m = { name, NULL };
+
+	vm_foreach(match_name, &m);
+	return m.vm;
+}
+
 /*
- * Most urgent VM first: a real-time guest runs before a large one's RAM
- * is even zeroed. Equal priorities keep the bundle's order. The console
+ * Created in bundle order (the VM ids and `vm list` keep it), then started
+ * most urgent first: a real-time guest runs before a large one's RAM is
+ * even zeroed. Equal priorities keep the bundle's order. The console
  * attaches to the first autostart VM in bundle order (the first started
  * if that one failed).
  */
@@ -688,13 +711,15 @@ int vmm_autostart(void)
 {
 	unsigned n = bundle_config_count();
 	struct vm *attach = NULL, *first = NULL;
-	const struct vm_config *attach_cfg = NULL;
 	char err[200];
 	int started = 0;
 
-	for (unsigned i = 0; i < n && !attach_cfg; i++)
-		if (bundle_config(i)->autostart)
-			attach_cfg = bundle_config(i);
+	for (unsigned i = 0; i < n; i++) {
+		const struct vm_config *c = bundle_config(i);
+
+		if (c->autostart && !vm_create(c, err, sizeof(err)))
+			LOG_ERR("autostart of '%s' failed: %s", c->name, err);
+	}
 	for (int prio = 0; prio <= 31; prio++) {
 		for (unsigned i = 0; i < n; i++) {
 			const struct vm_config *c = bundle_config(i);
@@ -702,17 +727,24 @@ int vmm_autostart(void)
 
 			if (!c->autostart || config_top_prio(c) != prio)
 				continue;
-			vm = vm_create(c, err, sizeof(err));
-			if (!vm || vm_start(vm, err, sizeof(err))) {
+			vm = vm_named(c->name);
+			if (!vm || vm->state != VM_CREATED)
+				continue;
+			if (vm_start(vm, err, sizeof(err))) {
 				LOG_ERR("autostart of '%s' failed: %s", c->name, err);
 				continue;
 			}
 			started++;
 			if (!first)
 				first = vm;
-			if (c == attach_cfg)
-				attach = vm;
 		}
+	}
+	for (unsigned i = 0; i < n && !attach; i++) {
+		const struct vm_config *c = bundle_config(i);
+		struct vm *vm = c->autostart ? vm_named(c->name) : NULL;
+
+		if (vm && vm->state == VM_RUNNING)
+			attach = vm;
 	}
 	if (attach || first)
 		console_attach(attach ? attach : first);
