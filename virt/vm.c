@@ -710,14 +710,20 @@ static struct vm *vm_named(const char *name)
 int vmm_autostart(void)
 {
 	unsigned n = bundle_config_count();
-	struct vm *attach = NULL, *first = NULL;
+	const struct vm_config *attach_cfg = NULL;
+	struct vm *first = NULL;
+	bool attached = false;
 	char err[200];
 	int started = 0;
 
 	for (unsigned i = 0; i < n; i++) {
 		const struct vm_config *c = bundle_config(i);
 
-		if (c->autostart && !vm_create(c, err, sizeof(err)))
+		if (!c->autostart)
+			continue;
+		if (!attach_cfg)
+			attach_cfg = c;
+		if (!vm_create(c, err, sizeof(err)))
 			LOG_ERR("autostart of '%s' failed: %s", c->name, err);
 	}
 	for (int prio = 0; prio <= 31; prio++) {
@@ -737,16 +743,14 @@ int vmm_autostart(void)
 			started++;
 			if (!first)
 				first = vm;
+			/* At once: its first lines reach the console live. */
+			if (c == attach_cfg) {
+				console_attach(vm);
+				attached = true;
+			}
 		}
 	}
-	for (unsigned i = 0; i < n && !attach; i++) {
-		const struct vm_config *c = bundle_config(i);
-		struct vm *vm = c->autostart ? vm_named(c->name) : NULL;
-
-		if (vm && vm->state == VM_RUNNING)
-			attach = vm;
-	}
-	if (attach || first)
-		console_attach(attach ? attach : first);
+	if (!attached && first)
+		console_attach(first);
 	return started;
 }

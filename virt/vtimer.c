@@ -22,11 +22,12 @@
 
 static void vtimer_isr(irqid_t intid, void *arg)
 {
-	struct vcpu *v = this_cpu()->vcpu;
+	struct cpu *c = this_cpu();
+	struct vcpu *v = c->vcpu;
 	struct vgic_irq *irq;
 	k_spinlock_key_t key;
 
-	this_cpu()->guest_timer_irqs++;
+	c->guest_timer_irqs++;
 	if (!v) {
 		/* Nobody owns the timer now: switch it off (masked but enabled,
 		 * a met condition would stay a timer the emulator keeps). */
