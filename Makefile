@@ -34,8 +34,11 @@ LDFLAGS := -nostartfiles -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
            -Wl,--gc-sections -Wl,-z,noexecstack -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
            -T arch/arm64/tandem.ld -specs=$(PICOLIBC)/picolibc.specs
 
-.PHONY: all deps run debug test test-fresh unit fuzz fuzz-short systest clean size FORCE
+.PHONY: all bench-deps deps run debug test test-fresh unit fuzz fuzz-short systest clean size FORCE
 all: $(BUILD)/tandem.bin
+
+bench-deps:
+	@BENCH=1 sh scripts/install-deps.sh
 
 deps:
 	@sh scripts/install-deps.sh

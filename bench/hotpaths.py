@@ -5,7 +5,7 @@ under -icount (1 ns of emulated time per instruction), and print each
 measurement's average side by side. "Tandem - native" is what the
 hypervisor adds to that path, in ns and so in instructions.
 
-Usage: make && bench/hotpaths.py [--icount OPTS]
+Usage: make && bench/hotpaths.py [--icount OPTS] [--shared]
 
 The Tandem run boots a bundle holding only configs/gbench.dts, made with
 `make bundle CONFIG=configs/gbench.dts` and copied aside; the default
@@ -36,6 +36,8 @@ TANDEM = [QEMU, "-M", "virt,gic-version=3,virtualization=on",
           "-cpu", "max,pauth-impdef=on", "-smp", "4", "-m", "1G", "-nographic",
           "-nic", "none", "-kernel", "build/tandem.bin"]
 CONFIG = "configs/gbench.dts"
+# --shared: a second VM on gbench's core, so gbench's WFI traps.
+SHARED_CONFIG = "configs/gbench.dts configs/gbench_companion.dts"
 NAMES = ["null", "hvc", "mmio", "sysreg", "sgi_self", "vtimer", "wfi_wake"]
 BENCH_RE = re.compile(r"^BENCH (\S+): n=(\d+) min=(\d+) avg=(\d+) max=(\d+)$", re.M)
 TIMEOUT = 300
@@ -46,10 +48,10 @@ def run_make(args):
     subprocess.run(["make", "--no-print-directory"] + args, cwd=REPO, check=True)
 
 
-def gbench_bundle(dest):
-    """Copy a bundle with only gbench's config to dest; restore the default."""
+def gbench_bundle(dest, config=CONFIG):
+    """Copy a bundle with gbench's config to dest; restore the default."""
     try:
-        run_make(["bundle", "CONFIG=" + CONFIG])
+        run_make(["bundle", "CONFIG=" + config])
         shutil.copyfile(os.path.join(REPO, "build", "bundle.cpio"), dest)
     finally:
         run_make(["bundle"])
@@ -89,11 +91,16 @@ def run_tandem(icount, bundle):
         q.send("\x1d")                      # Ctrl-]: to the Tandem shell
         q.send("\r")
         q.expect("tandem> ")
+        q.sendline("vm info gbench")
+        q.expect("tandem> ")
+        counts = re.findall(r"vcpu0 counts: [^\r\n]*|exits:[^\r\n]*", q.before)
         q.sendline("poweroff")
         q.expect(pexpect.EOF)
     finally:
         q.terminate(force=True)
     print(f"(Tandem {version})")
+    for line in counts:
+        print("gbench " + line)
     return out
 
 
@@ -117,13 +124,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--icount", default="shift=0,align=off,sleep=off",
                     help="QEMU -icount options for both runs (default %(default)s)")
+    ap.add_argument("--shared", action="store_true",
+                    help="a second VM on gbench's core (%s): WFI traps" % SHARED_CONFIG)
     args = ap.parse_args()
     if not os.path.isfile(os.path.join(REPO, "build", "tandem.bin")):
         sys.exit("build/tandem.bin missing: run `make` first")
 
     with tempfile.TemporaryDirectory(prefix="hotpaths-") as tmp:
         bundle = os.path.join(tmp, "gbench-bundle.cpio")
-        gbench_bundle(bundle)               # builds guests/build/gbench.elf too
+        # Builds guests/build/gbench.elf too.
+        gbench_bundle(bundle, SHARED_CONFIG if args.shared else CONFIG)
         native_out = run_native(args.icount)
         tandem_out = run_tandem(args.icount, bundle)
 

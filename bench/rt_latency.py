@@ -40,7 +40,8 @@ with the default configs at the end, since `make bundle` shares its staging
 directory). Not part of `make test`.
 
 Usage: bench/rt_latency.py [--setups abcdefgh] [--icount OPTS]... [--native-smp N]
-                           [--no-build] [--keep DIR]
+                           [--no-build] [--keep DIR] [--plot PNG]
+--plot needs gnuplot (`make bench-deps`).
 """
 import argparse
 import os
@@ -55,6 +56,8 @@ import tempfile
 import time
 
 import pexpect
+
+import latency_plot
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 QEMU = "qemu-system-aarch64"
@@ -217,10 +220,14 @@ class Console:
         self.log.close()
 
 
+LAST_HIST = []     # the LATHIST buckets of the latest LATENCY line
+
+
 def latency_of(con):
     """The LATENCY line as (samples, min, avg, max); the RTOS must go on after it."""
     m = con.expect(LATENCY_RE, LATENCY_TIMEOUT)
     result = tuple(int(x) for x in m.groups())
+    LAST_HIST[:] = latency_plot.parse(con.p.before) or []
     say("    " + m.group(0).strip())
     return result
 
@@ -364,6 +371,9 @@ def main():
                     help="CPUs of the native run (a), default 1")
     ap.add_argument("--no-build", action="store_true",
                     help="use the existing images; bundles are still made")
+    ap.add_argument("--plot", metavar="PNG",
+                    help="also draw the latency histograms of the first -icount "
+                         "variant to PNG with gnuplot (and PNG's .dat)")
     ap.add_argument("--keep", metavar="DIR",
                     help="keep images, bundles and console logs in DIR")
     args = ap.parse_args()
@@ -379,17 +389,24 @@ def main():
     try:
         build(work, setups, args.no_build)
         for icount in icounts:
-            results, exits = {}, {}
+            results, exits, hists = {}, {}, {}
             for s in setups:
                 t0 = time.monotonic()
                 try:
+                    LAST_HIST[:] = []
                     results[s], exits[s] = run_setup(work, s, icount, args.native_smp)
+                    if LAST_HIST:
+                        hists[s] = list(LAST_HIST)
                 except BenchError as e:
                     results[s] = "FAILED: %s" % e
                     failed = True
                     say("    " + results[s])
                 say("    (%.0f s wall-clock)" % (time.monotonic() - t0))
             tables.append((icount, results, exits))
+            if args.plot and len(tables) == 1 and hists:
+                say("plot: %s" % latency_plot.plot(
+                    [(SETUPS[s], hists[s]) for s in sorted(hists)], args.plot,
+                    "RTOS timer-interrupt latency, -icount %s" % icount))
     finally:
         if any(s in BUNDLE_CONFIGS for s in setups):
             try:

@@ -69,6 +69,8 @@ void irq_handle(struct trap_frame *tf)
 		struct irq_desc *d = &irq_table[intid];
 
 		c->irqs++;
+		if (intid < 16)
+			c->ipis++;
 		d->count++;
 		if (d->fn)
 			d->fn(intid, d->arg);

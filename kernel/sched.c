@@ -280,6 +280,7 @@ void sched_swap(k_spinlock_key_t key)
 	ticks_t now;
 
 	c->need_resched = false;
+	c->sched_passes++;
 	next = pick_next(c, prev);
 	if (next == prev) {
 		c->rotate = false;

@@ -12,6 +12,8 @@ need_host="gcc-aarch64-linux-gnu picolibc-aarch64-linux-gnu device-tree-compiler
 qemu-system-arm libcmocka-dev libfdt1 python3-pytest python3-pexpect gcc libc6-dev make cpio \
 clang-14 libclang-rt-14-dev \
 u-boot-qemu"
+# BENCH=1 (`make bench-deps`): also what only bench/ needs, gnuplot for its charts.
+[ "${BENCH:-}" = 1 ] && need_host="$need_host gnuplot-nox"
 
 missing=""
 for p in $need_host $need_arm64; do

@@ -31,6 +31,21 @@ static int cmd_cpus(struct shell *sh, int argc, char **argv)
 {
 	ticks_t now = k_cycle_get();
 
+	if (argc > 1 && !strcmp(argv[1], "counts")) {
+		/* What each core ran for: a quiet RTOS core's counts grow only
+		 * with its own guest's ticks (bench/rt_quiet.py). */
+		for (cpuid_t i = 0; i < cpu_count; i++) {
+			struct cpu *c = cpu_get(i);
+
+			shell_printf(sh, "cpu%u irqs=%llu guest-timer=%llu ipis=%llu sched=%llu "
+				     "switches=%llu\n", i, (unsigned long long)READ_ONCE(c->irqs),
+				     (unsigned long long)READ_ONCE(c->guest_timer_irqs),
+				     (unsigned long long)READ_ONCE(c->ipis),
+				     (unsigned long long)READ_ONCE(c->sched_passes),
+				     (unsigned long long)READ_ONCE(c->switches));
+		}
+		return 0;
+	}
 	shell_printf(sh, "CPU   MPIDR         STATE   CURRENT                 IDLE (since online)\n");
 	for (cpuid_t i = 0; i < cpu_count; i++) {
 		struct cpu *c = cpu_get(i);
@@ -50,7 +65,7 @@ static int cmd_cpus(struct shell *sh, int argc, char **argv)
 	}
 	return 0;
 }
-SHELL_CMD("cpus", cmd_cpus, "", "each core: state, current thread, idle time");
+SHELL_CMD("cpus", cmd_cpus, "[counts]", "each core: state, current thread, idle time; counts: interrupts, IPIs, scheduler passes");
 
 #define MAX_SNAP 64
 

@@ -64,6 +64,11 @@ static int vm_info(struct shell *sh, struct vm *vm)
 		     (unsigned long long)vm->ram_pa, vm->vmid, vm->s2.ipa_bits, vm->s2.tables);
 	shell_printf(sh, "  kernel: %s%s%s\n", vm->cfg.kernel, vm->cfg.initrd[0] ? ", initrd " : "",
 		     vm->cfg.initrd);
+	shell_printf(sh, "  start: prepared in %llu us, started at uptime %llu us, first console "
+		     "output at %llu us\n", (unsigned long long)(k_cycles_to_ns(vm->prep_ticks) / 1000),
+		     (unsigned long long)(k_cycles_to_ns(vm->started_at) / 1000),
+		     (unsigned long long)(vm->first_output_at ?
+					  k_cycles_to_ns(vm->first_output_at) / 1000 : 0));
 	vm_cpu_time(vm, cpu_ns);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		cpu_total += cpu_ns[i];
@@ -79,6 +84,14 @@ static int vm_info(struct shell *sh, struct vm *vm)
 			     (unsigned long long)(cpu_ns[i] / 1000000));
 		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 			totals[r] += v->exits[r];
+	}
+	for (unsigned i = 0; i < vm->n_vcpus; i++) {
+		uint64_t n = 0;
+
+		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
+			n += vm->vcpus[i].exits[r];
+		shell_printf(sh, "  vcpu%u counts: exits=%llu timer-ticks=%llu\n", i,
+			     (unsigned long long)n, (unsigned long long)vm->vcpus[i].vtimer_ticks);
 	}
 	shell_printf(sh, "  devices:");
 	for (unsigned i = 0; i < vm->n_mmio; i++)

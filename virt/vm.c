@@ -17,6 +17,7 @@
 #include <virt/vm.h>
 #include <virt/vm_fdt.h>
 #include <arch/cache.h>
+#include <arch/mem_bulk.h>
 #include <arch/vcpu_ctx.h>
 
 #define GUEST_GICD_BASE		0x08000000UL
@@ -256,8 +257,7 @@ static int load_linux(struct vm *vm, const struct cpio_file *f, uint64_t limit,
 		return -ENOSPC;
 	}
 	dst = vm_ipa_to_host(vm, at, f->size);
-	memcpy(dst, f->data, f->size);
-	cache_clean_range(dst, f->size);
+	mem_copy_bulk(dst, f->data, f->size);
 	*entry = at;
 	return 0;
 }
@@ -301,9 +301,8 @@ static int load_elf(struct vm *vm, const struct cpio_file *f, uint64_t *entry,
 			    vm->name, i, (unsigned long long)p->paddr, (unsigned long long)p->memsz);
 			return -EINVAL;
 		}
-		memcpy(dst, (const uint8_t *)f->data + p->offset, p->filesz);
-		memset(dst + p->filesz, 0, p->memsz - p->filesz);
-		cache_clean_range(dst, p->memsz);
+		mem_copy_bulk(dst, (const uint8_t *)f->data + p->offset, p->filesz);
+		mem_zero_bulk(dst + p->filesz, p->memsz - p->filesz);
 	}
 	if (!vm_ipa_to_host(vm, e->entry, 4)) {
 		ERR("VM '%s': ELF entry %#llx is outside the VM's RAM", vm->name,
@@ -324,8 +323,7 @@ static int load_raw(struct vm *vm, const struct cpio_file *f, uint64_t *entry,
 		    f->size, (unsigned long long)vm->cfg.load_addr);
 		return -ENOSPC;
 	}
-	memcpy(dst, f->data, f->size);
-	cache_clean_range(dst, f->size);
+	mem_copy_bulk(dst, f->data, f->size);
 	*entry = vm->cfg.entry;
 	return 0;
 }
@@ -367,8 +365,7 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 	if (rf.size) {
 		void *dst = vm_ipa_to_host(vm, initrd_at, rf.size);
 
-		memcpy(dst, rf.data, rf.size);
-		cache_clean_range(dst, rf.size);
+		mem_copy_bulk(dst, rf.data, rf.size);
 	}
 
 	p = (struct vm_fdt_params){
@@ -387,30 +384,56 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 		ERR("VM '%s': cannot build its device tree (%d)", vm->name, ret);
 		return ret;
 	}
-	cache_clean_range(dtb, DTB_MAX);
 	*dtb_ipa = dtb_at;
 	return 0;
 }
 
 /* ---- start / stop --------------------------------------------------------- */
 
+/*
+ * Whole-RAM passes in 4 MiB steps with a YIELD between: only a hint on
+ * hardware, but under QEMU's round-robin TCG it hands the turn to the other
+ * cores, which otherwise wait out the whole pass (the RTOS VM, started
+ * first, printed its first line 40 ms late behind Linux's 256 MiB).
+ */
+static void ram_pass(void (*fn)(void *p, size_t len), void *p, size_t len)
+{
+	const size_t step = MiB(4);
+
+	for (size_t done = 0; done < len; done += step) {
+		fn((uint8_t *)p + done, len - done < step ? len - done : step);
+		cpu_relax();
+	}
+}
+
+static void ram_clean_inval(void *p, size_t len)
+{
+	cache_clean_inval_range(p, len);
+}
+
 int vm_start(struct vm *vm, char *err, size_t errlen)
 {
 	unsigned pa_range;
 	uint64_t entry = 0, dtb = 0, vtcr;
+	ticks_t t0 = k_cycle_get();
 	int ret;
 
 	if (vm->state != VM_CREATED && vm->state != VM_STOPPED && vm->state != VM_CRASHED) {
 		ERR("VM '%s' is already running", vm->name);
 		return -EBUSY;
 	}
-	/* Every start is a fresh machine: no state from the last run survives. */
-	memset((void *)vm->ram_pa, 0, PAGE_SIZE << vm->ram_order);
+	/* Every start is a fresh machine: no state from the last run survives.
+	 * Zero and copy with the cache on, then one clean+invalidate of all
+	 * RAM to PoC: the guest starts with its MMU and caches off. */
+	ram_pass(mem_zero_bulk, (void *)vm->ram_pa, PAGE_SIZE << vm->ram_order);
 	ret = load_images(vm, &entry, &dtb, err, errlen);
 	if (ret)
 		return ret;
+	ram_pass(ram_clean_inval, (void *)vm->ram_pa, PAGE_SIZE << vm->ram_order);
 	icache_invalidate_all();
 	tlb_flush_vmid(vm_vttbr(vm));
+	vm->prep_ticks = k_cycle_get() - t0;
+	vm->first_output_at = 0;
 
 	host_ipa_bits(&pa_range);
 	vtcr = stage2_vtcr(&vm->s2, pa_range);
@@ -427,6 +450,7 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 		uint64_t aff = (uint64_t)(i / 16) << 8 | (i % 16);
 
 		memset(v->exits, 0, sizeof(v->exits));
+		v->vtimer_ticks = 0;
 		v->ended_ticks = 0;
 		v->inject_target = ~0ULL;
 		v->inject_loops = 0;
@@ -457,8 +481,9 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 	vm->state = VM_RUNNING;
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		k_thread_start(vm->vcpus[i].thread);
-	LOG_INF("vm %s: started, entry %#llx, DTB at %#llx", vm->name,
-		(unsigned long long)entry, (unsigned long long)dtb);
+	LOG_INF("vm %s: started, entry %#llx, DTB at %#llx, prepared in %llu us", vm->name,
+		(unsigned long long)entry, (unsigned long long)dtb,
+		(unsigned long long)(k_cycles_to_ns(vm->prep_ticks) / 1000));
 	return 0;
 }
 
@@ -665,26 +690,91 @@ void vmm_init(void)
 		k_panic("cannot start the VM manager");
 }
 
+/* A config's most urgent vCPU priority (lower number = more urgent),
+ * clamped to the host's 0..31. */
+static int config_top_prio(const struct vm_config *c)
+{
+	int top = 31;
+
+	for (unsigned i = 0; i < c->n_vcpus && i < VM_MAX_VCPUS; i++)
+		if (c->vcpu_prio[i] < top)
+			top = c->vcpu_prio[i] < 0 ? 0 : c->vcpu_prio[i];
+	return top;
+}
+
+struct name_match {
+	const char *name;
+	struct vm *vm;
+};
+
+static void match_name(struct vm *vm, void *arg)
+{
+	struct name_match *m = arg;
+
+	if (!m->vm && !strcmp(vm->name, m->name))
+		m->vm = vm;
+}
+
+/* By name only: a config named "2" is not VM id 2. */
+static struct vm *vm_named(const char *name)
+{
+	struct name_match m = { name, NULL };
+
+	vm_foreach(match_name, &m);
+	return m.vm;
+}
+
+/*
+ * Created in bundle order (the VM ids and `vm list` keep it), then started
+ * most urgent first: a real-time guest runs before a large one's RAM is
+ * even zeroed. Equal priorities keep the bundle's order. The console
+ * attaches to the first autostart VM in bundle order (the first started
+ * if that one failed).
+ */
 int vmm_autostart(void)
 {
 	unsigned n = bundle_config_count();
+	const struct vm_config *attach_cfg = NULL;
+	struct vm *first = NULL;
+	bool attached = false;
 	char err[200];
 	int started = 0;
 
 	for (unsigned i = 0; i < n; i++) {
 		const struct vm_config *c = bundle_config(i);
-		struct vm *vm;
 
 		if (!c->autostart)
 			continue;
-		vm = vm_create(c, err, sizeof(err));
-		if (!vm || vm_start(vm, err, sizeof(err))) {
+		if (!attach_cfg)
+			attach_cfg = c;
+		if (!vm_create(c, err, sizeof(err)))
 			LOG_ERR("autostart of '%s' failed: %s", c->name, err);
-			continue;
-		}
-		/* The console starts attached to the first VM started. */
-		if (!started++)
-			console_attach(vm);
 	}
+	for (int prio = 0; prio <= 31; prio++) {
+		for (unsigned i = 0; i < n; i++) {
+			const struct vm_config *c = bundle_config(i);
+			struct vm *vm;
+
+			if (!c->autostart || config_top_prio(c) != prio)
+				continue;
+			vm = vm_named(c->name);
+			if (!vm || vm->state != VM_CREATED)
+				continue;
+			if (vm_start(vm, err, sizeof(err))) {
+				LOG_ERR("autostart of '%s' failed: %s", c->name, err);
+				continue;
+			}
+			started++;
+			if (!first)
+				first = vm;
+			/* At once: its first lines reach the console live. */
+			if (c == attach_cfg) {
+				console_attach(vm);
+				attached = true;
+			}
+		}
+	}
+	if (!attached && first)
+		console_attach(first);
 	return started;
 }

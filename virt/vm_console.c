@@ -67,6 +67,8 @@ void vm_console_put(struct vm *vm, char ch)
 	bool live = console_focus() == vm;
 
 	vm->console_bytes++;
+	if (!vm->first_output_at)
+		vm->first_output_at = k_cycle_get();
 	key = k_spin_lock(&c->lock);
 	c->ring[c->head++ % RING_SIZE] = ch;
 	if (!live && mux) {

@@ -22,10 +22,12 @@
 
 static void vtimer_isr(irqid_t intid, void *arg)
 {
-	struct vcpu *v = this_cpu()->vcpu;
+	struct cpu *c = this_cpu();
+	struct vcpu *v = c->vcpu;
 	struct vgic_irq *irq;
 	k_spinlock_key_t key;
 
+	c->guest_timer_irqs++;
 	if (!v) {
 		/* Nobody owns the timer now: switch it off (masked but enabled,
 		 * a met condition would stay a timer the emulator keeps). */
@@ -33,6 +35,7 @@ static void vtimer_isr(irqid_t intid, void *arg)
 		gic_deactivate(intid);
 		return;
 	}
+	v->vtimer_ticks++;
 	key = k_spin_lock(&v->vm->vgic_lock);
 	irq = vgic_get_irq(&v->vm->vgic, v->id, VTIMER_INTID);
 	irq->hw_intid = VTIMER_INTID;

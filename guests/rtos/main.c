@@ -51,6 +51,7 @@ static bool report_latency(void)
 	if (!tick_latency(&lat))
 		return false;
 	k_sched_lock();
+	tick_latency_hist();
 	printf("LATENCY: samples=%u min=%lu avg=%lu max=%lu\n", lat.samples,
 	       lat.min_ns, lat.avg_ns, lat.max_ns);
 	k_sched_unlock();

@@ -82,6 +82,7 @@ void tick_start(struct thread *reporter);
 void vtimer_start(uint64_t first);
 uint64_t tick_count(void);
 bool tick_latency(struct latency *out);
+void tick_latency_hist(void);	/* prints the LATHIST line */
 
 /* ---- ping.c: SGI round trips between CPU 0 and CPU 1 ------------------------ */
 

@@ -13,6 +13,7 @@
  * really had (until the handler saw it), and the timer is set to the
  * first deadline still ahead.
  */
+#include <lib/printf.h>
 #include <lib/sysreg.h>
 #include <lib/timer.h>
 #include "rtos.h"
@@ -27,9 +28,11 @@ static volatile uint64_t ticks;
 static struct probe probe;
 static volatile bool probe_done;
 static struct thread *reporter;
+static uint32_t sample[RTOS_SAMPLES];	/* each period's latency, counter ticks */
 
 static void probe_add(uint64_t lat)
 {
+	sample[probe.n] = lat > UINT32_MAX ? UINT32_MAX : (uint32_t)lat;
 	if (!probe.n || lat < probe.min)
 		probe.min = lat;
 	if (lat > probe.max)
@@ -102,6 +105,47 @@ static uint64_t to_ns(uint64_t t)
 	uint64_t freq = timer_freq();
 
 	return t / freq * 1000000000UL + t % freq * 1000000000UL / freq;
+}
+
+/* Histogram bucket of @ns: four per octave (1, 1.19, 1.41, 1.68 x 2^e). */
+static unsigned int hist_bucket(uint64_t ns)
+{
+	unsigned int e = 0;
+
+	if (ns < 2)
+		return 0;
+	while ((ns >> e) > 1)
+		e++;
+	return 1 + 4 * (e - 1) + (unsigned int)(((ns << 2) >> e) & 3);
+}
+
+/* A bucket's lower bound in ns (bucket 0: below 2 ns). */
+static uint64_t hist_low(unsigned int b)
+{
+	unsigned int e = (b - 1) / 4 + 1, q = (b - 1) % 4;
+
+	return b ? ((uint64_t)(4 + q) << e) >> 2 : 0;
+}
+
+#define HIST_BUCKETS (1 + 4 * 40)
+
+/* One line, "LATHIST: <low ns>:<count> ..." for the non-empty buckets. */
+void tick_latency_hist(void)
+{
+	static unsigned int count[HIST_BUCKETS];
+
+	if (!probe_done)
+		return;
+	for (unsigned int i = 0; i < probe.n; i++) {
+		unsigned int b = hist_bucket(to_ns(sample[i]));
+
+		count[b < HIST_BUCKETS ? b : HIST_BUCKETS - 1]++;
+	}
+	printf("LATHIST:");
+	for (unsigned int b = 0; b < HIST_BUCKETS; b++)
+		if (count[b])
+			printf(" %lu:%u", hist_low(b), count[b]);
+	printf("\n");
 }
 
 /* The probe's result once it has all its samples. */

@@ -41,6 +41,8 @@ struct cpu {
 	ticks_t online_since;
 	ticks_t hw_deadline;		/* what the timer is programmed to, 0: off */
 	uint64_t irqs, switches;
+	uint64_t ipis, sched_passes;	/* SGIs taken; sched_swap calls */
+	uint64_t guest_timer_irqs;	/* of those irqs, the guests' timer (virt/vtimer.c) */
 	void *vcpu;			/* struct vcpu loaded on this core */
 	unsigned n_pinned;		/* live threads allowed on this core only */
 	struct k_spinlock call_lock;

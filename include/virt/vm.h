@@ -57,6 +57,7 @@ struct vcpu {
 	volatile bool parked;		/* waiting while its VM is paused */
 	struct k_sem wake;		/* WFI, CPU_ON and stop wake-ups */
 	uint64_t exits[EXIT_REASON_COUNT];
+	uint64_t vtimer_ticks;		/* its timer's interrupts taken at EL2 */
 	uint64_t ended_ticks;		/* its thread's run time when it ended */
 	/* The last injected exception: where it sent the guest, its ESR,
 	 * and how many in a row faulted at the vector they were sent to. */
@@ -86,6 +87,8 @@ struct vm {
 	ticks_t paused_total;		/* guest time stands still while paused */
 	ticks_t cntvoff_base;		/* guest counter = physical - base - paused_total */
 	ticks_t started_at;
+	ticks_t prep_ticks;		/* vm_start: zero, load, clean, DTB */
+	volatile ticks_t first_output_at;	/* first console byte, 0 = none yet */
 	uint64_t console_bytes;
 	struct vm_console *con;		/* output ring, kept while detached */
 	struct k_spinlock warn_lock;
