@@ -171,10 +171,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		ERR("VM '%s': cannot create its UART", cfg->name);
 		goto fail_dev;
 	}
-	if (passthru_create(vm, err, errlen)) {
-		LOG_ERR("vm %s: not created: %s", cfg->name, err);
+	if (passthru_create(vm, err, errlen))
 		goto fail_pt;
-	}
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 

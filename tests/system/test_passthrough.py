@@ -1,0 +1,169 @@
+"""
+Device passthrough with QEMU virt's real PL031 RTC (0x09010000, SPI 2 =
+INTID 34): the bare-metal ptdev guest (guests/ptdev, which also passes
+natively) reads the time and takes the alarm interrupt three times a round
+through the hardware-linked forwarding; the stock Debian Linux binds its
+rtc-pl031 driver to the node Tandem copies into its DTB and reads a sane
+time; and every way of giving a device that must not be given is refused
+at `vm create`, with one line naming file, node and property, creating
+nothing.
+"""
+import os
+import re
+import time
+
+import pytest
+
+from tandem_qemu import REPO, Tandem
+from test_own_image import make_bundle
+
+PTDEV = os.path.join(REPO, "guests", "build", "ptdev.elf")
+LINUX = os.path.join(REPO, "build", "guests", "linux", "Image")
+GUEST_PROMPT = "guest# "
+LINUX_BOOT = 240
+
+pytestmark = pytest.mark.skipif(not os.path.isfile(PTDEV),
+                                reason="no guests/build/ptdev.elf: run `make bundle`")
+
+PASSTHRU_RE = re.compile(r"^  passthrough (\S+): (\S+), PA (0x[0-9a-f]+)\+(0x[0-9a-f]+) at IPA "
+                         r"(0x[0-9a-f]+), INTID (\d+) as (\d+) \((level|edge), (\d+) fired\)$", re.M)
+
+
+def wait_log(t, vm, pattern, timeout, count=1):
+    """The VM's log once pattern is in it count times (the ring keeps runs)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        log = t.run("vm log %s" % vm)
+        if len(re.findall(pattern, log, re.M)) >= count:
+            return log
+        assert time.monotonic() < deadline, "no %r in the log of %s:\n%s" % (pattern, vm, log)
+        time.sleep(1)
+
+
+def test_ptdev_guest_owns_the_pl031(tmp_path):
+    rc, out, bundle = make_bundle(tmp_path, [os.path.join(REPO, "configs", "ptdev.dts")])
+    assert rc == 0, out
+    t = Tandem(["-initrd", bundle])
+    try:
+        created = t.run("vm create ptdev")
+        assert "passthrough rtc: /pl031@9010000 0x9010000+0x1000 at IPA 0x9010000" in created
+        for run in (1, 2):  # a second run (a reset) gets a working device again
+            t.run("vm start ptdev")
+            log = wait_log(t, "ptdev", r"^RESULT: \d+ passed, \d+ failed$", 60, run)
+            assert len(re.findall(r"^RESULT: 2 passed, 0 failed$", log, re.M)) == run, log
+            assert "TEST rtc_alarm ... PASS" in log
+            info = t.run("vm info ptdev")
+            m = PASSTHRU_RE.search(info)
+            assert m, info
+            assert m.groups()[:8] == ("rtc", "/pl031@9010000", "0x9010000", "0x1000",
+                                      "0x9010000", "34", "34", "level"), info
+            # 3 takes per alarm, 2 alarms a run: every one the physical line
+            assert int(m.group(9)) == 6 * run, info
+    finally:
+        t.close()
+
+
+BAD = """/dts-v1/;
+/ { compatible = "tandem,config";
+%s
+};
+"""
+
+
+def vm(name, dev):
+    return ("%s { compatible = \"tandem,vm\"; vcpus = <1>; memory-size = <0x0 0x2000000>;"
+            " kernel = \"guests/ptdev.elf\"; kernel-format = \"elf\"; vcpu-cpus = <1>;"
+            " passthrough { %s }; };" % (name, dev))
+
+
+# VM -> what vm create must say (all after "configs/ptbad.dtb: /<vm>/passthrough/d: ").
+REFUSED = {
+    "nodev": "property 'device': '/nope@1000' is not in the board DTB",
+    "uart": "0x9000000+0x1000 is the host's console UART",
+    "gicd": "0x8000000+0x10000 is the host's GIC distributor",
+    "ram": "0x40000000+0x1000 is RAM, not a device",
+    "nowhere": "property 'reg': 0xb000000+0x1000 is not a device in the board DTB",
+    "uartirq": "interrupt 33 is the host's console UART's",
+}
+
+
+def test_refused_devices(tmp_path):
+    cfg = tmp_path / "ptbad.dts"
+    cfg.write_text(BAD % "\n".join([
+        vm("nodev", "d { device = \"/nope@1000\"; };"),
+        vm("uart", "d { device = \"/pl011@9000000\"; };"),
+        vm("gicd", "d { reg = <0 0x8000000 0 0x10000>; guest-reg = <0 0x20000000>; };"),
+        vm("ram", "d { reg = <0 0x40000000 0 0x1000>; guest-reg = <0 0x20000000>; };"),
+        vm("nowhere", "d { reg = <0 0xb000000 0 0x1000>; };"),
+        vm("uartirq", "d { reg = <0 0x9030000 0 0x1000>; interrupts = <33>;"
+                          " guest-interrupts = <40>; };"),
+        # the same PL031, once by path and once by range: only the board
+        # knows they are one device, so vm create tells them apart
+        vm("bypath", "d { device = \"/pl031@9010000\"; };"),
+        vm("byreg", "d { reg = <0 0x9010000 0 0x1000>; interrupts = <34>; };"),
+    ]))
+    rc, out, bundle = make_bundle(tmp_path, [cfg])
+    assert rc == 0, out
+    t = Tandem(["-initrd", bundle])
+    try:
+        for name, why in REFUSED.items():
+            out = t.run("vm create %s" % name)
+            want = "configs/ptbad.dtb: /%s/passthrough/d: %s" % (name, why)
+            assert ("error: " + want) in out, out
+            assert len([l for l in out.split("\n") if "error:" in l]) == 1, out
+        assert not re.search(r"^\s*\d+\s", t.run("vm list"), re.M)  # nothing created
+
+        assert "created vm" in t.run("vm create bypath")
+        out = t.run("vm create byreg")
+        assert ("error: configs/ptbad.dtb: /byreg/passthrough/d: 0x9010000+0x1000 is already "
+                "owned by VM 'bypath'") in out, out
+        # and the interrupt alone is claimed too
+        t.run("vm delete bypath")
+        assert "created vm" in t.run("vm create byreg")
+        out = t.run("vm create bypath")
+        assert "is already owned by VM 'byreg'" in out, out
+    finally:
+        t.close()
+
+
+LINUX_RTC = """/dts-v1/;
+/ { compatible = "tandem,config";
+    linux { compatible = "tandem,vm"; vcpus = <2>; memory-size = <0x0 0x10000000>;
+            kernel = "linux/Image"; initrd = "linux/initramfs.cpio.gz";
+            bootargs = "console=ttyAMA0"; vcpu-cpus = <1 2>; autostart;
+            passthrough { rtc { device = "/pl031@9010000"; }; }; }; };
+"""
+
+
+def guest(t, cmd, timeout=60):
+    t.send(cmd + "\r")
+    out = t.expect(GUEST_PROMPT, timeout=timeout)
+    out = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out)
+    return [l for l in out.split("\n") if l.strip()][1:]
+
+
+@pytest.mark.skipif(not os.path.isfile(LINUX), reason="no guest Linux: run `make bundle`")
+def test_linux_binds_rtc_pl031(tmp_path):
+    cfg = tmp_path / "linux-rtc.dts"
+    cfg.write_text(LINUX_RTC)
+    rc, out, bundle = make_bundle(tmp_path, [cfg])
+    assert rc == 0, out
+    t = Tandem(["-initrd", bundle])
+    try:
+        t.expect("vm linux: started", timeout=60)
+        boot = t.expect(GUEST_PROMPT, timeout=LINUX_BOOT)
+        assert re.search(r"rtc-pl031 9010000\.pl031: registered as rtc0", boot), boot[-3000:]
+        name = guest(t, "cat /sys/class/rtc/rtc0/name")
+        assert any("pl031" in l for l in name), name
+        since = guest(t, "cat /sys/class/rtc/rtc0/since_epoch")
+        host_now = int(time.time())
+        secs = int(since[-1].strip())
+        # QEMU's PL031 starts at the host's time
+        assert abs(secs - host_now) < 600, (secs, host_now)
+        date = guest(t, "cat /sys/class/rtc/rtc0/date")
+        assert re.match(r"^20\d\d-\d\d-\d\d$", date[-1].strip()), date
+        guest(t, "sleep 2")
+        later = int(guest(t, "cat /sys/class/rtc/rtc0/since_epoch")[-1].strip())
+        assert 2 <= later - secs <= 30, (secs, later)
+    finally:
+        t.close()
