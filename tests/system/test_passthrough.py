@@ -63,6 +63,34 @@ def test_ptdev_guest_owns_the_pl031(tmp_path):
         t.close()
 
 
+
+def fired(t, vm):
+    m = PASSTHRU_RE.search(t.run("vm info %s" % vm))
+    assert m, "no passthrough line in vm info"
+    return int(m.group(9))
+
+
+def test_paused_vm_line_is_masked(tmp_path):
+    """Paused while it waits for its alarm: the alarm (real time) comes and
+    nothing is forwarded; resumed, the guest takes it and passes."""
+    rc, out, bundle = make_bundle(tmp_path, [os.path.join(REPO, "configs", "ptdev.dts")])
+    assert rc == 0, out
+    t = Tandem(["-initrd", bundle])
+    try:
+        t.run("vm create ptdev")
+        t.run("vm start ptdev")
+        wait_log(t, "ptdev", r"^RUN rtc_alarm$", 30)
+        assert "vm ptdev: paused" in t.run("vm pause ptdev")
+        before = fired(t, "ptdev")
+        time.sleep(3)  # the alarm is at most 2 s away, in the RTC's real time
+        assert fired(t, "ptdev") == before
+        assert "vm ptdev: resumed" in t.run("vm resume ptdev")
+        log = wait_log(t, "ptdev", r"^RESULT: \d+ passed, \d+ failed$", 60)
+        assert re.search(r"^RESULT: 2 passed, 0 failed$", log, re.M), log
+        assert fired(t, "ptdev") == 6
+    finally:
+        t.close()
+
 BAD = """/dts-v1/;
 / { compatible = "tandem,config";
 %s
