@@ -242,6 +242,28 @@ static int resolve_reg(struct pt_res *r, struct vm_passthru *d, struct vm_fdt_de
 	return 0;
 }
 
+/*
+ * A device that writes memory itself (the board says `dma-coherent`) uses
+ * guest-physical addresses as bus addresses: without an IOMMU they are
+ * host-physical, so the VM must be direct-mapped (memory-base ==
+ * memory-phys), and since the device can then reach all of memory, the
+ * config must say it accepts that (dma-no-iommu).
+ */
+static int check_dma(struct pt_res *r, int node)
+{
+	const struct vm_config *c = r->cfg;
+	int len;
+
+	if (!fdt_getprop(r->fdt, node, "dma-coherent", &len))
+		return 0;
+	if (!r->d->dma_no_iommu)
+		return res_fail(r, "the device does DMA and there is no IOMMU: it could reach all memory (say 'dma-no-iommu;' to accept that)");
+	if (c->ram_phys != c->ram_base)
+		return res_fail(r, "property 'dma-no-iommu': a DMA device needs the VM direct-mapped (memory-phys = memory-base, now 0x%llx and 0x%llx)",
+				(unsigned long long)c->ram_phys, (unsigned long long)c->ram_base);
+	return 0;
+}
+
 int passthru_resolve(const void *board_fdt, const struct board *b,
 		     const struct vm_config *cfg, unsigned d_index,
 		     struct vm_passthru *d, struct vm_fdt_dev *out,
@@ -278,6 +300,9 @@ int passthru_resolve(const void *board_fdt, const struct board *b,
 			return ret;
 		out->intid[i] = d->n_guest_irqs ? d->guest_intid[i] : d->intid[i];
 	}
+	ret = check_dma(&r, out->node);
+	if (ret)
+		return ret;
 	out->n_regs = d->n_regs;
 	out->n_irqs = d->n_irqs;
 	if (vm_passthru_check_guest(cfg, d, d_index, msg, sizeof(msg)))

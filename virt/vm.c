@@ -124,11 +124,6 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 			    cfg->vcpu_cpu[i]);
 			return NULL;
 		}
-	if (cfg->ram_phys) {
-		ERR("%s: /%s: property 'memory-phys': fixed placement is not supported yet",
-		    cfg->file, cfg->name);
-		return NULL;
-	}
 	vm = calloc(1, sizeof(*vm));
 	if (!vm) {
 		ERR("out of memory for VM '%s'", cfg->name);
@@ -140,7 +135,19 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	list_init(&vm->node);
 
 	vm->ram_order = page_order_for(cfg->ram_size);
-	vm->ram_pa = (uint64_t)page_alloc(vm->ram_order);
+	if (cfg->ram_phys) {
+		/* The allocator hands out whole power-of-two blocks. */
+		vm->ram_pa = (uint64_t)page_alloc_at(cfg->ram_phys, vm->ram_order);
+		if (!vm->ram_pa) {
+			ERR("%s: /%s: property 'memory-phys': %#llx+%#llx (a block of %llu MiB) is not free host RAM aligned to its size",
+			    cfg->file, cfg->name, (unsigned long long)cfg->ram_phys,
+			    (unsigned long long)cfg->ram_size,
+			    (unsigned long long)((PAGE_SIZE << vm->ram_order) >> 20));
+			goto fail_ram;
+		}
+	} else {
+		vm->ram_pa = (uint64_t)page_alloc(vm->ram_order);
+	}
 	if (!vm->ram_pa) {
 		ERR("%s: /%s: cannot allocate %llu MiB of guest RAM", cfg->file, cfg->name,
 		    (unsigned long long)(cfg->ram_size >> 20));

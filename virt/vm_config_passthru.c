@@ -213,7 +213,7 @@ static bool pt_prop_known(const char *name)
 {
 	static const char *const known[] = {
 		"device", "reg", "interrupts", "guest-reg", "guest-interrupts",
-		"phandle", "name",
+		"dma-no-iommu", "phandle", "name",
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(known); i++)
@@ -320,6 +320,11 @@ static int parse_one(struct pt_cfg *c, int node, struct vm_config *vm, struct vm
 		ret = parse_guest_interrupts(c, node, d);
 	if (ret)
 		return ret;
+	if (fdt_getprop(c->fdt, node, "dma-no-iommu", &len)) {
+		if (len)
+			return pt_fail(c, node, "property 'dma-no-iommu' takes no value (write 'dma-no-iommu;')");
+		d->dma_no_iommu = true;
+	}
 	if (!d->device[0] && d->n_guest_irqs && !d->n_irqs)
 		return pt_fail(c, node, "property 'guest-interrupts' without 'interrupts'");
 	if (vm_passthru_check_guest(vm, d, (unsigned)(d - vm->passthru), msg, sizeof(msg)))

@@ -36,6 +36,7 @@ struct vm_passthru {
 	irqid_t intid[PT_MAX_IRQS];	/* physical SPIs */
 	unsigned n_guest_irqs;		/* guest-interrupts entries, 0 = 1:1 */
 	irqid_t guest_intid[PT_MAX_IRQS];
+	bool dma_no_iommu;		/* accepts a DMA device reaching all memory */
 };
 
 enum vm_image_format {

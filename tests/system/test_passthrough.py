@@ -195,3 +195,53 @@ def test_linux_binds_rtc_pl031(tmp_path):
         assert 2 <= later - secs <= 30, (secs, later)
     finally:
         t.close()
+
+
+PHYS = """/dts-v1/;
+/ { compatible = "tandem,config";
+    placed { compatible = "tandem,vm"; vcpus = <1>; memory-size = <0x0 0x2000000>;
+             memory-phys = <0x0 0x60000000>; kernel = "guests/ptdev.elf"; kernel-format = "elf";
+             vcpu-cpus = <1>; passthrough { rtc { device = "/pl031@9010000"; }; }; };
+    onimage { compatible = "tandem,vm"; vcpus = <1>; memory-size = <0x0 0x2000000>;
+              memory-phys = <0x0 0x40000000>; kernel = "guests/ptdev.elf"; kernel-format = "elf";
+              vcpu-cpus = <2>; };
+    blk { compatible = "tandem,vm"; vcpus = <1>; memory-size = <0x0 0x2000000>;
+          kernel = "guests/ptdev.elf"; kernel-format = "elf"; vcpu-cpus = <2>;
+          passthrough { d { device = "/virtio_mmio@a000000"; dma-no-iommu; }; }; };
+    blknohole { compatible = "tandem,vm"; vcpus = <1>; memory-size = <0x0 0x2000000>;
+          memory-base = <0x0 0x62000000>; memory-phys = <0x0 0x62000000>;
+          kernel = "guests/ptdev.elf"; kernel-format = "elf"; vcpu-cpus = <2>;
+          passthrough { d { device = "/virtio_mmio@a000200"; }; }; };
+};
+"""
+
+
+def test_memory_phys_and_dma_rules(tmp_path):
+    """memory-phys places guest RAM where it says (the ptdev guest runs
+    there); a placement on the hypervisor's own RAM is refused; a DMA
+    device needs direct-mapped RAM and the no-IOMMU hole accepted."""
+    cfg = tmp_path / "phys.dts"
+    cfg.write_text(PHYS)
+    rc, out, bundle = make_bundle(tmp_path, [cfg])
+    assert rc == 0, out
+    t = Tandem(["-initrd", bundle])
+    try:
+        assert "32 MiB at PA 0x60000000" in t.run("vm create placed")
+        t.run("vm start placed")
+        log = wait_log(t, "placed", r"^RESULT: \d+ passed, \d+ failed$", 60)
+        assert re.search(r"^RESULT: 2 passed, 0 failed$", log, re.M), log
+        assert "IPA 0x40000000-0x41ffffff -> PA 0x60000000" in t.run("vm info placed")
+        out = t.run("vm create onimage")
+        assert ("error: configs/phys.dtb: /onimage: property 'memory-phys': 0x40000000+0x2000000"
+                " (a block of 32 MiB) is not free host RAM aligned to its size") in out, out
+        out = t.run("vm create blk")
+        assert ("error: configs/phys.dtb: /blk/passthrough/d: property 'dma-no-iommu': a DMA device"
+                " needs the VM direct-mapped") in out, out
+        out = t.run("vm create blknohole")
+        assert ("error: configs/phys.dtb: /blknohole/passthrough/d: the device does DMA and there"
+                " is no IOMMU") in out, out
+        # the placed VM's RAM comes back when it is deleted
+        t.run("vm delete placed")
+        assert "32 MiB at PA 0x60000000" in t.run("vm create placed")
+    finally:
+        t.close()

@@ -122,9 +122,12 @@ static void test_by_path(void **state)
 	assert_int_equal(out.ipa[0], 0x0c000000);
 	assert_int_equal(out.intid[0], 64);
 
-	/* a virtio-mmio transport: a sub-page range, an edge interrupt */
+	/* a virtio-mmio transport: a sub-page range, an edge interrupt, DMA,
+	 * so only direct-mapped and with the no-IOMMU hole accepted */
 	c = config();
 	strcpy(c.passthru[0].device, "/virtio_mmio@a000200");
+	c.passthru[0].dma_no_iommu = true;
+	c.ram_base = c.ram_phys = 0x60000000;
 	assert_int_equal(resolve(f, &c, &out, err), 0);
 	assert_int_equal(c.passthru[0].pa[0], 0xa000200);
 	assert_int_equal(c.passthru[0].size[0], 0x200);
@@ -183,6 +186,14 @@ static void test_refused(void **state)
 	c.passthru[0].n_guest_irqs = 1;
 	c.passthru[0].guest_intid[0] = 40;
 	expect_refused(f, &c, "interrupt 33 is the host's console UART's");
+	/* DMA: the hole must be accepted, and the VM direct-mapped */
+	c = config();
+	strcpy(c.passthru[0].device, "/virtio_mmio@a000000");
+	expect_refused(f, &c, "the device does DMA and there is no IOMMU");
+	c.passthru[0].dma_no_iommu = true;
+	expect_refused(f, &c, "property 'dma-no-iommu': a DMA device needs the VM direct-mapped");
+	c.ram_phys = 0x60000000;
+	expect_refused(f, &c, "memory-phys = memory-base, now 0x60000000 and 0x40000000");
 	/* guest view counts must match the board's */
 	c = config();
 	strcpy(c.passthru[0].device, "/pl031@9010000");

@@ -985,6 +985,10 @@ static void test_passthrough_ok(void **state)
 	assert_int_equal(vm.passthru[1].n_irqs, 1);
 	assert_int_equal(vm.passthru[1].intid[0], 79);
 	assert_int_equal(vm.passthru[1].guest_intid[0], 48);
+	assert_false(vm.passthru[0].dma_no_iommu);
+
+	parse_one(state, PT("blk { device = \"/virtio_mmio@a003e00\"; dma-no-iommu; };"), &vm);
+	assert_true(vm.passthru[0].dma_no_iommu);
 
 	/* no passthrough node: no devices */
 	parse_one(state, BASIC, &vm);
@@ -1029,6 +1033,8 @@ static void test_passthrough_errors(void **state)
 	expect_fail(state, one_vm(PT("a { reg = <0 0x9010000 0 0x1000>; };"
 				     " b { reg = <0 0x9030000 0 0x1000>; guest-reg = <0 0x9010000>; };")),
 		    -EINVAL, "/vm/passthrough/b: ", "property 'guest-reg'", "device 'a'");
+	expect_fail(state, one_vm(PT("rtc { device = \"/pl031@9010000\"; dma-no-iommu = <1>; };")),
+		    -EINVAL, "/vm/passthrough/rtc: ", "property 'dma-no-iommu' takes no value");
 	expect_fail(state, one_vm(BASIC " passthrough { x = <1>; };"), -EINVAL,
 		    "/vm/passthrough: ", "unknown property 'x'");
 	expect_fail(state, one_vm(PT("a { device = \"/a\"; }; b { device = \"/b\"; }; c { device = \"/c\"; };"
