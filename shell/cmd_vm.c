@@ -60,9 +60,10 @@ static void vm_info_passthru(struct shell *sh, struct vm *vm)
 			shell_printf(sh, ", PA %#llx+%#llx at IPA %#llx", (unsigned long long)d->pa[i],
 				     (unsigned long long)d->size[i], (unsigned long long)pd->fdt.ipa[i]);
 		for (unsigned i = 0; i < d->n_irqs; i++)
-			shell_printf(sh, ", INTID %u as %u (%s, %llu fired)", d->intid[i],
+			shell_printf(sh, ", INTID %u as %u (%s, %llu fired, to core %d)", d->intid[i],
 				     pd->fdt.intid[i], pd->line[i].edge ? "edge" : "level",
-				     (unsigned long long)irq_count(d->intid[i]));
+				     (unsigned long long)irq_count(d->intid[i]),
+				     pd->line[i].routed_cpu);
 		shell_printf(sh, "\n");
 	}
 }

@@ -148,18 +148,22 @@ static void passthru_isr(irqid_t intid, void *arg)
 	struct vgic_irq *irq;
 	k_spinlock_key_t key;
 
-	if (vm->state != VM_RUNNING || vm->stopping) {
-		/* Raced with a pause or stop: its line is being masked. */
+	__atomic_add_fetch(&l->in_isr, 1, __ATOMIC_ACQUIRE);
+	if (vm->stopping || (vm->state != VM_RUNNING && vm->state != VM_PAUSED)) {
+		/* Raced with a stop: nobody will EOI it. Masked, and left
+		 * active: a deactivation before the priority drop is ignored
+		 * (QEMU does), and stop and start clear the active state. One
+		 * that races with a pause is forwarded, for the resumed guest. */
 		gic_irq_disable(intid);
-		gic_deactivate(intid);
-		return;
+	} else {
+		key = k_spin_lock(&vm->vgic_lock);
+		irq = vgic_get_irq(&vm->vgic, 0, l->virt);
+		irq->hw_intid = l->phys;
+		vgic_inject(&vm->vgic, 0, l->virt, true);
+		route_line(l);
+		k_spin_unlock(&vm->vgic_lock, key);
 	}
-	key = k_spin_lock(&vm->vgic_lock);
-	irq = vgic_get_irq(&vm->vgic, 0, l->virt);
-	irq->hw_intid = l->phys;
-	vgic_inject(&vm->vgic, 0, l->virt, true);
-	route_line(l);
-	k_spin_unlock(&vm->vgic_lock, key);
+	__atomic_sub_fetch(&l->in_isr, 1, __ATOMIC_RELEASE);
 }
 
 int passthru_create(struct vm *vm, char *err, size_t errlen)
@@ -220,12 +224,19 @@ static void line_quiesce(struct passthru_line *l)
 	gic_irq_set_active(l->phys, false);
 }
 
+/* The VM is about to be freed: no handler may still be looking at it. */
 void passthru_destroy(struct vm *vm)
 {
 	for (unsigned k = 0; k < vm->cfg.n_passthru; k++)
 		for (unsigned i = 0; i < vm->cfg.passthru[k].n_irqs; i++) {
-			line_quiesce(&vm->pt[k].line[i]);
-			irq_connect(vm->pt[k].line[i].phys, NULL, NULL);
+			struct passthru_line *l = &vm->pt[k].line[i];
+
+			/* Masked: no new interrupt comes. The handler stays
+			 * connected (swapping fn and arg is not atomic) until a
+			 * next owner connects its own. */
+			line_quiesce(l);
+			while (__atomic_load_n(&l->in_isr, __ATOMIC_ACQUIRE))
+				;
 		}
 	claims_release(vm);
 }

@@ -41,6 +41,7 @@ struct passthru_line {
 	irqid_t phys, virt;
 	bool edge;
 	int routed_cpu;		/* physical core its GICD_IROUTER names, -1 none */
+	int in_isr;		/* handlers running now, waited for at destroy */
 };
 
 struct passthru_dev {

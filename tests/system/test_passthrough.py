@@ -34,7 +34,8 @@ pytestmark = pytest.mark.skipif(not os.path.isfile(PTDEV),
                                 reason="no guests/build/ptdev.elf: run `make bundle`")
 
 PASSTHRU_RE = re.compile(r"^  passthrough (\S+): (\S+), PA (0x[0-9a-f]+)\+(0x[0-9a-f]+) at IPA "
-                         r"(0x[0-9a-f]+), INTID (\d+) as (\d+) \((level|edge), (\d+) fired\)$", re.M)
+                         r"(0x[0-9a-f]+), INTID (\d+) as (\d+) \((level|edge), (\d+) fired, "
+                         r"to core (-?\d+)\)$", re.M)
 
 
 def wait_log(t, vm, pattern, timeout, count=1):
@@ -65,6 +66,7 @@ def test_ptdev_guest_owns_the_pl031(tmp_path):
             assert m, info
             assert m.groups()[:8] == ("rtc", "/pl031@9010000", "0x9010000", "0x1000",
                                       "0x9010000", "34", "34", "level"), info
+            assert m.group(10) == "1", info  # its one vCPU's core
             # 3 takes per alarm, 2 alarms a run: every one the physical line
             assert int(m.group(9)) == 6 * run, info
     finally:
@@ -327,13 +329,21 @@ def test_linux_virtio_blk_direct_mapped(tmp_path):
             md5 = guest(t, "dd if=/dev/vda bs=4096 count=256 | md5sum", 120)
             assert any(l.split()[0] == want_md5 for l in md5 if l.endswith("  -")), md5
             if run == 1:
+                # the guest routes its interrupt to vCPU 1 (on core 2): the
+                # physical SPI follows, and Linux takes it on CPU 1
+                irq = [l.split(":")[0].strip() for l in guest(t, "grep virtio0 /proc/interrupts")
+                       if l.strip().endswith("virtio0")][0]
+                guest(t, "echo 2 >/proc/irq/%s/smp_affinity" % irq)
+                guest(t, "dd if=/dev/vda of=/dev/null bs=4096 skip=512 count=256")
+                cpu1 = guest(t, "grep virtio0 /proc/interrupts")
+                assert int([l for l in cpu1 if l.strip().endswith("virtio0")][0].split()[2]) > 0, cpu1
                 guest(t, "printf %s >/w" % WRITTEN)
                 guest(t, "dd if=/w of=/dev/vda bs=512 seek=4096 conv=fsync; sync")
                 t.to_shell()
                 info = t.run("vm info linux")
                 m = PASSTHRU_RE.search(info)
                 assert m and m.group(2) == VIRTIO_SLOT and m.group(6) == "79" \
-                    and m.group(8) == "edge" and int(m.group(9)) > 0, info
+                    and m.group(8) == "edge" and int(m.group(9)) > 0 and m.group(10) == "2", info
                 assert "IPA 0x60000000-0x6fffffff -> PA 0x60000000" in info, info
                 t.run("vm reset linux")
                 wait_log(t, "linux", r"init reached at", LINUX_BOOT, 2)
