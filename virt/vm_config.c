@@ -652,7 +652,7 @@ static int parse_vm(struct cfg *c, int node, struct vm_config *vm)
 	if (ret)
 		return ret;
 	fdt_for_each_subnode(sub, c->fdt, node)
-		if (strcmp(fdt_get_name(c->fdt, sub, NULL), "passthrough"))
+		if (!vm_config_is_passthru_node(c->fdt, sub))
 			return cfg_fail(c, sub, -EINVAL,
 					"unexpected node (a VM node's only child is 'passthrough')");
 

@@ -60,8 +60,11 @@ static int pt_fail(struct pt_cfg *c, int node, const char *fmt, ...)
 
 	if (!c->err || !c->errlen)
 		return -EINVAL;
-	if (fdt_get_path(c->fdt, node, path, sizeof(path)) < 0)
-		snprintf(path, sizeof(path), ".../%s", fdt_get_name(c->fdt, node, NULL));
+	if (fdt_get_path(c->fdt, node, path, sizeof(path)) < 0) {
+		const char *name = fdt_get_name(c->fdt, node, NULL);
+
+		snprintf(path, sizeof(path), ".../%s", name ? name : "?");
+	}
 	n = snprintf(c->err, c->errlen, "%s: %s: ", c->file, path);
 	if (n >= 0 && (size_t)n < c->errlen) {
 		va_start(ap, fmt);
@@ -330,6 +333,13 @@ static int parse_one(struct pt_cfg *c, int node, struct vm_config *vm, struct vm
 	if (vm_passthru_check_guest(vm, d, (unsigned)(d - vm->passthru), msg, sizeof(msg)))
 		return pt_fail(c, node, "%s", msg);
 	return 0;
+}
+
+bool vm_config_is_passthru_node(const void *fdt, int node)
+{
+	const char *name = fdt_get_name(fdt, node, NULL);
+
+	return name && !strcmp(name, "passthrough");
 }
 
 int vm_config_parse_passthru(const void *fdt, int node, const char *file,

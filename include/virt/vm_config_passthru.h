@@ -8,6 +8,8 @@
 
 #include <virt/vm_config.h>
 
+/* Is the child node of a VM node at `node` its `passthrough` node? */
+bool vm_config_is_passthru_node(const void *fdt, int node);
 /* Parse the children of the `passthrough` node at `node` into vm. */
 int vm_config_parse_passthru(const void *fdt, int node, const char *file,
 			     struct vm_config *vm, char *err, size_t errlen);
