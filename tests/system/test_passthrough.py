@@ -4,9 +4,10 @@ INTID 34): the bare-metal ptdev guest (guests/ptdev, which also passes
 natively) reads the time and takes the alarm interrupt three times a round
 through the hardware-linked forwarding; the stock Debian Linux binds its
 rtc-pl031 driver to the node Tandem copies into its DTB and reads a sane
-time; and every way of giving a device that must not be given is refused
-at `vm create`, with one line naming file, node and property, creating
-nothing.
+time; QEMU's virtio-blk-device and virtio-rng-device, DMA-capable, work
+for a direct-mapped Linux through its own virtio modules; and every way of
+giving a device that must not be given is refused at `vm create`, with one
+line naming file, node and property, creating nothing.
 """
 import glob
 import hashlib
@@ -270,10 +271,13 @@ LINUX_BLK = """/dts-v1/;
 WRITTEN = "tandem-write-4242-ok"
 
 
+VIRTIO_MODULES = ("virtio/virtio_mmio.ko", "block/virtio_blk.ko", "char/hw_random/virtio-rng.ko")
+
+
 def initrd_with_virtio_modules(tmp_path):
     """The build's initramfs plus a second cpio with Debian's own
-    virtio_mmio.ko and virtio_blk.ko (modules of the guest kernel, which
-    has the virtio core built in); Linux unpacks both archives."""
+    virtio_mmio.ko, virtio_blk.ko and virtio-rng.ko (modules of the guest
+    kernel, which has the virtio core built in); Linux unpacks both."""
     debs = glob.glob(os.path.join(REPO, "build", "guests", "cache", "linux-image-*.deb"))
     if not debs:
         pytest.skip("no cached linux-image .deb: run `make bundle`")
@@ -281,12 +285,13 @@ def initrd_with_virtio_modules(tmp_path):
     root = tmp_path / "root" / "lib" / "modules"
     mods.mkdir()
     root.mkdir(parents=True)
-    subprocess.run("dpkg-deb --fsys-tarfile '%s' | tar -x -C '%s' --wildcards "
-                   "'./lib/modules/*/kernel/drivers/virtio/virtio_mmio.ko' "
-                   "'./lib/modules/*/kernel/drivers/block/virtio_blk.ko'" % (debs[0], mods),
+    subprocess.run("dpkg-deb --fsys-tarfile '%s' | tar -x -C '%s' --wildcards %s"
+                   % (debs[0], mods, " ".join("'./lib/modules/*/kernel/drivers/%s'" % m
+                                              for m in VIRTIO_MODULES)),
                    shell=True, check=True)
-    for ko in glob.glob(str(mods / "lib" / "modules" / "*" / "kernel" / "drivers" / "*" / "*.ko")):
-        shutil.copy(ko, root)
+    for m in VIRTIO_MODULES:
+        for ko in glob.glob(str(mods / "lib" / "modules" / "*" / "kernel" / "drivers" / m)):
+            shutil.copy(ko, root)
     extra = subprocess.run("cd '%s' && find . -mindepth 1 | LC_ALL=C sort | "
                            "cpio -o -H newc -R 0:0 --quiet | gzip -n" % (tmp_path / "root"),
                            shell=True, check=True, stdout=subprocess.PIPE).stdout
@@ -358,3 +363,35 @@ def test_linux_virtio_blk_direct_mapped(tmp_path):
     img = disk.read_bytes()
     assert img[MiB(2):MiB(2) + len(WRITTEN)] == WRITTEN.encode()
     assert hashlib.md5(img[:MiB(1)]).hexdigest() == want_md5
+
+
+LINUX_RNG = LINUX_BLK.replace("blk {", "rng {")
+
+
+@pytest.mark.skipif(not os.path.isfile(LINUX), reason="no guest Linux: run `make bundle`")
+def test_linux_virtio_rng(tmp_path):
+    """QEMU's virtio-rng-device passed through to a direct-mapped Linux:
+    its stock virtio-rng driver becomes the hwrng and /dev/hwrng gives
+    bytes that are not all the same, its interrupts forwarded."""
+    initrd_with_virtio_modules(tmp_path)
+    cfg = tmp_path / "linux-rng.dts"
+    cfg.write_text(LINUX_RNG % VIRTIO_SLOT)
+    rc, out, bundle = make_bundle(tmp_path, [cfg])
+    assert rc == 0, out
+    t = Tandem(["-initrd", bundle, "-device", "virtio-rng-device"])
+    try:
+        t.expect("vm linux: started", timeout=60)
+        t.expect(GUEST_PROMPT, timeout=LINUX_BOOT)
+        guest(t, "insmod /lib/modules/virtio_mmio.ko")
+        guest(t, "insmod /lib/modules/virtio-rng.ko")
+        cur = guest(t, "cat /sys/class/misc/hw_random/rng_current")
+        assert any(l.strip().startswith("virtio_rng") for l in cur), cur
+        guest(t, "dd if=/dev/hwrng of=/r bs=64 count=1")
+        hexed = guest(t, "od -An -tx1 /r")
+        octets = [w for l in hexed for w in l.split() if re.fullmatch(r"[0-9a-f]{2}", w)]
+        assert len(octets) == 64 and len(set(octets)) > 8, hexed
+        t.to_shell()
+        m = PASSTHRU_RE.search(t.run("vm info linux"))
+        assert m and m.group(1) == "rng" and m.group(8) == "edge" and int(m.group(9)) > 0, m
+    finally:
+        t.close()
