@@ -94,6 +94,7 @@ guest-images: $(GUEST_LINUX)
 .PHONY: bundle guest-images
 VMCHECK := $(BUILD)/tools/vmconfig_check
 $(VMCHECK): tools/vmconfig_check.c tools/bundle_files.c tools/bundle_files.h virt/vm_config.c \
+		virt/vm_config_passthru.c include/virt/vm_config_passthru.h \
 		include/virt/vm_config.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Iinclude $(filter %.c,$^) \

@@ -187,6 +187,43 @@ paddr_t buddy_alloc(struct buddy *b, unsigned int order)
 	return pa;
 }
 
+paddr_t buddy_alloc_at(struct buddy *b, paddr_t pa, unsigned int order)
+{
+	const struct buddy_region *r;
+	unsigned int k;
+	paddr_t head = 0;
+
+	if (order > BUDDY_MAX_ORDER || !pa || !IS_ALIGNED(pa, order_bytes(order)))
+		return 0;
+	r = region_of(b, pa);
+	if (!r || pa < r->start || pa + order_bytes(order) > r->end)
+		return 0;
+	/* The free block holding pa, if any, is the one of some order k whose
+	 * aligned head lies in the region and says "free, order k". */
+	for (k = order; k <= BUDDY_MAX_ORDER; k++) {
+		head = pa & ~(order_bytes(k) - 1);
+		if (head < r->start || head + order_bytes(k) > r->end)
+			continue;
+		if (*state_of(r, head) == (STATE_FREE | k))
+			break;
+	}
+	if (k > BUDDY_MAX_ORDER)
+		return 0;
+	unlink_free(b, head, k);
+	/* Split towards pa; the other half goes back free each time. */
+	while (k > order) {
+		k--;
+		if (pa & order_bytes(k)) {
+			push_free(b, r, head, k);
+			head += order_bytes(k);
+		} else {
+			push_free(b, r, head + order_bytes(k), k);
+		}
+	}
+	*state_of(r, pa) = (uint8_t)(STATE_ALLOC | order);
+	return pa;
+}
+
 int buddy_free(struct buddy *b, paddr_t pa, unsigned int order)
 {
 	const struct buddy_region *r;

@@ -22,6 +22,7 @@
 struct cpu cpu_data[CONFIG_MAX_CPUS];
 unsigned cpu_count = 1;
 struct board board;
+const void *board_dtb;
 ticks_t boot_prompt_ticks;
 
 extern char _image_start[], _image_end[];
@@ -130,6 +131,7 @@ __noreturn void kernel_main(const void *dtb)
 
 	if (board_parse(dtb, &board, err, sizeof(err)))
 		boot_fail(err);
+	board_dtb = dtb;
 	pl011_init(board.uart.base, board.uart.size);
 	arch_timer_init(board.timer_freq, board.timer_hyp_irq);
 	t0 = k_cycle_get();

@@ -83,6 +83,15 @@ void *page_alloc(unsigned order)
 	return (void *)pa;
 }
 
+void *page_alloc_at(paddr_t pa, unsigned order)
+{
+	k_spinlock_key_t key = k_spin_lock(&pages_lock);
+	paddr_t got = buddy_alloc_at(&pages, pa, order);
+
+	k_spin_unlock(&pages_lock, key);
+	return (void *)got;
+}
+
 void *page_alloc_zeroed(unsigned order)
 {
 	void *p = page_alloc(order);

@@ -9,6 +9,7 @@
 #include <tandem/kernel.h>
 #include <tandem/shell.h>
 #include <virt/bundle.h>
+#include <tandem/irq.h>
 #include <virt/vm.h>
 
 static const char *fmt_secs(uint64_t s)
@@ -47,6 +48,26 @@ static int vm_list(struct shell *sh)
 	shell_printf(sh, "ID  NAME         STATE    VCPUS  CORES      MEM(MiB) UPTIME  CPU(ms)\n");
 	vm_foreach(list_one, sh);
 	return 0;
+}
+
+/* One line per passed-through device: board node, pages, interrupts. */
+static void vm_info_passthru(struct shell *sh, struct vm *vm)
+{
+	for (unsigned k = 0; k < vm->cfg.n_passthru; k++) {
+		const struct vm_passthru *d = &vm->cfg.passthru[k];
+		const struct passthru_dev *pd = &vm->pt[k];
+
+		shell_printf(sh, "  passthrough %s: %s", d->name, d->device[0] ? d->device : "(by reg)");
+		for (unsigned i = 0; i < d->n_regs; i++)
+			shell_printf(sh, ", PA %#llx+%#llx at IPA %#llx", (unsigned long long)d->pa[i],
+				     (unsigned long long)d->size[i], (unsigned long long)pd->fdt.ipa[i]);
+		for (unsigned i = 0; i < d->n_irqs; i++)
+			shell_printf(sh, ", INTID %u as %u (%s, %llu fired, to core %d)", d->intid[i],
+				     pd->fdt.intid[i], pd->line[i].edge ? "edge" : "level",
+				     (unsigned long long)irq_count(d->intid[i]),
+				     pd->line[i].routed_cpu);
+		shell_printf(sh, "\n");
+	}
 }
 
 static int vm_info(struct shell *sh, struct vm *vm)
@@ -96,7 +117,9 @@ static int vm_info(struct shell *sh, struct vm *vm)
 	shell_printf(sh, "  devices:");
 	for (unsigned i = 0; i < vm->n_mmio; i++)
 		shell_printf(sh, " %s@%#llx", vm->mmio[i].name, (unsigned long long)vm->mmio[i].base);
-	shell_printf(sh, "\n  console bytes: %llu\n  exits:", (unsigned long long)vm->console_bytes);
+	shell_printf(sh, "\n");
+	vm_info_passthru(sh, vm);
+	shell_printf(sh, "  console bytes: %llu\n  exits:", (unsigned long long)vm->console_bytes);
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 		shell_printf(sh, " %s=%llu", vm_exit_names[r], (unsigned long long)totals[r]);
 	shell_printf(sh, "\n  warnings suppressed:");

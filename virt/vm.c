@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <tandem/board.h>
 #include <tandem/log.h>
 #include <tandem/page_alloc.h>
 #include <tandem/percpu.h>
@@ -125,11 +126,6 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 			    cfg->vcpu_cpu[i]);
 			return NULL;
 		}
-	if (cfg->ram_phys) {
-		ERR("%s: /%s: property 'memory-phys': fixed placement is not supported yet",
-		    cfg->file, cfg->name);
-		return NULL;
-	}
 	vm = calloc(1, sizeof(*vm));
 	if (!vm) {
 		ERR("out of memory for VM '%s'", cfg->name);
@@ -141,7 +137,19 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	list_init(&vm->node);
 
 	vm->ram_order = page_order_for(cfg->ram_size);
-	vm->ram_pa = (uint64_t)page_alloc(vm->ram_order);
+	if (cfg->ram_phys) {
+		/* The allocator hands out whole power-of-two blocks. */
+		vm->ram_pa = (uint64_t)page_alloc_at(cfg->ram_phys, vm->ram_order);
+		if (!vm->ram_pa) {
+			ERR("%s: /%s: property 'memory-phys': %#llx+%#llx (a block of %llu MiB) is not free host RAM aligned to its size",
+			    cfg->file, cfg->name, (unsigned long long)cfg->ram_phys,
+			    (unsigned long long)cfg->ram_size,
+			    (unsigned long long)((PAGE_SIZE << vm->ram_order) >> 20));
+			goto fail_ram;
+		}
+	} else {
+		vm->ram_pa = (uint64_t)page_alloc(vm->ram_order);
+	}
 	if (!vm->ram_pa) {
 		ERR("%s: /%s: cannot allocate %llu MiB of guest RAM", cfg->file, cfg->name,
 		    (unsigned long long)(cfg->ram_size >> 20));
@@ -172,6 +180,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		ERR("VM '%s': cannot create its UART", cfg->name);
 		goto fail_dev;
 	}
+	if (passthru_create(vm, err, errlen))
+		goto fail_pt;
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
@@ -192,6 +202,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		(unsigned long long)vm->ram_pa, vm->vmid);
 	return vm;
 
+fail_pt:
+	vpl011_destroy(vm->uart);
 fail_dev:
 	vm_console_destroy(vm->con);
 	key = k_spin_lock(&vm_list_lock);
@@ -218,6 +230,7 @@ void vm_destroy(struct vm *vm)
 	tlb_flush_vmid(vm_vttbr(vm));
 	if (console_focus() == vm)
 		console_attach(NULL);
+	passthru_destroy(vm);
 	vpl011_destroy(vm->uart);
 	vm_console_destroy(vm->con);
 	stage2_destroy(&vm->s2);
@@ -336,6 +349,7 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 	uint64_t ram_end = c->ram_base + c->ram_size;
 	uint64_t dtb_at = ram_end - MiB(2), initrd_at = 0, limit = dtb_at;
 	struct cpio_file kf, rf = { 0 };
+	struct vm_fdt_dev devs[VM_MAX_PASSTHRU];
 	struct vm_fdt_params p;
 	void *dtb;
 	int ret;
@@ -377,7 +391,11 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 		.bootargs = c->bootargs[0] ? c->bootargs : NULL,
 		.initrd_start = rf.size ? initrd_at : 0,
 		.initrd_end = rf.size ? initrd_at + rf.size : 0,
+		.board_fdt = board_dtb, .n_devs = c->n_passthru,
 	};
+	for (unsigned i = 0; i < c->n_passthru; i++)
+		devs[i] = vm->pt[i].fdt;
+	p.devs = devs;
 	dtb = vm_ipa_to_host(vm, dtb_at, DTB_MAX);
 	ret = vm_fdt_build(&p, dtb, DTB_MAX);
 	if (ret) {
@@ -438,6 +456,7 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 	host_ipa_bits(&pa_range);
 	vtcr = stage2_vtcr(&vm->s2, pa_range);
 	vgic_init(&vm->vgic, vm->n_vcpus, GUEST_NR_SPIS, vgic_kick, vm);
+	passthru_start(vm);
 	vm->stopping = false;
 	vm->paused = false;
 	vm->paused_total = 0;
@@ -507,6 +526,7 @@ int vm_pause(struct vm *vm)
 	vm->paused_at = k_cycle_get();
 	vm->paused = true;
 	vm->state = VM_PAUSED;
+	passthru_mask(vm, true);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
 	deadline = k_cycle_get() + k_ns_to_cycles(1000000000ULL);
@@ -532,6 +552,7 @@ int vm_resume(struct vm *vm)
 	vm->paused_total += k_cycle_get() - vm->paused_at;
 	vm->state = VM_RUNNING;
 	vm->paused = false;
+	passthru_mask(vm, false);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
 	LOG_INF("vm %s: resumed", vm->name);
@@ -553,6 +574,7 @@ int vm_stop(struct vm *vm)
 			v->thread = NULL;
 		}
 	}
+	passthru_stop(vm);
 	if (vm->state != VM_CRASHED)
 		vm->state = VM_STOPPED;
 	LOG_INF("vm %s: stopped", vm->name);

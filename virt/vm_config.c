@@ -20,6 +20,7 @@
  * caller owns the structs and the message buffer.
  */
 #include <virt/vm_config.h>
+#include <virt/vm_config_passthru.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -652,10 +653,10 @@ static int parse_vm(struct cfg *c, int node, struct vm_config *vm)
 	ret = check_props(c, node, vm_prop_known);
 	if (ret)
 		return ret;
-	sub = fdt_first_subnode(c->fdt, node);
-	if (sub >= 0)
-		return cfg_fail(c, sub, -EINVAL,
-				"unexpected node (a VM node has no children)");
+	fdt_for_each_subnode(sub, c->fdt, node)
+		if (!vm_config_is_passthru_node(c->fdt, sub))
+			return cfg_fail(c, sub, -EINVAL,
+					"unexpected node (a VM node's only child is 'passthrough')");
 
 	for (i = 0; i < ARRAY_SIZE(vm_props); i++) {
 		if (!vm_props[i].parse)
@@ -664,6 +665,9 @@ static int parse_vm(struct cfg *c, int node, struct vm_config *vm)
 		if (ret)
 			return ret;
 	}
+	sub = fdt_subnode_offset(c->fdt, node, "passthrough");
+	if (sub >= 0)
+		return vm_config_parse_passthru(c->fdt, sub, c->file, vm, c->err, c->errlen);
 	return 0;
 }
 
@@ -795,6 +799,8 @@ int vm_config_check_set(const struct vm_config *cfgs, unsigned n, char *err,
 					       VM_FILE_LEN, a->file,
 					       (unsigned long long)a->ram_phys,
 					       (unsigned long long)phys_last(a));
+			if (vm_config_passthru_clash(a, b, err, errlen))
+				return -EBUSY;
 		}
 	}
 	return 0;

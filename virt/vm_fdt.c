@@ -411,6 +411,83 @@ static int write_chosen(void *fdt, const struct vm_fdt_params *p)
 	return ret;
 }
 
+/* Board properties a passed-through node gets rewritten, or not at all. */
+static bool pt_prop_rewritten(const char *name)
+{
+	static const char *const names[] = {
+		"reg", "interrupts", "interrupt-parent", "interrupts-extended",
+		"clocks", "phandle", "linux,phandle", "status",
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A passed-through device's board node, in the guest's view: its own
+ * properties (compatible, clock-names, dma-coherent, ...) as they are; reg
+ * at the guest's IPAs; interrupts at the guest's INTIDs with the board's
+ * trigger; clocks pointed at the guest's apb-pclk, the same 24 MHz fixed
+ * clock QEMU's board gives its APB devices (#clock-cells = 0).
+ */
+static int write_passthru(void *fdt, const void *board, const struct vm_fdt_dev *d)
+{
+	char prefix[NODE_NAME_LEN];
+	const char *bname = fdt_get_name(board, d->node, NULL);
+	const fdt32_t *clk;
+	size_t n = 0;
+	int prop, len, ret;
+
+	while (bname && bname[n] && bname[n] != '@' && n < NODE_NAME_LEN - UNIT_ADDR_LEN)
+		n++;
+	memcpy(prefix, bname ? bname : "device", bname ? n : 7);
+	prefix[bname ? n : 7] = '\0';
+	ret = begin_node_at(fdt, prefix, d->ipa[0]);
+	fdt_for_each_property_offset(prop, board, d->node) {
+		const char *name;
+		const void *val = fdt_getprop_by_offset(board, prop, &name, &len);
+
+		if (ret)
+			return ret;
+		if (!val)
+			return -FDT_ERR_BADSTRUCTURE;
+		if (!pt_prop_rewritten(name))
+			ret = fdt_property(fdt, name, val, len);
+	}
+	if (!ret) {
+		fdt64_t reg[2 * PT_MAX_REGS];
+
+		for (unsigned int i = 0; i < d->n_regs; i++) {
+			reg[2 * i] = cpu_to_fdt64(d->ipa[i]);
+			reg[2 * i + 1] = cpu_to_fdt64(d->size[i]);
+		}
+		ret = fdt_property(fdt, "reg", reg, (int)(d->n_regs * 2 * sizeof(fdt64_t)));
+	}
+	if (!ret && d->n_irqs) {
+		fdt32_t irqs[3 * PT_MAX_IRQS];
+
+		for (unsigned int i = 0; i < d->n_irqs; i++) {
+			irqs[3 * i] = cpu_to_fdt32(GIC_SPI);
+			irqs[3 * i + 1] = cpu_to_fdt32(d->intid[i] - INTID_SPI_BASE);
+			irqs[3 * i + 2] = cpu_to_fdt32(d->irq_flags[i]);
+		}
+		ret = fdt_property(fdt, "interrupts", irqs, (int)(d->n_irqs * 3 * sizeof(fdt32_t)));
+	}
+	clk = fdt_getprop(board, d->node, "clocks", &len);
+	if (!ret && clk && len > 0 && len % 4 == 0 && len <= 32) {
+		fdt32_t cells[8];
+
+		for (int i = 0; i < len / 4; i++)
+			cells[i] = cpu_to_fdt32(PHANDLE_APB_PCLK);
+		ret = fdt_property(fdt, "clocks", cells, len);
+	}
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
 static int write_tree(void *fdt, const struct vm_fdt_params *p)
 {
 	int ret;
@@ -434,6 +511,8 @@ static int write_tree(void *fdt, const struct vm_fdt_params *p)
 		ret = write_apb_pclk(fdt);
 	if (!ret)
 		ret = write_uart(fdt, p);
+	for (unsigned int i = 0; !ret && i < p->n_devs; i++)
+		ret = write_passthru(fdt, p->board_fdt, &p->devs[i]);
 	if (!ret)
 		ret = write_chosen(fdt, p);
 	if (!ret)

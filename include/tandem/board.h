@@ -76,6 +76,10 @@ struct board {
  */
 int board_parse(const void *fdt, struct board *b, char *err, size_t errlen);
 
+/* The board this kernel booted on, and its DTB (kernel/init.c). */
+extern struct board board;
+extern const void *board_dtb;
+
 /*
  * GIC 3-cell interrupt specifier (type: 0 = SPI, 1 = PPI; number) to INTID:
  * SPI n -> n + 32, PPI n -> n + 16. Returns 0 (an SGI, never a device

@@ -71,6 +71,12 @@ int buddy_add_region(struct buddy *b, paddr_t base, uint64_t size);
  * free (or order > BUDDY_MAX_ORDER). The contents are not cleared.
  */
 paddr_t buddy_alloc(struct buddy *b, unsigned int order);
+/*
+ * The block of 2^order pages at pa exactly (aligned to its size), if all
+ * of it is free; 0 if not (some of it allocated, metadata, outside every
+ * region, misaligned). For memory a VM needs at a fixed address.
+ */
+paddr_t buddy_alloc_at(struct buddy *b, paddr_t pa, unsigned int order);
 
 /*
  * Return a block from buddy_alloc() with the same order. Anything else

@@ -12,6 +12,8 @@ struct board;
 int page_alloc_init(const struct board *b, paddr_t image_start,
 		    paddr_t image_end, paddr_t dtb, uint64_t dtb_size);
 void *page_alloc(unsigned order);		/* NULL when none */
+/* The block at pa exactly (pa aligned to the block size); NULL if any of it is taken. */
+void *page_alloc_at(paddr_t pa, unsigned order);
 void *page_alloc_zeroed(unsigned order);
 void page_free(void *p, unsigned order);
 unsigned page_order_for(size_t bytes);

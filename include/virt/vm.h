@@ -11,6 +11,7 @@
 #include <virt/stage2.h>
 #include <virt/vgic.h>
 #include <virt/vm_config.h>
+#include <virt/passthru.h>
 #include <arch/vcpu_arch.h>
 
 enum vm_state { VM_CREATED, VM_RUNNING, VM_PAUSED, VM_STOPPED, VM_CRASHED };
@@ -79,6 +80,7 @@ struct vm {
 	struct mmio_device mmio[VM_MAX_MMIO];
 	unsigned n_mmio;
 	void *uart;			/* struct vpl011 */
+	struct passthru_dev pt[VM_MAX_PASSTHRU];	/* cfg.passthru's, completed */
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned n_vcpus;
 	volatile bool stopping;

@@ -14,6 +14,30 @@
 #define VM_BOOTARGS_LEN	256
 #define VM_MAX_VCPUS	8
 #define VM_DEFAULT_RAM_BASE 0x40000000UL
+#define VM_MAX_PASSTHRU	4	/* devices per VM */
+#define PT_MAX_REGS	2	/* register ranges per device */
+#define PT_MAX_IRQS	2	/* interrupts per device */
+#define PT_PATH_LEN	64
+
+/*
+ * One board device a VM owns (a child of the VM's `passthrough` node).
+ * Named by its board DTB path (`device`), its reg and interrupts are
+ * filled in when the VM is created; given by `reg`, they are known here.
+ * IPA and guest INTID default to the physical ones (1:1).
+ */
+struct vm_passthru {
+	char name[VM_NAME_LEN];		/* the child node's name */
+	char device[PT_PATH_LEN];	/* board DTB path, "" = by reg */
+	unsigned n_regs;		/* 0 with device: from the board */
+	uint64_t pa[PT_MAX_REGS], size[PT_MAX_REGS];
+	unsigned n_guest_regs;		/* guest-reg entries, 0 = 1:1 */
+	uint64_t ipa[PT_MAX_REGS];
+	unsigned n_irqs;		/* 0 with device: from the board */
+	irqid_t intid[PT_MAX_IRQS];	/* physical SPIs */
+	unsigned n_guest_irqs;		/* guest-interrupts entries, 0 = 1:1 */
+	irqid_t guest_intid[PT_MAX_IRQS];
+	bool dma_no_iommu;		/* accepts a DMA device reaching all memory */
+};
 
 enum vm_image_format {
 	VM_IMAGE_LINUX,		/* arm64 Image: header gives text_offset, image_size */
@@ -37,6 +61,8 @@ struct vm_config {
 	cpuid_t vcpu_cpu[VM_MAX_VCPUS];	/* physical core of each vCPU */
 	int vcpu_prio[VM_MAX_VCPUS];	/* host thread priority, 0..31 */
 	bool autostart;
+	unsigned n_passthru;
+	struct vm_passthru passthru[VM_MAX_PASSTHRU];
 };
 
 /*
@@ -54,7 +80,8 @@ int vm_config_parse(const void *fdt, const char *file, unsigned n_host_cpus,
  * a caller can make room for them first; -EINVAL for a broken blob. */
 int vm_config_count_vms(const void *fdt);
 
-/* Cross-VM checks: unique names, host-physical RAM ranges that overlap. */
+/* Cross-VM checks: unique names, host-physical RAM ranges that overlap,
+ * a device (path, register range or interrupt) given to two VMs. */
 int vm_config_check_set(const struct vm_config *cfgs, unsigned n, char *err,
 			size_t errlen);
 

@@ -6,6 +6,21 @@
 #define VIRT_VM_FDT_H
 
 #include <tandem/types.h>
+#include <virt/vm_config.h>
+
+/*
+ * A passed-through device: its node in the board DTB, copied into the
+ * guest's tree with reg, interrupts and clocks rewritten to the guest's
+ * view (virt/passthru.c).
+ */
+struct vm_fdt_dev {
+	int node;			/* offset in board_fdt */
+	unsigned n_regs;
+	uint64_t ipa[PT_MAX_REGS], size[PT_MAX_REGS];
+	unsigned n_irqs;
+	irqid_t intid[PT_MAX_IRQS];	/* the guest's INTIDs */
+	uint32_t irq_flags[PT_MAX_IRQS];	/* the board's trigger flags */
+};
 
 struct vm_fdt_params {
 	const char *name;		/* VM name, put in /model as "tandem,<name>" */
@@ -18,6 +33,9 @@ struct vm_fdt_params {
 	irqid_t uart_intid;		/* INTID (SPI n -> n + 32) */
 	const char *bootargs;		/* may be NULL */
 	uint64_t initrd_start, initrd_end;	/* IPA; 0/0 = none */
+	const void *board_fdt;		/* where devs' nodes are */
+	unsigned n_devs;
+	const struct vm_fdt_dev *devs;
 };
 
 /* Build the DTB into buf. Returns 0 or -errno (-ENOSPC if it does not fit). */

@@ -915,6 +915,46 @@ static void test_no_merge_past_edges(void **state)
 	free(arena);
 }
 
+/* buddy_alloc_at(): exactly that block, when all of it is free. */
+static void test_alloc_at(void **state)
+{
+	uint8_t *arena = arena_new(MiB(8));
+	paddr_t base = pa_of(arena);
+	struct buddy b;
+	struct buddy_stats init, st;
+	struct tregion tr;
+	paddr_t two = ALIGN_UP(base + MiB(1), MiB(2)), p, q;
+
+	buddy_init(&b);
+	add_region_ok(&b, &tr, base, MiB(8));
+	buddy_stats(&b, &init);
+	assert_int_equal(buddy_alloc_at(&b, two, 9), two);	/* 2 MiB */
+	assert_free_lists_consistent(&b, &tr, 1);
+	buddy_stats(&b, &st);
+	assert_int_equal(st.free_pages, init.free_pages - 512);
+	/* taken: not again, nor a block inside it, nor one around it */
+	assert_int_equal(buddy_alloc_at(&b, two, 9), 0);
+	assert_int_equal(buddy_alloc_at(&b, two + MiB(1), 0), 0);
+	assert_int_equal(buddy_alloc_at(&b, two & ~(MiB(4) - 1), 10), 0);
+	/* misaligned, in metadata, outside the region */
+	assert_int_equal(buddy_alloc_at(&b, two + MiB(2) + PAGE_SIZE, 1), 0);
+	assert_int_equal(buddy_alloc_at(&b, tr.base, 0), 0);
+	assert_int_equal(buddy_alloc_at(&b, tr.end, 0), 0);
+	/* a page right after it, then the ordinary allocator still works */
+	p = buddy_alloc_at(&b, two + MiB(2), 0);
+	assert_int_equal(p, two + MiB(2));
+	q = buddy_alloc(&b, 0);
+	assert_true(q && q != p && (q < two || q >= two + MiB(2)));
+	assert_free_lists_consistent(&b, &tr, 1);
+	assert_int_equal(buddy_free(&b, q, 0), 0);
+	assert_int_equal(buddy_free(&b, p, 0), 0);
+	assert_int_equal(buddy_free(&b, two, 9), 0);
+	buddy_stats(&b, &st);
+	assert_stats_equal(&st, &init);
+	assert_free_lists_consistent(&b, &tr, 1);
+	free(arena);
+}
+
 static void assert_add_fails(struct buddy *b, paddr_t base, uint64_t size,
 			     int err)
 {
@@ -1022,6 +1062,7 @@ int main(void)
 		cmocka_unit_test(test_no_merge_past_edges),
 		cmocka_unit_test(test_overlap_rejected),
 		cmocka_unit_test(test_region_limits),
+		cmocka_unit_test(test_alloc_at),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -999,6 +999,128 @@ static void test_check_set_parsed(void **state)
 	assert_non_null(strstr(err, "configs/a.dts"));
 }
 
+/* --- passthrough ------------------------------------------------------------ */
+
+#define PT(devs)	BASIC " passthrough { " devs " };"
+
+static void test_passthrough_ok(void **state)
+{
+	struct vm_config vm;
+
+	parse_one(state, PT("rtc { device = \"/pl031@9010000\"; };"
+			    " blk { reg = <0x0 0x0a003000 0x0 0x1000>; interrupts = <0x4f>;"
+			    " guest-reg = <0x0 0x0c000000>; guest-interrupts = <0x30>; };"), &vm);
+	assert_int_equal(vm.n_passthru, 2);
+	assert_string_equal(vm.passthru[0].name, "rtc");
+	assert_string_equal(vm.passthru[0].device, "/pl031@9010000");
+	assert_int_equal(vm.passthru[0].n_regs, 0);	/* from the board, later */
+	assert_int_equal(vm.passthru[0].n_irqs, 0);
+	assert_string_equal(vm.passthru[1].name, "blk");
+	assert_int_equal(vm.passthru[1].n_regs, 1);
+	assert_int_equal(vm.passthru[1].pa[0], 0x0a003000);
+	assert_int_equal(vm.passthru[1].size[0], 0x1000);
+	assert_int_equal(vm.passthru[1].n_guest_regs, 1);
+	assert_int_equal(vm.passthru[1].ipa[0], 0x0c000000);
+	assert_int_equal(vm.passthru[1].n_irqs, 1);
+	assert_int_equal(vm.passthru[1].intid[0], 79);
+	assert_int_equal(vm.passthru[1].guest_intid[0], 48);
+	assert_false(vm.passthru[0].dma_no_iommu);
+
+	parse_one(state, PT("blk { device = \"/virtio_mmio@a003e00\"; dma-no-iommu; };"), &vm);
+	assert_true(vm.passthru[0].dma_no_iommu);
+
+	/* no passthrough node: no devices */
+	parse_one(state, BASIC, &vm);
+	assert_int_equal(vm.n_passthru, 0);
+}
+
+static void test_passthrough_errors(void **state)
+{
+	expect_fail(state, one_vm(PT("rtc { };")), -EINVAL,
+		    "/vm/passthrough/rtc: ", "'device' or 'reg' missing");
+	expect_fail(state, one_vm(PT("rtc { device = \"pl031\"; };")), -EINVAL,
+		    "/vm/passthrough/rtc: ", "property 'device'");
+	expect_fail(state, one_vm(PT("rtc { device = \"/pl031@9010000\"; reg = <0 0x9010000 0 0x1000>; };")),
+		    -EINVAL, "/vm/passthrough/rtc: ", "property 'reg'", "not both");
+	expect_fail(state, one_vm(PT("rtc { device = \"/pl031@9010000\"; interrupts = <34>; };")),
+		    -EINVAL, "/vm/passthrough/rtc: ", "property 'interrupts'");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x800>; };")), -EINVAL,
+		    "/vm/passthrough/rtc: ", "property 'reg'", "4 KiB pages");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; interrupts = <27>; };")),
+		    -EINVAL, "/vm/passthrough/rtc: ", "property 'interrupts'", "INTID 27 is not an SPI");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; interrupts = <1020>; };")),
+		    -EINVAL, "property 'interrupts'", "not an SPI");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; interrupts = <34 34>; };")),
+		    -EINVAL, "property 'interrupts'", "twice");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; oops; };")), -EINVAL,
+		    "/vm/passthrough/rtc: ", "unknown property 'oops'");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; guest-reg = <0 0x40000000>; };")),
+		    -EINVAL, "property 'guest-reg'", "guest's RAM");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; guest-reg = <0 0x09000000>; };")),
+		    -EINVAL, "property 'guest-reg'", "vPL011");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x08010000 0 0x1000>; };")), -EINVAL,
+		    "property 'guest-reg'", "vGIC");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; guest-reg = <0 1 0 2>; };")),
+		    -EINVAL, "property 'guest-reg'", "need 1");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; interrupts = <34>; guest-interrupts = <33>; };")),
+		    -EINVAL, "property 'guest-interrupts'", "vPL011");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; interrupts = <200>; };")),
+		    -EINVAL, "property 'guest-interrupts'", "INTID 200");
+	expect_fail(state, one_vm(PT("a { reg = <0 0x9010000 0 0x1000>; interrupts = <34>; };"
+				     " b { reg = <0 0x9030000 0 0x1000>; interrupts = <35>; guest-interrupts = <34>; };")),
+		    -EINVAL, "/vm/passthrough/b: ", "property 'guest-interrupts'", "device 'a'");
+	expect_fail(state, one_vm(PT("a { reg = <0 0x9010000 0 0x1000>; };"
+				     " b { reg = <0 0x9030000 0 0x1000>; guest-reg = <0 0x9010000>; };")),
+		    -EINVAL, "/vm/passthrough/b: ", "property 'guest-reg'", "device 'a'");
+	expect_fail(state, one_vm(PT("rtc { device = \"/pl031@9010000\"; dma-no-iommu = <1>; };")),
+		    -EINVAL, "/vm/passthrough/rtc: ", "property 'dma-no-iommu' takes no value");
+	expect_fail(state, one_vm(BASIC " passthrough { x = <1>; };"), -EINVAL,
+		    "/vm/passthrough: ", "unknown property 'x'");
+	expect_fail(state, one_vm(PT("a { device = \"/a\"; }; b { device = \"/b\"; }; c { device = \"/c\"; };"
+				     " d { device = \"/d\"; }; e { device = \"/e\"; };")),
+		    -EINVAL, "/vm/passthrough/e: ", "more than 4");
+}
+
+/* The same device in two VMs: by path, by overlapping range, by interrupt. */
+static void test_passthrough_two_vms(void **state)
+{
+	static const char *const pairs[][3] = {
+		{ "r { device = \"/pl031@9010000\"; };", "r { device = \"/pl031@9010000\"; };", "'/pl031@9010000'" },
+		{ "r { reg = <0 0x9010000 0 0x2000>; };", "s { reg = <0 0x9011000 0 0x1000>; };", "0x9011000+0x1000" },
+		{ "r { reg = <0 0x9010000 0 0x1000>; interrupts = <34>; };",
+		  "s { reg = <0 0x9030000 0 0x1000>; interrupts = <34>; };", "INTID 34" },
+	};
+	struct vm_config vms[2];
+
+	for (unsigned i = 0; i < ARRAY_SIZE(pairs); i++) {
+		char err[256] = "";
+
+		{
+			char props[256];
+
+			snprintf(props, sizeof(props), PT("%s"), pairs[i][0]);
+			parse_one(state, props, &vms[0]);
+			snprintf(props, sizeof(props), PT("%s"), pairs[i][1]);
+			parse_one(state, props, &vms[1]);
+		}
+		snprintf(vms[0].name, sizeof(vms[0].name), "linux");
+		snprintf(vms[0].file, sizeof(vms[0].file), "configs/a.dts");
+		snprintf(vms[1].name, sizeof(vms[1].name), "rtos");
+		snprintf(vms[1].file, sizeof(vms[1].file), "configs/b.dts");
+		assert_int_equal(vm_config_check_set(vms, 2, err, sizeof(err)), -EBUSY);
+		assert_null(strchr(err, '\n'));
+		assert_non_null(strstr(err, "configs/b.dts: /rtos/passthrough/"));
+		assert_non_null(strstr(err, pairs[i][2]));
+		assert_non_null(strstr(err, "/linux/passthrough/r"));
+		assert_non_null(strstr(err, "configs/a.dts"));
+	}
+	/* different devices: fine */
+	parse_one(state, PT("r { device = \"/pl031@9010000\"; };"), &vms[0]);
+	parse_one(state, PT("r { device = \"/pl061@9030000\"; };"), &vms[1]);
+	snprintf(vms[1].name, sizeof(vms[1].name), "other");
+	assert_int_equal(vm_config_check_set(vms, 2, NULL, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1032,6 +1154,9 @@ int main(void)
 		cmocka_unit_test(test_check_set_duplicate),
 		cmocka_unit_test(test_check_set_overlap),
 		cmocka_unit_test(test_check_set_parsed),
+		cmocka_unit_test(test_passthrough_ok),
+		cmocka_unit_test(test_passthrough_errors),
+		cmocka_unit_test(test_passthrough_two_vms),
 	};
 
 	return cmocka_run_group_tests(tests, dtc_setup, dtc_teardown);

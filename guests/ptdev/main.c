@@ -1,0 +1,107 @@
+/*
+ * ptdev: a passed-through PL031 RTC, as a guest sees it. Runs natively on
+ * QEMU virt (the reference: the board's PL031 at 0x09010000, SPI 2 =
+ * INTID 34, level) and under Tandem with the device passed through
+ * (tests/system/test_passthrough.py), and must pass both.
+ *
+ *   rtc_read   the time register holds a date after 2020 and counts
+ *              seconds;
+ *   rtc_alarm  the match register raises the alarm: the interrupt is
+ *              taken; the handler leaves the line up twice, so a level
+ *              interrupt is taken again after each EOI, and clears it on
+ *              the third; then nothing stays pending. Under Tandem every
+ *              round is the physical line, forwarded hardware-linked, and
+ *              the guest's EOI deactivating it.
+ */
+#include <lib/gic.h>
+#include <lib/mmio.h>
+#include <lib/printf.h>
+#include <lib/sysreg.h>
+#include <lib/test.h>
+#include <lib/timer.h>
+
+#define RTC_BASE	0x09010000UL
+#define RTC_DR		0x000	/* data: seconds */
+#define RTC_MR		0x004	/* match */
+#define RTC_IMSC	0x010	/* interrupt mask set/clear */
+#define RTC_RIS		0x014
+#define RTC_ICR		0x01c
+#define RTC_PERIPHID0	0xfe0
+#define RTC_INTID	34
+#define RTC_2020	1577836800U	/* 2020-01-01 00:00:00 UTC */
+#define LEVEL_ROUNDS	3
+#define ALARM_US	4000000		/* the alarm is at most 2 s away */
+
+void guest_main(void);
+
+static volatile unsigned int taken;
+
+static uint32_t rtc(unsigned int reg)
+{
+	return readl(RTC_BASE + reg);
+}
+
+static bool rtc_pending(void)
+{
+	return readl(GICD_BASE + GICD_ISPENDR + 4) & BIT(RTC_INTID % 32);
+}
+
+static void test_rtc_read(void)
+{
+	uint32_t t0 = rtc(RTC_DR), t1;
+
+	printf("ptdev: RTC time %u, PeriphID0 0x%x\n", t0, rtc(RTC_PERIPHID0));
+	CHECK(rtc(RTC_PERIPHID0) == 0x31, "PeriphID0 0x%x, want 0x31 (PL031)", rtc(RTC_PERIPHID0));
+	CHECK(t0 > RTC_2020, "time %u is before 2020", t0);
+	t1 = t0;
+	WAIT_FOR((t1 = rtc(RTC_DR)) != t0, EVENT_TIMEOUT_US);
+	CHECK(t1 == t0 + 1, "time went from %u to %u, want one second on", t0, t1);
+}
+
+/* Leave the line up on the first rounds: level, so taken again. */
+static void alarm_handler(unsigned int intid)
+{
+	(void)intid;
+	if (++taken >= LEVEL_ROUNDS)
+		writel(1, RTC_BASE + RTC_ICR);
+}
+
+static void test_rtc_alarm(void)
+{
+	uint32_t now;
+
+	CHECK(gic_init(), "GIC set-up failed");
+	writel(1, RTC_BASE + RTC_ICR);
+	writeq(this_mpidr() & 0xff00ffffffUL, GICD_BASE + GICD_IROUTER + 8 * RTC_INTID);
+	gic_set_handler(RTC_INTID, alarm_handler);
+	writel(BIT(RTC_INTID % 32), GICD_BASE + GICD_ISENABLER + 4);
+	for (unsigned int round = 1; round <= 2; round++) {
+		taken = 0;
+		now = rtc(RTC_DR);
+		writel(now + 1, RTC_BASE + RTC_MR);
+		writel(1, RTC_BASE + RTC_IMSC);
+		irq_enable();
+		WAIT_FOR(taken >= LEVEL_ROUNDS, ALARM_US);
+		WAIT_FOR(false, 2000);
+		irq_disable();
+		printf("ptdev: alarm %u at %u (armed at %u), taken %u times\n", round,
+		       rtc(RTC_DR), now, taken);
+		CHECK(taken == LEVEL_ROUNDS, "alarm %u: taken %u times, want %u (level, cleared on the last)",
+		      round, taken, LEVEL_ROUNDS);
+		CHECK(!(rtc(RTC_RIS) & 1), "alarm %u: RTCRIS still set", round);
+		CHECK(!rtc_pending(), "alarm %u: INTID %u still pending", round, RTC_INTID);
+	}
+	writel(0, RTC_BASE + RTC_IMSC);
+	writel(BIT(RTC_INTID % 32), GICD_BASE + GICD_ICENABLER + 4);
+}
+
+static const struct test_case tests[] = {
+	{ "rtc_read", test_rtc_read },
+	{ "rtc_alarm", test_rtc_alarm },
+};
+
+void guest_main(void)
+{
+	printf("ptdev: PL031 at 0x%lx, INTID %u\n", RTC_BASE, RTC_INTID);
+	test_run(tests, ARRAY_SIZE(tests));
+}
