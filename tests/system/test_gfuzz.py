@@ -58,8 +58,9 @@ def beats(t):
 def test_fuzzer_beside_linux_and_rtos(tmp_path):
     t = Tandem(["-initrd", bundle_with_gfuzz(tmp_path)])
     try:
-        t.expect("vm linux: started", timeout=60)
+        # The more urgent VM (rtos, priority 2) starts before linux (10).
         t.expect("vm rtos: started", timeout=60)
+        t.expect("vm linux: started", timeout=60)
         t.expect("guest# ", timeout=240)
         t.to_shell()
         before = parse_mem(t.run("mem"))
