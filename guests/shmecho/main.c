@@ -5,8 +5,12 @@
  * checksum) and rings index 1; index 1 checks each, answers with the
  * payload inverted and its own checksum, and rings back. Each side waits
  * for the ring in WFI on the doorbell SPI (edge). Index 0 reports the round
- * trip in CNTVCT ticks (bench/shm_doorbell.py). Under Tandem only.
+ * trip in CNTVCT ticks (bench/shm_doorbell.py). A third VM (index 2),
+ * mapping the region read-only, reads what the echo VM wrote, then checks
+ * that a write there and a doorbell access the page has no register for
+ * are aborts. Under Tandem only.
  */
+#include <lib/exception.h>
 #include <lib/gic.h>
 #include <lib/mmio.h>
 #include <lib/printf.h>
@@ -146,6 +150,28 @@ static unsigned echo(void)
 	return bad;
 }
 
+/* Index 2: a read-only view. Waits for the echo VM's ready mark. */
+static void reader(void)
+{
+	struct exc_record rec;
+	bool ro, width, hole;
+
+	while (!WFI_UNTIL(shm->ready == READY_VALUE, 1000))
+		;
+	exc_expect();
+	shm->ready = 0;
+	dsb(ish);
+	ro = exc_taken(&rec) && shm->ready == READY_VALUE;
+	exc_expect();
+	(void)readb(DB_BASE + DB_SELF);
+	width = exc_taken(&rec);
+	exc_expect();
+	(void)readl(DB_BASE + 0x800);
+	hole = exc_taken(&rec);
+	printf("shmecho: read-only saw ready, write aborted %s, byte read aborted %s, hole aborted %s\n",
+	       ro ? "yes" : "no", width ? "yes" : "no", hole ? "yes" : "no");
+}
+
 void guest_main(void)
 {
 	uint32_t self, peers;
@@ -160,7 +186,9 @@ void guest_main(void)
 	peers = readl(DB_BASE + DB_PEERS);
 	printf("shmecho: index %u, peers 0x%x\n", self, peers);
 	db_setup();
-	if (self == 0) {
+	if (self == 2) {
+		reader();
+	} else if (self == 0) {
 		bad = initiator(&ticks);
 		printf("shmecho: %u round trips, %u bad, %llu ticks at %llu Hz\n",
 		       SHMECHO_MESSAGES, bad, (unsigned long long)ticks,

@@ -55,5 +55,24 @@ def test_ten_thousand_messages(tmp_path):
         assert "shmecho: index 0, peers 0x2" in log_a, log_a
         _, log_b = wait_log(t, "shm-b", re.compile(r"shmecho: echoed 10000 messages, 0 bad"), 30)
         assert "shmecho: index 1, peers 0x1" in log_b, log_b
+
+        # A third VM joins read-only: it sees the data, its write is an abort,
+        # and so are a byte access and an offset without a register.
+        t.run("vm create shm-c")
+        t.run("vm start shm-c")
+        _, log_c = wait_log(t, "shm-c", re.compile(r"shmecho: read-only saw ready.*"), 60)
+        assert "shmecho: index 2, peers 0x3" in log_c, log_c
+        assert ("shmecho: read-only saw ready, write aborted yes, byte read aborted yes, "
+                "hole aborted yes") in log_c, log_c
+        assert "write to read-only shared memory; abort injected" in t.transcript.getvalue()
+
+        # All three gone, the region goes; a new first VM is index 0 again
+        # and finds fresh, zeroed pages (no ready mark: it waits).
+        for vm in ("shm-a", "shm-b", "shm-c"):
+            t.run("vm delete %s" % vm)
+        t.run("vm create shm-b")
+        t.run("vm start shm-b")
+        _, log_b = wait_log(t, "shm-b", re.compile(r"shmecho: index \d+, peers 0x\d+"), 30)
+        assert "shmecho: index 0, peers 0x0" in log_b, log_b
     finally:
         t.close()
