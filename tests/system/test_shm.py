@@ -48,7 +48,7 @@ def test_ten_thousand_messages(tmp_path):
         t.run("vm create shm-b")
         t.run("vm start shm-b")
         t.run("vm start shm-a")
-        m, log_a = wait_log(t, "shm-a", DONE, 300)
+        m, log_a = wait_log(t, "shm-a", DONE, 150)
         n, bad, ticks, hz = (int(x) for x in m.groups())
         assert (n, bad) == (10000, 0), log_a
         assert ticks > 0 and hz > 0
