@@ -13,6 +13,7 @@
 #include <tandem/percpu.h>
 #include <drivers/gicv3.h>
 #include <virt/mmio_decode.h>
+#include <virt/shm.h>
 #include <virt/vm.h>
 #include <arch/vcpu_ctx.h>
 #include <arch/vgic_hw.h>
@@ -286,6 +287,10 @@ static void handle_dabt(struct vcpu *v)
 
 	if (v->arch.esr & (1UL << 7)) {		/* S1PTW */
 		vcpu_inject_abort(v, ipa, "guest page-table walk outside its RAM");
+		return;
+	}
+	if (shm_is_read_only(v->vm, ipa)) {
+		vcpu_inject_abort(v, ipa, "write to read-only shared memory");
 		return;
 	}
 	d = find_mmio(v->vm, ipa);

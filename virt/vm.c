@@ -15,6 +15,7 @@
 #include <tandem/page_alloc.h>
 #include <tandem/percpu.h>
 #include <virt/bundle.h>
+#include <virt/shm.h>
 #include <virt/vm.h>
 #include <virt/vm_fdt.h>
 #include <arch/cache.h>
@@ -182,6 +183,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	}
 	if (passthru_create(vm, err, errlen))
 		goto fail_pt;
+	if (shm_create(vm, err, errlen))
+		goto fail_shm;
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
@@ -202,6 +205,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		(unsigned long long)vm->ram_pa, vm->vmid);
 	return vm;
 
+fail_shm:
+	passthru_destroy(vm);
 fail_pt:
 	vpl011_destroy(vm->uart);
 fail_dev:
@@ -231,6 +236,7 @@ void vm_destroy(struct vm *vm)
 	if (console_focus() == vm)
 		console_attach(NULL);
 	passthru_destroy(vm);
+	shm_destroy(vm);
 	vpl011_destroy(vm->uart);
 	vm_console_destroy(vm->con);
 	stage2_destroy(&vm->s2);
@@ -392,6 +398,7 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 		.initrd_start = rf.size ? initrd_at : 0,
 		.initrd_end = rf.size ? initrd_at + rf.size : 0,
 		.board_fdt = board_dtb, .n_devs = c->n_passthru,
+		.shm = c->has_shm ? &c->shm : NULL,
 	};
 	for (unsigned i = 0; i < c->n_passthru; i++)
 		devs[i] = vm->pt[i].fdt;

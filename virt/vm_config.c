@@ -21,6 +21,7 @@
  */
 #include <virt/vm_config.h>
 #include <virt/vm_config_passthru.h>
+#include <virt/vm_config_shm.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -654,9 +655,10 @@ static int parse_vm(struct cfg *c, int node, struct vm_config *vm)
 	if (ret)
 		return ret;
 	fdt_for_each_subnode(sub, c->fdt, node)
-		if (!vm_config_is_passthru_node(c->fdt, sub))
+		if (!vm_config_is_passthru_node(c->fdt, sub) &&
+		    !vm_config_is_shm_node(c->fdt, sub))
 			return cfg_fail(c, sub, -EINVAL,
-					"unexpected node (a VM node's only child is 'passthrough')");
+					"unexpected node (a VM node's children are 'passthrough' and 'shm')");
 
 	for (i = 0; i < ARRAY_SIZE(vm_props); i++) {
 		if (!vm_props[i].parse)
@@ -666,8 +668,14 @@ static int parse_vm(struct cfg *c, int node, struct vm_config *vm)
 			return ret;
 	}
 	sub = fdt_subnode_offset(c->fdt, node, "passthrough");
+	if (sub >= 0) {
+		ret = vm_config_parse_passthru(c->fdt, sub, c->file, vm, c->err, c->errlen);
+		if (ret)
+			return ret;
+	}
+	sub = fdt_subnode_offset(c->fdt, node, "shm");
 	if (sub >= 0)
-		return vm_config_parse_passthru(c->fdt, sub, c->file, vm, c->err, c->errlen);
+		return vm_config_parse_shm(c->fdt, sub, c->file, vm, c->err, c->errlen);
 	return 0;
 }
 
@@ -801,6 +809,8 @@ int vm_config_check_set(const struct vm_config *cfgs, unsigned n, char *err,
 					       (unsigned long long)phys_last(a));
 			if (vm_config_passthru_clash(a, b, err, errlen))
 				return -EBUSY;
+			if (vm_config_shm_clash(a, b, err, errlen))
+				return -EINVAL;
 		}
 	}
 	return 0;

@@ -54,6 +54,9 @@
 /* Fixed values: nothing else needs a phandle, and they read well in dumps. */
 #define PHANDLE_GIC		1
 #define PHANDLE_APB_PCLK	2
+#define PHANDLE_SHM		3
+#define IRQ_EDGE_RISING		1
+#define SHM_DB_PAGE		0x1000	/* include/virt/shm_doorbell_regs.h */
 
 /* A short prefix, "@", up to 16 hex digits and the NUL. */
 #define NODE_NAME_LEN		32
@@ -488,6 +491,62 @@ static int write_passthru(void *fdt, const void *board, const struct vm_fdt_dev 
 	return ret;
 }
 
+/*
+ * The shared region as reserved memory (no-map: no allocator may take it)
+ * and a device node a stock Linux binds with uio_pdrv_genirq
+ * (of_id=tandem,shm-uio): map0 the doorbell page, map1 the region, the
+ * doorbell SPI edge-triggered, since a ring is an event, not a state.
+ */
+static int write_shm(void *fdt, const struct vm_shm *s)
+{
+	fdt64_t reg[4] = {
+		cpu_to_fdt64(s->doorbell_ipa), cpu_to_fdt64(SHM_DB_PAGE),
+		cpu_to_fdt64(s->ipa), cpu_to_fdt64(s->size),
+	};
+	fdt32_t irq[3] = {
+		cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(s->doorbell_intid - INTID_SPI_BASE),
+		cpu_to_fdt32(IRQ_EDGE_RISING),
+	};
+	int ret;
+
+	ret = fdt_begin_node(fdt, "reserved-memory");
+	if (!ret)
+		ret = fdt_property_u32(fdt, "#address-cells", 2);
+	if (!ret)
+		ret = fdt_property_u32(fdt, "#size-cells", 2);
+	if (!ret)
+		ret = fdt_property(fdt, "ranges", NULL, 0);
+	if (!ret)
+		ret = begin_node_at(fdt, "shm", s->ipa);
+	if (!ret)
+		ret = prop_reg(fdt, s->ipa, s->size);
+	if (!ret)
+		ret = fdt_property(fdt, "no-map", NULL, 0);
+	if (!ret)
+		ret = fdt_property_u32(fdt, "phandle", PHANDLE_SHM);
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	if (!ret)
+		ret = begin_node_at(fdt, "shm-doorbell", s->doorbell_ipa);
+	if (!ret)
+		ret = fdt_property_string(fdt, "compatible", "tandem,shm-uio");
+	if (!ret)
+		ret = fdt_property(fdt, "reg", reg, sizeof(reg));
+	if (!ret)
+		ret = fdt_property(fdt, "interrupts", irq, sizeof(irq));
+	if (!ret)
+		ret = fdt_property_u32(fdt, "memory-region", PHANDLE_SHM);
+	if (!ret)
+		ret = fdt_property_string(fdt, "tandem,region", s->region);
+	if (!ret && s->read_only)
+		ret = fdt_property(fdt, "read-only", NULL, 0);
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
 static int write_tree(void *fdt, const struct vm_fdt_params *p)
 {
 	int ret;
@@ -513,6 +572,8 @@ static int write_tree(void *fdt, const struct vm_fdt_params *p)
 		ret = write_uart(fdt, p);
 	for (unsigned int i = 0; !ret && i < p->n_devs; i++)
 		ret = write_passthru(fdt, p->board_fdt, &p->devs[i]);
+	if (!ret && p->shm)
+		ret = write_shm(fdt, p->shm);
 	if (!ret)
 		ret = write_chosen(fdt, p);
 	if (!ret)

@@ -31,6 +31,7 @@ extern const char *const vm_warn_names[WARN_COUNT];
 
 struct vcpu;
 struct vm;
+struct shm_region;
 
 struct mmio_device {
 	const char *name;
@@ -81,6 +82,8 @@ struct vm {
 	unsigned n_mmio;
 	void *uart;			/* struct vpl011 */
 	struct passthru_dev pt[VM_MAX_PASSTHRU];	/* cfg.passthru's, completed */
+	struct shm_region *shm_region;	/* cfg.shm's, joined (virt/shm.c) */
+	unsigned shm_index;		/* this VM's slot on it */
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned n_vcpus;
 	volatile bool stopping;

@@ -39,6 +39,21 @@ struct vm_passthru {
 	bool dma_no_iommu;		/* accepts a DMA device reaching all memory */
 };
 
+/*
+ * The VM's view of a shared-memory region (its `shm` node): the region's
+ * name (every VM naming it shares the same host pages), size, where the
+ * guest sees it, and its doorbell page and SPI. Binding: docs/vm-config.md,
+ * "Shared memory".
+ */
+struct vm_shm {
+	char region[VM_NAME_LEN];
+	uint64_t size;			/* bytes, whole 4 KiB pages */
+	uint64_t ipa;			/* guest-reg */
+	uint64_t doorbell_ipa;		/* doorbell-reg, default ipa + size */
+	irqid_t doorbell_intid;		/* guest SPI the peers' rings raise */
+	bool read_only;			/* stage 2 without write permission */
+};
+
 enum vm_image_format {
 	VM_IMAGE_LINUX,		/* arm64 Image: header gives text_offset, image_size */
 	VM_IMAGE_ELF,		/* ELF64: PT_LOAD segments at their physical addresses */
@@ -63,6 +78,8 @@ struct vm_config {
 	bool autostart;
 	unsigned n_passthru;
 	struct vm_passthru passthru[VM_MAX_PASSTHRU];
+	bool has_shm;
+	struct vm_shm shm;
 };
 
 /*
@@ -81,7 +98,8 @@ int vm_config_parse(const void *fdt, const char *file, unsigned n_host_cpus,
 int vm_config_count_vms(const void *fdt);
 
 /* Cross-VM checks: unique names, host-physical RAM ranges that overlap,
- * a device (path, register range or interrupt) given to two VMs. */
+ * a device (path, register range or interrupt) given to two VMs, a
+ * shared region two VMs give different sizes. */
 int vm_config_check_set(const struct vm_config *cfgs, unsigned n, char *err,
 			size_t errlen);
 

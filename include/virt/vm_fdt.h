@@ -36,6 +36,7 @@ struct vm_fdt_params {
 	const void *board_fdt;		/* where devs' nodes are */
 	unsigned n_devs;
 	const struct vm_fdt_dev *devs;
+	const struct vm_shm *shm;	/* shared region and doorbell, NULL = none */
 };
 
 /* Build the DTB into buf. Returns 0 or -errno (-ENOSPC if it does not fit). */
