@@ -18,15 +18,11 @@
 #include <virt/shm.h>
 #include <virt/vm.h>
 #include <virt/vm_fdt.h>
+#include <virt/guest_layout.h>
 #include <arch/cache.h>
 #include <arch/mem_bulk.h>
 #include <arch/vcpu_ctx.h>
 
-#define GUEST_GICD_BASE		0x08000000UL
-#define GUEST_GICR_BASE		0x080a0000UL
-#define GUEST_UART_BASE		0x09000000UL
-#define GUEST_UART_INTID	33
-#define GUEST_NR_SPIS		96
 #define VCPU_STACK		(16 * 1024)
 #define DTB_MAX			(64 * 1024)
 

@@ -29,12 +29,11 @@
 #include <string.h>
 
 #include <libfdt.h>
+#include <virt/guest_layout.h>
 
 /* Guest RAM must stay clear of the device window (GIC 0x08000000, UART
  * 0x09000000) that every VM sees below 1 GiB. */
 #define GUEST_RAM_MIN_BASE	0x40000000ULL
-/* Guest IPA space: stage 2 is built for 40-bit guest-physical addresses. */
-#define GUEST_IPA_LIMIT		(1ULL << 40)
 /* Host physical addresses without FEAT_LPA. */
 #define HOST_PA_LIMIT		(1ULL << 48)
 /* Stage 2 maps guest RAM with 2 MiB blocks. */

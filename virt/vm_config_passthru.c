@@ -14,6 +14,7 @@
  */
 #include <virt/vm_config.h>
 #include <virt/vm_config_passthru.h>
+#include <virt/guest_layout.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -24,22 +25,8 @@
 
 #define PT_PAGE			KiB(4)
 #define HOST_PA_LIMIT		(1ULL << 48)
-#define GUEST_IPA_LIMIT		(1ULL << 40)
-#define INTID_SPI_MIN		32
 #define INTID_SPI_MAX		1019
-/* The vGIC's SPIs (virt/vm.c GUEST_NR_SPIS = 96) and its vPL011's line. */
-#define GUEST_INTID_MAX		127
-#define GUEST_UART_INTID	33
 #define PT_PATH_MSG		128
-
-/* What every guest has below its RAM (virt/vm.c): vGIC, vPL011. */
-static const struct {
-	uint64_t base, size;
-	const char *what;
-} guest_window[] = {
-	{ 0x08000000, 0x200000, "the vGIC" },
-	{ 0x09000000, 0x1000, "the vPL011" },
-};
 
 struct pt_cfg {
 	const void *fdt;
@@ -163,7 +150,7 @@ static int parse_interrupts(struct pt_cfg *c, int node, struct vm_passthru *d)
 	for (int i = 0; i < n; i++) {
 		uint32_t intid = fdt32_ld(&p[i]);
 
-		if (intid < INTID_SPI_MIN || intid > INTID_SPI_MAX)
+		if (intid < GUEST_SPI_MIN || intid > INTID_SPI_MAX)
 			return pt_fail(c, node, "property 'interrupts': INTID %u is not an SPI (32..1019)",
 				       intid);
 		for (int j = 0; j < i; j++)
@@ -247,6 +234,7 @@ int vm_passthru_check_guest(const struct vm_config *vm, const struct vm_passthru
 
 	for (unsigned i = 0; i < n_regs; i++) {
 		uint64_t ipa = d->n_guest_regs ? d->ipa[i] : d->pa[i], size = d->size[i];
+		const struct guest_window *win;
 
 		if (size > GUEST_IPA_LIMIT || ipa > GUEST_IPA_LIMIT - size)
 			return snprintf(msg, msglen, "property 'guest-reg': 0x%llx+0x%llx ends beyond the 1 TiB guest-physical space",
@@ -254,12 +242,11 @@ int vm_passthru_check_guest(const struct vm_config *vm, const struct vm_passthru
 		if (overlap(ipa, size, vm->ram_base, vm->ram_size))
 			return snprintf(msg, msglen, "property 'guest-reg': 0x%llx+0x%llx overlaps the guest's RAM",
 					(unsigned long long)ipa, (unsigned long long)size), -EINVAL;
-		for (unsigned w = 0; w < ARRAY_SIZE(guest_window); w++)
-			if (overlap(ipa, size, guest_window[w].base, guest_window[w].size))
-				return snprintf(msg, msglen, "property 'guest-reg': 0x%llx+0x%llx overlaps %s at 0x%llx",
-						(unsigned long long)ipa, (unsigned long long)size,
-						guest_window[w].what,
-						(unsigned long long)guest_window[w].base), -EINVAL;
+		win = guest_window_overlap(ipa, size);
+		if (win)
+			return snprintf(msg, msglen, "property 'guest-reg': 0x%llx+0x%llx overlaps %s at 0x%llx",
+					(unsigned long long)ipa, (unsigned long long)size,
+					win->what, (unsigned long long)win->base), -EINVAL;
 		for (unsigned k = 0; k < d_index; k++) {
 			const struct vm_passthru *o = &vm->passthru[k];
 
@@ -276,7 +263,7 @@ int vm_passthru_check_guest(const struct vm_config *vm, const struct vm_passthru
 	for (unsigned i = 0; i < n_irqs; i++) {
 		irqid_t g = d->n_guest_irqs ? d->guest_intid[i] : d->intid[i];
 
-		if (g < INTID_SPI_MIN || g > GUEST_INTID_MAX)
+		if (g < GUEST_SPI_MIN || g > GUEST_INTID_MAX)
 			return snprintf(msg, msglen, "property 'guest-interrupts': INTID %u is not one of the guest's SPIs (32..%u)",
 					g, GUEST_INTID_MAX), -EINVAL;
 		if (g == GUEST_UART_INTID)

@@ -14,6 +14,7 @@
  */
 #include <virt/vm_config.h>
 #include <virt/vm_config_shm.h>
+#include <virt/guest_layout.h>
 #include <virt/shm_doorbell_regs.h>
 
 #include <errno.h>
@@ -25,21 +26,7 @@
 
 #define SHM_PAGE		KiB(4)
 #define SHM_MAX_SIZE		MiB(256)
-#define GUEST_IPA_LIMIT		(1ULL << 40)
-#define INTID_SPI_MIN		32
-/* The vGIC's SPIs (virt/vm.c GUEST_NR_SPIS = 96) and its vPL011's line. */
-#define GUEST_INTID_MAX		127
-#define GUEST_UART_INTID	33
 #define SHM_PATH_MSG		128
-
-/* What every guest has below its RAM (virt/vm.c): vGIC, vPL011. */
-static const struct {
-	uint64_t base, size;
-	const char *what;
-} guest_window[] = {
-	{ 0x08000000, 0x200000, "the vGIC" },
-	{ 0x09000000, 0x1000, "the vPL011" },
-};
 
 struct shm_cfg {
 	const void *fdt;
@@ -144,18 +131,19 @@ static int parse_size(struct shm_cfg *c, struct vm_shm *s)
 static int check_range(struct shm_cfg *c, const struct vm_config *vm, const char *prop,
 		       uint64_t ipa, uint64_t size)
 {
+	const struct guest_window *win;
+
 	if (!IS_ALIGNED(ipa, SHM_PAGE) || size > GUEST_IPA_LIMIT || ipa > GUEST_IPA_LIMIT - size)
 		return shm_fail(c, "property '%s': 0x%llx+0x%llx is not 4 KiB aligned below 1 TiB",
 				prop, (unsigned long long)ipa, (unsigned long long)size);
 	if (overlap(ipa, size, vm->ram_base, vm->ram_size))
 		return shm_fail(c, "property '%s': 0x%llx+0x%llx overlaps the guest's RAM",
 				prop, (unsigned long long)ipa, (unsigned long long)size);
-	for (unsigned w = 0; w < ARRAY_SIZE(guest_window); w++)
-		if (overlap(ipa, size, guest_window[w].base, guest_window[w].size))
-			return shm_fail(c, "property '%s': 0x%llx+0x%llx overlaps %s at 0x%llx",
-					prop, (unsigned long long)ipa, (unsigned long long)size,
-					guest_window[w].what,
-					(unsigned long long)guest_window[w].base);
+	win = guest_window_overlap(ipa, size);
+	if (win)
+		return shm_fail(c, "property '%s': 0x%llx+0x%llx overlaps %s at 0x%llx",
+				prop, (unsigned long long)ipa, (unsigned long long)size,
+				win->what, (unsigned long long)win->base);
 	for (unsigned k = 0; k < vm->n_passthru; k++) {
 		const struct vm_passthru *d = &vm->passthru[k];
 
@@ -205,7 +193,7 @@ static int parse_doorbell_irq(struct shm_cfg *c, const struct vm_config *vm, str
 	if (!ret)
 		return shm_fail(c, "property 'doorbell-interrupt' missing (the guest SPI its peers raise)");
 	g = fdt32_ld(p);
-	if (g < INTID_SPI_MIN || g > GUEST_INTID_MAX)
+	if (g < GUEST_SPI_MIN || g > GUEST_INTID_MAX)
 		return shm_fail(c, "property 'doorbell-interrupt': INTID %u is not one of the guest's SPIs (32..%u)",
 				g, GUEST_INTID_MAX);
 	if (g == GUEST_UART_INTID)

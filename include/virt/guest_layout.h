@@ -1,0 +1,42 @@
+/*
+ * What every VM sees besides its RAM (virt/vm.c builds it): the vGIC and
+ * vPL011 windows and the interrupt numbers they use, and the guest-physical
+ * space stage 2 is built for. The config checks (vm_config*.c) keep the
+ * ranges and interrupts a config names clear of these.
+ */
+#ifndef VIRT_GUEST_LAYOUT_H
+#define VIRT_GUEST_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GUEST_GICD_BASE		0x08000000UL
+#define GUEST_GICR_BASE		0x080a0000UL
+#define GUEST_UART_BASE		0x09000000UL
+#define GUEST_UART_INTID	33
+#define GUEST_NR_SPIS		96
+#define GUEST_SPI_MIN		32
+#define GUEST_INTID_MAX		(GUEST_SPI_MIN + GUEST_NR_SPIS - 1)
+/* Stage 2 is built for 40-bit guest-physical addresses. */
+#define GUEST_IPA_LIMIT		(1ULL << 40)
+
+struct guest_window {
+	uint64_t base, size;
+	const char *what;
+};
+
+/* The fixed device window that [base, base + size) overlaps, or NULL. */
+static inline const struct guest_window *guest_window_overlap(uint64_t base, uint64_t size)
+{
+	static const struct guest_window windows[] = {
+		{ GUEST_GICD_BASE, 0x200000, "the vGIC" },
+		{ GUEST_UART_BASE, 0x1000, "the vPL011" },
+	};
+
+	for (size_t i = 0; i < sizeof(windows) / sizeof(windows[0]); i++)
+		if (base < windows[i].base + windows[i].size && windows[i].base < base + size)
+			return &windows[i];
+	return NULL;
+}
+
+#endif
