@@ -80,39 +80,45 @@ static int set_err(char *err, size_t errlen, int ret, const char *fmt, ...)
 	return ret;
 }
 
-static int cfg_fail(struct cfg *c, int node, int ret, const char *fmt, ...)
-	__printf_like(4, 5);
-
 /*
- * Record "<file>: <node path>: <message>" and return ret, so that every error
- * site is a single `return cfg_fail(...)`. node < 0 leaves the path out, for
- * errors about the blob as a whole.
+ * Record "<file>: <node path>: <message>" in err (node < 0 leaves the path
+ * out, for errors about the blob as a whole). Shared with the passthrough
+ * and shared-memory parsers, so every config message has one shape.
  */
-static int cfg_fail(struct cfg *c, int node, int ret, const char *fmt, ...)
+void vm_config_verr(const void *fdt, int node, const char *file, char *err, size_t errlen,
+		    const char *fmt, va_list ap)
 {
 	char path[CFG_PATH_LEN];
-	va_list ap;
 	int n;
 
-	if (!c->err || c->errlen == 0)
-		return ret;
-
+	if (!err || errlen == 0)
+		return;
 	if (node >= 0) {
-		if (fdt_get_path(c->fdt, node, path, sizeof(path)) < 0) {
-			const char *name = fdt_get_name(c->fdt, node, NULL);
+		if (fdt_get_path(fdt, node, path, sizeof(path)) < 0) {
+			const char *name = fdt_get_name(fdt, node, NULL);
 
 			snprintf(path, sizeof(path), ".../%s", name ? name : "?");
 		}
-		n = snprintf(c->err, c->errlen, "%s: %s: ", c->file, path);
+		n = snprintf(err, errlen, "%s: %s: ", file, path);
 	} else {
-		n = snprintf(c->err, c->errlen, "%s: ", c->file);
+		n = snprintf(err, errlen, "%s: ", file);
 	}
-	if (n >= 0 && (size_t)n < c->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	one_line(c->err);
+	if (n >= 0 && (size_t)n < errlen)
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	one_line(err);
+}
+
+static int cfg_fail(struct cfg *c, int node, int ret, const char *fmt, ...)
+	__printf_like(4, 5);
+
+/* vm_config_verr, returning ret: every error site is one `return cfg_fail(...)`. */
+static int cfg_fail(struct cfg *c, int node, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vm_config_verr(c->fdt, node, c->file, c->err, c->errlen, fmt, ap);
+	va_end(ap);
 	return ret;
 }
 

@@ -26,7 +26,6 @@
 #define PT_PAGE			KiB(4)
 #define HOST_PA_LIMIT		(1ULL << 48)
 #define INTID_SPI_MAX		1019
-#define PT_PATH_MSG		128
 
 struct pt_cfg {
 	const void *fdt;
@@ -41,26 +40,11 @@ static int pt_fail(struct pt_cfg *c, int node, const char *fmt, ...)
 /* "<file>: <node path>: <message>", like the rest of the config parser. */
 static int pt_fail(struct pt_cfg *c, int node, const char *fmt, ...)
 {
-	char path[PT_PATH_MSG];
 	va_list ap;
-	int n;
 
-	if (!c->err || !c->errlen)
-		return -EINVAL;
-	if (fdt_get_path(c->fdt, node, path, sizeof(path)) < 0) {
-		const char *name = fdt_get_name(c->fdt, node, NULL);
-
-		snprintf(path, sizeof(path), ".../%s", name ? name : "?");
-	}
-	n = snprintf(c->err, c->errlen, "%s: %s: ", c->file, path);
-	if (n >= 0 && (size_t)n < c->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	for (char *s = c->err; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
-			*s = '?';
+	va_start(ap, fmt);
+	vm_config_verr(c->fdt, node, c->file, c->err, c->errlen, fmt, ap);
+	va_end(ap);
 	return -EINVAL;
 }
 

@@ -26,7 +26,6 @@
 
 #define SHM_PAGE		KiB(4)
 #define SHM_MAX_SIZE		MiB(256)
-#define SHM_PATH_MSG		128
 
 struct shm_cfg {
 	const void *fdt;
@@ -41,23 +40,11 @@ static int shm_fail(struct shm_cfg *c, const char *fmt, ...) __printf_like(2, 3)
 /* "<file>: <node path>: <message>", like the rest of the config parser. */
 static int shm_fail(struct shm_cfg *c, const char *fmt, ...)
 {
-	char path[SHM_PATH_MSG];
 	va_list ap;
-	int n;
 
-	if (!c->err || !c->errlen)
-		return -EINVAL;
-	if (fdt_get_path(c->fdt, c->node, path, sizeof(path)) < 0)
-		snprintf(path, sizeof(path), ".../shm");
-	n = snprintf(c->err, c->errlen, "%s: %s: ", c->file, path);
-	if (n >= 0 && (size_t)n < c->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	for (char *s = c->err; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
-			*s = '?';
+	va_start(ap, fmt);
+	vm_config_verr(c->fdt, c->node, c->file, c->err, c->errlen, fmt, ap);
+	va_end(ap);
 	return -EINVAL;
 }
 

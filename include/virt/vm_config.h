@@ -7,6 +7,8 @@
 #ifndef VIRT_VM_CONFIG_H
 #define VIRT_VM_CONFIG_H
 
+#include <stdarg.h>
+
 #include <tandem/types.h>
 
 #define VM_NAME_LEN	32
@@ -102,5 +104,9 @@ int vm_config_count_vms(const void *fdt);
  * shared region two VMs give different sizes. */
 int vm_config_check_set(const struct vm_config *cfgs, unsigned n, char *err,
 			size_t errlen);
+
+/* "<file>: <node path>: <message>" into err, one printable line. */
+void vm_config_verr(const void *fdt, int node, const char *file, char *err, size_t errlen,
+		    const char *fmt, va_list ap);
 
 #endif
