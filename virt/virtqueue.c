@@ -193,9 +193,9 @@ static size_t chain_copy(const struct virtq_chain *c, const struct guest_mem *m,
 		if (!g || s->ipa + off < s->ipa)
 			break;
 		if (to_guest)
-			memcpy(g, host + done, n);
+			guest_copy(g, host + done, n);
 		else
-			memcpy(host + done, g, n);
+			guest_copy(host + done, g, n);
 		done += n;
 		off = 0;
 	}

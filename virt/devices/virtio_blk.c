@@ -73,6 +73,11 @@ static uint8_t blk_read(struct virtio_mmio *t, struct virtio_blk *b, uint64_t se
 		uint64_t n = MIN(len - pos, VIRTIO_BLK_CHUNK - o);
 		const uint8_t *src = b->chunk[k] ? b->chunk[k] + o : b->image + at + pos;
 
+		/* Chunks never written are one run of the image: one copy. */
+		while (!b->chunk[k] && pos + n < len && !b->chunk[k + 1]) {
+			n = MIN(len - pos, n + VIRTIO_BLK_CHUNK);
+			k++;
+		}
 		if (virtq_chain_write(c, &t->mem, pos, src, n) != n)
 			return refuse(t, b, "read into a buffer outside RAM", pos);
 		pos += n;
@@ -94,7 +99,7 @@ static uint8_t *chunk_copy(struct virtio_blk *b, uint64_t k)
 	if (!p)
 		return NULL;
 	n = chunk_image_len(b, k);
-	memcpy(p, b->image + k * VIRTIO_BLK_CHUNK, n);
+	guest_copy(p, b->image + k * VIRTIO_BLK_CHUNK, n);
 	memset(p + n, 0, VIRTIO_BLK_CHUNK - n);
 	b->chunk[k] = p;
 	b->chunks_held++;
