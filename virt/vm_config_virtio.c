@@ -90,6 +90,14 @@ static int parse_block(struct vio_cfg *c, struct vm_virtio *d)
 	return flag_prop(c, "read-only", &d->read_only);
 }
 
+/* A type with nothing of its own to parse (a console). */
+static int parse_nothing(struct vio_cfg *c, struct vm_virtio *d)
+{
+	(void)c;
+	(void)d;
+	return 0;
+}
+
 struct vio_type {
 	const char *name;
 	enum vm_virtio_type type;
@@ -99,6 +107,7 @@ struct vio_type {
 
 static const struct vio_type vio_types[] = {
 	{ "block", VM_VIRTIO_BLOCK, parse_block, { "image", "read-only" } },
+	{ "console", VM_VIRTIO_CONSOLE, parse_nothing, { NULL } },
 };
 
 const char *vm_virtio_type_name(enum vm_virtio_type t)
@@ -142,13 +151,13 @@ static int parse_type(struct vio_cfg *c, const struct vio_type **out)
 	if (ret < 0)
 		return ret;
 	if (!ret)
-		return vio_fail(c, "property 'type' missing (\"block\")");
+		return vio_fail(c, "property 'type' missing (\"block\", \"console\")");
 	for (unsigned i = 0; i < ARRAY_SIZE(vio_types); i++)
 		if (!strcmp(name, vio_types[i].name)) {
 			*out = &vio_types[i];
 			return 0;
 		}
-	return vio_fail(c, "property 'type': \"%s\" is not a device Tandem serves (\"block\")", name);
+	return vio_fail(c, "property 'type': \"%s\" is not a device Tandem serves (\"block\", \"console\")", name);
 }
 
 static int parse_reg(struct vio_cfg *c, const struct vm_config *vm, struct vm_virtio *d)

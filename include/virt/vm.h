@@ -122,6 +122,7 @@ struct vm *vm_first_running(void);
 struct vm_console *vm_console_create(void);
 void vm_console_destroy(struct vm_console *c);
 void vm_console_put(struct vm *vm, char c);
+void vm_console_write(struct vm *vm, const char *s, size_t n);
 void vm_console_dump(struct vm *vm, void (*out)(void *ctx, const char *s, size_t n), void *ctx);
 void vm_console_set_mux(bool on);
 bool vm_console_mux(void);

@@ -64,6 +64,7 @@ struct vm_shm {
  */
 enum vm_virtio_type {
 	VM_VIRTIO_BLOCK,	/* virt/devices/virtio_blk.c */
+	VM_VIRTIO_CONSOLE,	/* virt/devices/virtio_console.c */
 	VM_VIRTIO_TYPE_COUNT
 };
 

@@ -157,6 +157,18 @@ static void test_block_device(void **state)
 	assert_true(vm.virtio[1].read_only);
 }
 
+static void test_console_device(void **state)
+{
+	struct vm_config vm;
+
+	parse_ok("", "hvc { type = \"console\"; guest-reg = <0x0 0x0a000200>; interrupt = <49>; };", &vm);
+	assert_int_equal(vm.n_virtio, 1);
+	assert_int_equal(vm.virtio[0].type, VM_VIRTIO_CONSOLE);
+	assert_int_equal(vm.virtio[0].ipa, 0x0a000200);
+	expect_fail("", "hvc { type = \"console\"; guest-reg = <0x0 0x0a000200>; interrupt = <49>; "
+		    "image = \"d\"; };", "/vm/virtio/hvc", "unknown property 'image' for a console");
+}
+
 static void test_none(void **state)
 {
 	struct vm_config vm;
@@ -228,6 +240,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_block_device),
+		cmocka_unit_test(test_console_device),
 		cmocka_unit_test(test_none),
 		cmocka_unit_test(test_missing_and_unknown),
 		cmocka_unit_test(test_bad_windows),
