@@ -104,8 +104,6 @@ static enum virtq_err walk(const struct virtq *q, const struct guest_mem *m,
 		} else {
 			out += d.len;
 		}
-		if (out + in > UINT32_MAX && !c->fault)
-			c->fault = VIRTQ_FAULT_LEN;
 		if (!guest_mem_ptr(m, d.addr, d.len) && !c->fault) {
 			c->fault = VIRTQ_FAULT_ADDR;
 			c->bad_ipa = d.addr;
@@ -117,8 +115,14 @@ static enum virtq_err walk(const struct virtq *q, const struct guest_mem *m,
 			return VIRTQ_ERR_NEXT;
 		i = d.next;
 	}
-	c->out_len = c->fault == VIRTQ_FAULT_LEN ? 0 : (uint32_t)out;
-	c->in_len = c->fault == VIRTQ_FAULT_LEN ? 0 : (uint32_t)in;
+	/* Past 4 GiB no length fits the used ring: that fault wins over a
+	 * bad address, and the lengths say nothing. */
+	if (out + in > UINT32_MAX) {
+		c->fault = VIRTQ_FAULT_LEN;
+		out = in = 0;
+	}
+	c->out_len = (uint32_t)out;
+	c->in_len = (uint32_t)in;
 	return VIRTQ_OK;
 }
 

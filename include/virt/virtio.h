@@ -22,8 +22,9 @@
  *   - Create it with virtio_mmio_create(vm, ...) from its own create
  *     function (see virt/virtio_vm.c for the table of back ends); keep its
  *     state in ops' `dev` pointer (t->dev).
- *   - notify(t, q) runs on the vCPU that wrote QueueNotify, with the
- *     transport lock held, only when the driver is DRIVER_OK and queue q is
+ *   - notify(t, q) runs on the vCPU thread that wrote QueueNotify, with
+ *     the transport lock (a mutex: IRQs stay on, so it may be preempted)
+ *     held, only when the driver is DRIVER_OK and queue q is
  *     ready. It takes requests with virtio_queue_pop() and gives each back
  *     with virtio_queue_push(); the transport raises the interrupt. Data
  *     moves with virtq_chain_read()/virtq_chain_write() through t->mem.
@@ -32,8 +33,9 @@
  *     status and reported with virtio_warn(t, VIRTIO_WARN_REQUEST, ...).
  *     A broken ring is the transport's: virtio_queue_pop() sets
  *     DEVICE_NEEDS_RESET and returns 0.
- *   - Work arriving from elsewhere (another VM's vCPU, a timer) takes the
- *     lock with virtio_mmio_lock()/virtio_mmio_unlock() around its queue use.
+ *   - Work arriving from elsewhere (another VM's vCPU thread) takes the
+ *     lock with virtio_mmio_lock()/virtio_mmio_unlock() around its queue
+ *     use; from a thread only, never an interrupt handler.
  *   - reset(t) runs when the driver writes 0 to Status and when the VM is
  *     (re)started: drop everything the device holds for the guest.
  */

@@ -156,3 +156,65 @@ def test_linux_reads_writes_and_resets_the_disk(tmp_path):
         assert md5_of(t, "dd if=/dev/vda bs=64k") == want
     finally:
         t.close()
+
+
+def test_hostile_driver_gets_defined_results(tmp_path):
+    """A driver that does it wrong, played with busybox's devmem from
+    Linux userspace on the device's registers: each mistake gets the
+    guest-visible result the virtio spec defines and exactly one line in
+    Tandem's log, the VM runs on, and after a reset Linux's own driver
+    reads the disk."""
+    initrd_with_modules(tmp_path, ("virtio/virtio_mmio.ko", "block/virtio_blk.ko"))
+    data = os.urandom(DISK_MIB << 20)
+    (tmp_path / "disk.img").write_bytes(data)
+    (tmp_path / "linux-disk.dts").write_text(LINUX_DISK)
+    rc, out, bundle = make_bundle(tmp_path, [tmp_path / "linux-disk.dts"])
+    assert rc == 0, out
+    base = 0x0a000000
+    t = Tandem(["-initrd", bundle])
+
+    def rd(off):
+        return int(guest(t, "devmem 0x%x 32" % (base + off))[-1].strip(), 16)
+
+    def wr(off, val):
+        guest(t, "devmem 0x%x 32 0x%x" % (base + off, val))
+
+    def negotiate(low):
+        wr(0x70, 0)
+        wr(0x70, 3)
+        wr(0x24, 0)
+        wr(0x20, low)
+        wr(0x24, 1)
+        wr(0x20, 1)      # VIRTIO_F_VERSION_1
+        wr(0x70, 0xb)
+
+    try:
+        t.expect("vm linux: started", timeout=60)
+        t.expect(GUEST_PROMPT, timeout=LINUX_BOOT)
+        assert (rd(0x0), rd(0x4), rd(0x8)) == (0x74726976, 2, 2)
+        negotiate(1 << 3)                          # bit 3 is not offered
+        assert rd(0x70) == 0x3                     # FEATURES_OK refused
+        negotiate(0)
+        assert rd(0x70) == 0xb
+        wr(0x30, 0)
+        wr(0x38, 3)                                # not a power of two
+        wr(0x44, 1)
+        assert rd(0x44) == 0 and rd(0x70) == 0x4b  # DEVICE_NEEDS_RESET
+        negotiate(0)
+        wr(0x38, 16)
+        wr(0x80, 0x1000)                           # below the VM's RAM
+        for off, at in ((0x90, 0x40001000), (0xa0, 0x40002000)):
+            wr(off, at)
+        wr(0x44, 1)
+        assert rd(0x44) == 0 and rd(0x70) == 0x4b
+        wr(0x70, 0)
+        assert rd(0x70) == 0
+        load_drivers(t)
+        assert md5_of(t, "dd if=/dev/vda bs=64k") == hashlib.md5(data).hexdigest()
+        log = t.transcript.getvalue().replace("\r", "")
+        for line in ("features: driver accepted features not offered (0x8)",
+                     "queue: queue size is not a power of two up to the maximum (0x3), device needs reset",
+                     "queue: descriptor table not 16-byte aligned inside RAM (0x1000), device needs reset"):
+            assert log.count("vm linux: virtio-blk 'disk': " + line) == 1, (line, log[-3000:])
+    finally:
+        t.close()

@@ -5,6 +5,11 @@
  * back end's notify), the SPI through the vGIC (level: InterruptStatus
  * != 0), and the guest-caused log lines, at most one a second per device
  * and reason, the count of the ones held back in the next.
+ *
+ * The lock is a mutex, not a spinlock: a notify may copy a megabyte of
+ * guest data, and a higher-priority thread on the same core (an RTOS
+ * vCPU) must be able to preempt that, which it cannot with IRQs masked.
+ * So it is taken from threads only (a vCPU, the shell, the VM manager).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +24,7 @@ struct virtio_mmio_dev {
 	struct vm *vm;
 	char name[VM_NAME_LEN];
 	irqid_t intid;
-	struct k_spinlock lock;		/* the transport and the back end; then vgic_lock */
-	k_spinlock_key_t lock_key;	/* virtio_mmio_lock()'s, for its unlock */
+	struct k_mutex lock;		/* the transport and the back end; then vgic_lock */
 	struct k_spinlock warn_lock;
 	struct ratelimit warn[VIRTIO_WARN_COUNT];
 };
@@ -65,10 +69,11 @@ static int virtio_mmio_bus_access(struct vcpu *v, struct mmio_device *md, uint64
 				  unsigned size, bool write, uint64_t *val)
 {
 	struct virtio_mmio_dev *d = md->priv;
-	k_spinlock_key_t key = k_spin_lock(&d->lock);
-	int ret = virtio_mmio_access(&d->t, off, size, write, val);
+	int ret;
 
-	k_spin_unlock(&d->lock, key);
+	k_mutex_lock(&d->lock, K_FOREVER);
+	ret = virtio_mmio_access(&d->t, off, size, write, val);
+	k_mutex_unlock(&d->lock);
 	return ret;
 }
 
@@ -83,6 +88,7 @@ struct virtio_mmio *virtio_mmio_create(struct vm *vm, const char *name, uint64_t
 		return NULL;
 	d->vm = vm;
 	d->intid = intid;
+	k_mutex_init(&d->lock);
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	md.name = d->name;
 	virtio_mmio_init(&d->t, ops, dev, &host_ops, d, &mem);
@@ -101,30 +107,25 @@ void virtio_mmio_destroy(struct virtio_mmio *t)
 
 void virtio_mmio_lock(struct virtio_mmio *t)
 {
-	struct virtio_mmio_dev *d = dev_of(t);
-	k_spinlock_key_t key = k_spin_lock(&d->lock);
-
-	d->lock_key = key;	/* only the holder writes it */
+	k_mutex_lock(&dev_of(t)->lock, K_FOREVER);
 }
 
 void virtio_mmio_unlock(struct virtio_mmio *t)
 {
-	struct virtio_mmio_dev *d = dev_of(t);
-
-	k_spin_unlock(&d->lock, d->lock_key);
+	k_mutex_unlock(&dev_of(t)->lock);
 }
 
 void virtio_mmio_vm_start(struct virtio_mmio *t)
 {
 	struct virtio_mmio_dev *d = dev_of(t);
-	k_spinlock_key_t key = k_spin_lock(&d->lock);
 
+	k_mutex_lock(&d->lock, K_FOREVER);
 	/* The vGIC was just re-initialised: the line starts low. */
 	t->irq_level = false;
 	virtio_mmio_reset(t);
 	for (unsigned i = 0; i < VIRTIO_WARN_COUNT; i++)
 		ratelimit_reset(&d->warn[i]);
-	k_spin_unlock(&d->lock, key);
+	k_mutex_unlock(&d->lock);
 }
 
 const char *virtio_mmio_name(const struct virtio_mmio *t)
