@@ -10,6 +10,7 @@
 #include <tandem/shell.h>
 #include <virt/bundle.h>
 #include <tandem/irq.h>
+#include <virt/virtio_vm.h>
 #include <virt/vm.h>
 
 static const char *fmt_secs(uint64_t s)
@@ -70,6 +71,11 @@ static void vm_info_passthru(struct shell *sh, struct vm *vm)
 	}
 }
 
+static void info_line(void *ctx, const char *line)
+{
+	shell_printf(ctx, "%s", line);
+}
+
 static int vm_info(struct shell *sh, struct vm *vm)
 {
 	uint64_t totals[EXIT_REASON_COUNT] = { 0 };
@@ -119,6 +125,7 @@ static int vm_info(struct shell *sh, struct vm *vm)
 		shell_printf(sh, " %s@%#llx", vm->mmio[i].name, (unsigned long long)vm->mmio[i].base);
 	shell_printf(sh, "\n");
 	vm_info_passthru(sh, vm);
+	virtio_vm_info(vm, info_line, sh);
 	shell_printf(sh, "  console bytes: %llu\n  exits:", (unsigned long long)vm->console_bytes);
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 		shell_printf(sh, " %s=%llu", vm_exit_names[r], (unsigned long long)totals[r]);

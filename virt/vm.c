@@ -16,6 +16,7 @@
 #include <tandem/percpu.h>
 #include <virt/bundle.h>
 #include <virt/shm.h>
+#include <virt/virtio_vm.h>
 #include <virt/vm.h>
 #include <virt/vm_fdt.h>
 #include <virt/guest_layout.h>
@@ -181,6 +182,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		goto fail_pt;
 	if (shm_create(vm, err, errlen))
 		goto fail_shm;
+	if (virtio_vm_create(vm, err, errlen))
+		goto fail_virtio;
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
@@ -201,6 +204,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		(unsigned long long)vm->ram_pa, vm->vmid);
 	return vm;
 
+fail_virtio:
+	shm_destroy(vm);
 fail_shm:
 	passthru_destroy(vm);
 fail_pt:
@@ -232,6 +237,7 @@ void vm_destroy(struct vm *vm)
 	if (console_focus() == vm)
 		console_attach(NULL);
 	passthru_destroy(vm);
+	virtio_vm_destroy(vm);
 	shm_destroy(vm);
 	vpl011_destroy(vm->uart);
 	vm_console_destroy(vm->con);
@@ -395,6 +401,7 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 		.initrd_end = rf.size ? initrd_at + rf.size : 0,
 		.board_fdt = board_dtb, .n_devs = c->n_passthru,
 		.shm = c->has_shm ? &c->shm : NULL,
+		.n_virtio = c->n_virtio, .virtio = c->virtio,
 	};
 	for (unsigned i = 0; i < c->n_passthru; i++)
 		devs[i] = vm->pt[i].fdt;
@@ -459,6 +466,7 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 	host_ipa_bits(&pa_range);
 	vtcr = stage2_vtcr(&vm->s2, pa_range);
 	vgic_init(&vm->vgic, vm->n_vcpus, GUEST_NR_SPIS, vgic_kick, vm);
+	virtio_vm_reset(vm);
 	passthru_start(vm);
 	vm->stopping = false;
 	vm->paused = false;
@@ -578,6 +586,7 @@ int vm_stop(struct vm *vm)
 		}
 	}
 	passthru_stop(vm);
+	virtio_vm_reset(vm);		/* written sectors go back now, not at the next start */
 	if (vm->state != VM_CRASHED)
 		vm->state = VM_STOPPED;
 	LOG_INF("vm %s: stopped", vm->name);

@@ -82,6 +82,33 @@ void vm_console_put(struct vm *vm, char ch)
 		console_write_raw(&ch, 1);
 }
 
+/* A whole buffer (virtio-console): one lock and one live write for all of it. */
+void vm_console_write(struct vm *vm, const char *s, size_t n)
+{
+	struct vm_console *c = vm->con;
+	k_spinlock_key_t key;
+	bool live = console_focus() == vm;
+
+	if (!n)
+		return;
+	vm->console_bytes += n;
+	if (!vm->first_output_at)
+		vm->first_output_at = k_cycle_get();
+	key = k_spin_lock(&c->lock);
+	for (size_t i = 0; i < n; i++) {
+		c->ring[c->head++ % RING_SIZE] = s[i];
+		if (!live && mux) {
+			if (s[i] != '\r')
+				c->line[c->line_len++] = s[i];
+			if (s[i] == '\n' || c->line_len == LINE_MAX)
+				flush_line(vm, c);
+		}
+	}
+	k_spin_unlock(&c->lock, key);
+	if (live)
+		console_write_raw(s, n);
+}
+
 void vm_console_dump(struct vm *vm, void (*out)(void *ctx, const char *s, size_t n), void *ctx)
 {
 	struct vm_console *c = vm->con;

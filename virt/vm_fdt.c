@@ -3,7 +3,7 @@
  * caller-owned buffer: the subset of QEMU's `virt` board (GICv3) that
  * Tandem emulates, so unmodified Linux and RTOSes built for that board
  * boot as they are. Node names, unit addresses, compatibles and interrupt
- * specifiers follow QEMU's own DTB; what is left out (PCIe, virtio-mmio,
+ * specifiers follow QEMU's own DTB; what is left out (PCIe, QEMU's virtio-mmio,
  * fw-cfg, flash, RTC, GPIO, PMU, ITS) is not emulated.
  *
  * This file also owns the checks that keep a nonsense layout out of the
@@ -131,6 +131,12 @@ static int check_params(const struct vm_fdt_params *p, const void *buf)
 
 	if (!initrd_ok(p, &r[0]))
 		return -EINVAL;
+	if (p->n_virtio && !p->virtio)
+		return -EINVAL;
+	for (i = 0; i < p->n_virtio; i++)
+		if (p->virtio[i].intid < INTID_SPI_BASE ||
+		    p->virtio[i].intid - INTID_SPI_BASE >= p->gic_nr_spis)
+			return -EINVAL;
 	return 0;
 }
 
@@ -547,6 +553,35 @@ static int write_shm(void *fdt, const struct vm_shm *s)
 	return ret;
 }
 
+/*
+ * A virtio-mmio device Tandem serves, as QEMU's virt board writes its own:
+ * the 0x200-byte window, a level SPI (InterruptStatus != 0), and
+ * dma-coherent, since the device reads the rings through the same
+ * cacheable view of RAM the guest writes them through.
+ */
+#define VIRTIO_MMIO_WINDOW	0x200	/* include/virt/virtio.h */
+
+static int write_virtio(void *fdt, const struct vm_virtio *d)
+{
+	fdt32_t irq[3] = {
+		cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(d->intid - INTID_SPI_BASE),
+		cpu_to_fdt32(IRQ_LEVEL_HIGH),
+	};
+	int ret = begin_node_at(fdt, "virtio_mmio", d->ipa);
+
+	if (!ret)
+		ret = fdt_property_string(fdt, "compatible", "virtio,mmio");
+	if (!ret)
+		ret = prop_reg(fdt, d->ipa, VIRTIO_MMIO_WINDOW);
+	if (!ret)
+		ret = fdt_property(fdt, "interrupts", irq, sizeof(irq));
+	if (!ret)
+		ret = fdt_property(fdt, "dma-coherent", NULL, 0);
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
 static int write_tree(void *fdt, const struct vm_fdt_params *p)
 {
 	int ret;
@@ -574,6 +609,8 @@ static int write_tree(void *fdt, const struct vm_fdt_params *p)
 		ret = write_passthru(fdt, p->board_fdt, &p->devs[i]);
 	if (!ret && p->shm)
 		ret = write_shm(fdt, p->shm);
+	for (unsigned int i = 0; !ret && i < p->n_virtio; i++)
+		ret = write_virtio(fdt, &p->virtio[i]);
 	if (!ret)
 		ret = write_chosen(fdt, p);
 	if (!ret)

@@ -32,6 +32,7 @@ extern const char *const vm_warn_names[WARN_COUNT];
 struct vcpu;
 struct vm;
 struct shm_region;
+struct virtio_mmio;
 
 struct mmio_device {
 	const char *name;
@@ -42,7 +43,7 @@ struct mmio_device {
 	void *priv;
 };
 
-#define VM_MAX_MMIO 8
+#define VM_MAX_MMIO 16
 
 struct vcpu {
 	struct vcpu_arch arch;
@@ -84,6 +85,7 @@ struct vm {
 	struct passthru_dev pt[VM_MAX_PASSTHRU];	/* cfg.passthru's, completed */
 	struct shm_region *shm_region;	/* cfg.shm's, joined (virt/shm.c) */
 	unsigned shm_index;		/* this VM's slot on it */
+	struct virtio_mmio *virtio[VM_MAX_VIRTIO];	/* cfg.virtio's (virt/virtio_vm.c) */
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned n_vcpus;
 	volatile bool stopping;
@@ -120,6 +122,7 @@ struct vm *vm_first_running(void);
 struct vm_console *vm_console_create(void);
 void vm_console_destroy(struct vm_console *c);
 void vm_console_put(struct vm *vm, char c);
+void vm_console_write(struct vm *vm, const char *s, size_t n);
 void vm_console_dump(struct vm *vm, void (*out)(void *ctx, const char *s, size_t n), void *ctx);
 void vm_console_set_mux(bool on);
 bool vm_console_mux(void);

@@ -20,6 +20,7 @@
 #define PT_MAX_REGS	2	/* register ranges per device */
 #define PT_MAX_IRQS	2	/* interrupts per device */
 #define PT_PATH_LEN	64
+#define VM_MAX_VIRTIO	4	/* virtio devices per VM */
 
 /*
  * One board device a VM owns (a child of the VM's `passthrough` node).
@@ -56,6 +57,26 @@ struct vm_shm {
 	bool read_only;			/* stage 2 without write permission */
 };
 
+/*
+ * A virtio-mmio device Tandem serves the VM (a child of its `virtio`
+ * node): what it is, its register window and SPI, and what the type needs.
+ * Binding: docs/vm-config.md, "Virtio devices".
+ */
+enum vm_virtio_type {
+	VM_VIRTIO_BLOCK,	/* virt/devices/virtio_blk.c */
+	VM_VIRTIO_CONSOLE,	/* virt/devices/virtio_console.c */
+	VM_VIRTIO_TYPE_COUNT
+};
+
+struct vm_virtio {
+	char name[VM_NAME_LEN];		/* the child node's name */
+	enum vm_virtio_type type;
+	uint64_t ipa;			/* guest-reg: VIRTIO_MMIO_SIZE bytes */
+	irqid_t intid;			/* interrupt: a guest SPI */
+	char image[VM_FILE_LEN];	/* block: the disk image, a bundle file */
+	bool read_only;			/* block: writes fail */
+};
+
 enum vm_image_format {
 	VM_IMAGE_LINUX,		/* arm64 Image: header gives text_offset, image_size */
 	VM_IMAGE_ELF,		/* ELF64: PT_LOAD segments at their physical addresses */
@@ -82,6 +103,8 @@ struct vm_config {
 	struct vm_passthru passthru[VM_MAX_PASSTHRU];
 	bool has_shm;
 	struct vm_shm shm;
+	unsigned n_virtio;
+	struct vm_virtio virtio[VM_MAX_VIRTIO];
 };
 
 /*

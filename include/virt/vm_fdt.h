@@ -37,6 +37,8 @@ struct vm_fdt_params {
 	unsigned n_devs;
 	const struct vm_fdt_dev *devs;
 	const struct vm_shm *shm;	/* shared region and doorbell, NULL = none */
+	unsigned n_virtio;		/* virtio-mmio devices Tandem serves */
+	const struct vm_virtio *virtio;
 };
 
 /* Build the DTB into buf. Returns 0 or -errno (-ENOSPC if it does not fit). */

@@ -1,0 +1,189 @@
+/*
+ * Unit tests for virt/devices/virtio_console.c behind the real transport:
+ * what the guest puts on the transmit queue comes out whole and in order,
+ * across buffers of one chain and across chains; a chain with a buffer
+ * outside RAM is given back unread with one warning; the receive queue's
+ * buffers are left waiting.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <virt/virtio_console.h>
+
+#define RAM_BASE	0x40000000ULL
+#define RAM_SIZE	0x20000ULL
+#define QNUM		16
+#define DESC(q)		(RAM_BASE + 0x4000 * (q))
+#define AVAIL(q)	(DESC(q) + 0x1000)
+#define USED(q)		(DESC(q) + 0x2000)
+#define DATA		(RAM_BASE + 0x10000)
+
+static uint8_t *ram;
+static struct virtio_mmio t;
+static struct virtio_console con;
+static char out[4096];
+static size_t out_len;
+static unsigned warns;
+
+static void collect(void *ctx, const char *s, size_t n)
+{
+	assert_ptr_equal(ctx, &out);
+	assert_true(out_len + n <= sizeof(out));
+	memcpy(out + out_len, s, n);
+	out_len += n;
+}
+
+static void host_irq(struct virtio_mmio *tr, bool level) { }
+
+static void host_warn(struct virtio_mmio *tr, enum virtio_warn why, const char *what,
+		      uint64_t val)
+{
+	assert_int_equal(why, VIRTIO_WARN_REQUEST);
+	warns++;
+}
+
+static const struct virtio_host_ops host = { host_irq, host_warn };
+
+static uint8_t *at(uint64_t ipa)
+{
+	return ram + (ipa - RAM_BASE);
+}
+
+static void wr(uint64_t off, uint32_t v)
+{
+	uint64_t val = v;
+
+	assert_int_equal(virtio_mmio_access(&t, off, 4, true, &val), 0);
+}
+
+static int setup(void **state)
+{
+	struct guest_mem mem = { RAM_BASE, RAM_SIZE, NULL };
+
+	ram = calloc(1, RAM_SIZE);
+	mem.host = ram;
+	out_len = 0;
+	warns = 0;
+	virtio_console_setup(&con, collect, &out);
+	virtio_mmio_init(&t, &virtio_console_ops, &con, &host, NULL, &mem);
+	wr(VIRTIO_MMIO_STATUS, 3);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);
+	wr(VIRTIO_MMIO_STATUS, 0xb);
+	for (unsigned q = 0; q < 2; q++) {
+		wr(VIRTIO_MMIO_QUEUE_SEL, q);
+		wr(VIRTIO_MMIO_QUEUE_NUM, QNUM);
+		wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)DESC(q));
+		wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)AVAIL(q));
+		wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)USED(q));
+		wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	}
+	wr(VIRTIO_MMIO_STATUS, 0xf);
+	assert_int_equal(t.status, 0xf);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	free(ram);
+	return 0;
+}
+
+static void put_desc(unsigned q, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
+		     uint16_t next)
+{
+	uint8_t *p = at(DESC(q)) + 16u * i;
+
+	memcpy(p, &addr, 8);
+	memcpy(p + 8, &len, 4);
+	memcpy(p + 12, &flags, 2);
+	memcpy(p + 14, &next, 2);
+}
+
+static void offer(unsigned q, uint16_t head)
+{
+	uint8_t *avail = at(AVAIL(q));
+	uint16_t idx;
+
+	memcpy(&idx, avail + 2, 2);
+	memcpy(avail + 4 + 2 * (idx % QNUM), &head, 2);
+	idx++;
+	memcpy(avail + 2, &idx, 2);
+}
+
+static uint16_t used_idx(unsigned q)
+{
+	uint16_t v;
+
+	memcpy(&v, at(USED(q)) + 2, 2);
+	return v;
+}
+
+static void test_output_in_order(void **state)
+{
+	memcpy(at(DATA), "hello, ", 7);
+	memcpy(at(DATA + 0x100), "hvc0\n", 5);
+	memcpy(at(DATA + 0x200), "again\n", 6);
+	put_desc(1, 0, DATA, 7, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(1, 1, DATA + 0x100, 5, 0, 0);
+	put_desc(1, 2, DATA + 0x200, 6, 0, 0);
+	offer(1, 0);
+	offer(1, 2);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+	assert_int_equal(out_len, 18);
+	assert_memory_equal(out, "hello, hvc0\nagain\n", 18);
+	assert_int_equal(used_idx(1), 2);
+	assert_int_equal(con.tx_bytes, 18);
+}
+
+static void test_large_buffer(void **state)
+{
+	for (unsigned i = 0; i < 3000; i++)
+		at(DATA)[i] = (uint8_t)('a' + i % 26);
+	put_desc(1, 0, DATA, 3000, 0, 0);
+	offer(1, 0);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+	assert_int_equal(out_len, 3000);
+	assert_memory_equal(out, at(DATA), 3000);
+}
+
+static void test_bad_buffer_given_back(void **state)
+{
+	put_desc(1, 0, DATA, 4, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(1, 1, RAM_BASE + RAM_SIZE - 2, 4, 0, 0);
+	offer(1, 0);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+	assert_int_equal(out_len, 0);
+	assert_int_equal(warns, 1);
+	assert_int_equal(used_idx(1), 1);
+	assert_int_equal(con.tx_bad, 1);
+	assert_int_equal(t.status, 0xf);	/* the device goes on */
+}
+
+static void test_receive_buffers_wait(void **state)
+{
+	put_desc(0, 0, DATA, 64, VIRTQ_DESC_F_WRITE, 0);
+	offer(0, 0);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(used_idx(0), 0);
+	assert_int_equal(t.q[0].last_avail, 0);
+	assert_int_equal(warns, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_output_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_large_buffer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_buffer_given_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_receive_buffers_wait, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
