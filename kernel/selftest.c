@@ -506,5 +506,9 @@ const struct selftest selftests[] = {
 	{ "timer", test_timer },
 	{ "ipi", test_ipi },
 	{ "heap", test_heap },
+	{ "wake_cross", test_wake_cross },
+	{ "sleep_wake_race", test_sleep_wake_race },
+	{ "mutex_cross", test_mutex_cross },
+	{ "join_cross", test_join_cross },
 };
 const unsigned selftest_count = ARRAY_SIZE(selftests);
