@@ -96,13 +96,29 @@ static void wake_taker(void *p1, void *p2, void *p3)
 	}
 }
 
+/* Takes its core in bursts: a taker whose wait timed out stays ready, still
+ * on the wait queue, while a giver elsewhere looks at it. */
+static void wake_hog(void *p1, void *p2, void *p3)
+{
+	uint32_t seed = (uint32_t)(uintptr_t)p1;
+
+	while (wake_givers_done < WAKE_PAIRS) {
+		k_busy_wait(rnd(&seed) % 40);
+		k_sleep(K_USEC(1 + rnd(&seed) % 40));
+	}
+}
+
 void test_wake_cross(struct selftest_result *r)
 {
 	uint32_t cores = other_cores();
-	k_tid_t t[2 * WAKE_PAIRS];
+	k_tid_t t[2 * WAKE_PAIRS], hogs[CONFIG_MAX_CPUS];
+	unsigned nhogs = 0;
 
 	k_sem_init(&wake_sem, 0, 0xffffffffU);
 	wake_taken = wake_timeouts = wake_givers_done = 0;
+	for (uint32_t m = cores; m; m &= m - 1, nhogs++)
+		hogs[nhogs] = k_thread_spawn("st_whog", wake_hog, (void *)(uintptr_t)(nhogs + 3),
+					     NULL, 5, 1U << __builtin_ctz(m), STACK);
 	for (unsigned i = 0; i < WAKE_PAIRS; i++) {
 		/* Takers may run anywhere but cpu0: wakes move them between cores. */
 		t[2 * i] = k_thread_spawn("st_wtake", wake_taker, (void *)(uintptr_t)(i + 7),
@@ -110,7 +126,7 @@ void test_wake_cross(struct selftest_result *r)
 		t[2 * i + 1] = k_thread_spawn("st_wgive", wake_giver, (void *)(uintptr_t)(i + 1),
 					      NULL, 12, 1U << nth_core(cores, i + 1), STACK);
 	}
-	if (!joined_all(t, 2 * WAKE_PAIRS))
+	if (!joined_all(t, 2 * WAKE_PAIRS) || !joined_all(hogs, nhogs))
 		FAIL(r, "a thread did not finish");
 	if (wake_givers_done != WAKE_PAIRS)
 		FAIL(r, "givers done %u of %u", wake_givers_done, WAKE_PAIRS);
@@ -313,14 +329,16 @@ static volatile uint32_t join_ran;
 
 static void join_short(void *p1, void *p2, void *p3)
 {
-	uint32_t seed = (uint32_t)(uintptr_t)p1;
+	unsigned i = (unsigned)(uintptr_t)p1;
+	uint32_t seed = i + 5;
 
-	k_busy_wait(rnd(&seed) % 30);
+	/* The ones joined from the shell outlive its first joins. */
+	k_busy_wait((i & 1) ? 200 + i * 20 : rnd(&seed) % 30);
 	__atomic_fetch_add(&join_ran, 1, __ATOMIC_RELAXED);
 }
 
-/* Joins one of the targets from another core, racing its exit with short
- * timed joins first. */
+/* Joins one of the targets from another core with short timed joins that
+ * race its exit. */
 static void join_chaser(void *p1, void *p2, void *p3)
 {
 	k_tid_t t = join_targets[(uintptr_t)p1];
@@ -336,22 +354,22 @@ void test_join_cross(struct selftest_result *r)
 {
 	uint32_t cores = other_cores();
 	k_tid_t chasers[JOIN_THREADS / 2];
-	unsigned nchase = 0, rounds = 0;
+	unsigned nchase = 0;
 
 	join_ran = 0;
 	for (unsigned i = 0; i < JOIN_THREADS; i++)
-		join_targets[i] = k_thread_spawn("st_jshort", join_short, (void *)(uintptr_t)(i + 5),
+		join_targets[i] = k_thread_spawn("st_jshort", join_short, (void *)(uintptr_t)i,
 						 NULL, 10 + (int)(i % 6),
 						 (i % 3) ? cores : 1U << nth_core(cores, i), STACK);
-	/* Half are joined by threads on other cores, half from here. */
+	/* Half are joined by threads on other cores, half from here (the
+	 * targets are short: many have ended before they are joined). */
 	for (unsigned i = 0; i < JOIN_THREADS; i += 2)
 		chasers[nchase++] = k_thread_spawn("st_jchase", join_chaser, (void *)(uintptr_t)i,
 						   NULL, 9, 1U << nth_core(cores, i / 2 + 1), STACK);
+	/* From here, untimed: only the exit's wake-up ends these waits. */
 	for (unsigned i = 1; i < JOIN_THREADS; i += 2) {
-		int ret;
+		int ret = k_thread_join(join_targets[i], K_SECONDS(30));
 
-		while ((ret = k_thread_join(join_targets[i], K_USEC(2))) == -EAGAIN)
-			rounds++;
 		if (ret)
 			FAIL(r, "join of target %u returned %d", i, ret);
 	}
