@@ -338,7 +338,8 @@ static void join_short(void *p1, void *p2, void *p3)
 }
 
 /* Joins one of the targets from another core with short timed joins that
- * race its exit. */
+ * race its exit. Below the targets' priorities: a dozen of these polling
+ * on two cores (one halted by `fault`) would otherwise starve them. */
 static void join_chaser(void *p1, void *p2, void *p3)
 {
 	k_tid_t t = join_targets[(uintptr_t)p1];
@@ -365,7 +366,7 @@ void test_join_cross(struct selftest_result *r)
 	 * targets are short: many have ended before they are joined). */
 	for (unsigned i = 0; i < JOIN_THREADS; i += 2)
 		chasers[nchase++] = k_thread_spawn("st_jchase", join_chaser, (void *)(uintptr_t)i,
-						   NULL, 9, 1U << nth_core(cores, i / 2 + 1), STACK);
+						   NULL, 16, 1U << nth_core(cores, i / 2 + 1), STACK);
 	/* From here, untimed: only the exit's wake-up ends these waits. */
 	for (unsigned i = 1; i < JOIN_THREADS; i += 2) {
 		int ret = k_thread_join(join_targets[i], K_SECONDS(30));
