@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """
-How long each core waits on the host scheduler's global lock while the
+How long each core waits on the host scheduler's locks (every core's and
+every wait queue's, counted by the core taking them) while the
 default two VMs run: Linux (configs/linux.dts, 2 vCPUs on cores 1-2) busy
 with a load that keeps its vCPUs switching, sleeping (WFI) and waking, and
 the RTOS guest (configs/rtos.dts, 1 vCPU alone on core 3, 1 kHz tick).

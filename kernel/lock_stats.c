@@ -38,7 +38,8 @@ void k_spin_stats_acquired(struct k_spinlock *l, uint64_t t0, uint64_t waited)
 			s->wait_max = waited;
 		s->waits[wait_bucket(waited)]++;
 	}
-	s->held_since = t0 + waited;
+	if (s->depth++ == 0)
+		s->held_since = t0 + waited;
 }
 
 void k_spin_stats_released(struct k_spinlock *l)
@@ -50,7 +51,9 @@ void k_spin_stats_released(struct k_spinlock *l)
 	if (!c)
 		return;
 	s = &l->stats->cpu[c->id];
-	if (!s->held_since)
+	if (s->depth == 0)	/* taken before counting started */
+		return;
+	if (--s->depth > 0)
 		return;
 	held = arch_counter() - s->held_since;
 	s->held_since = 0;
@@ -63,10 +66,11 @@ void k_spin_stats_reset(struct k_spinlock_stats *s)
 {
 	for (unsigned i = 0; i < CONFIG_MAX_CPUS; i++) {
 		struct k_spinlock_cpu_stats *c = &s->cpu[i];
-		uint64_t since = c->held_since;
+		uint64_t since = c->held_since, depth = c->depth;
 
 		memset(c, 0, sizeof(*c));
 		c->held_since = since;
+		c->depth = depth;
 	}
 }
 
@@ -75,12 +79,21 @@ void k_spin_stats_attach(struct k_spinlock *l, struct k_spinlock_stats *s)
 	__atomic_store_n(&l->stats, s, __ATOMIC_RELAXED);
 }
 
+/* Every scheduler lock points at sched_lock_stats from its init on; this
+ * only flips the flag. A lock taken while it flips is counted from its next
+ * take (depth guards the release). */
 void sched_lock_accounting(bool on)
 {
-	k_spin_stats_attach(&sched_lock, on ? &sched_lock_stats : NULL);
+	if (!on) {
+		__atomic_store_n(&sched_lock_stats.on, false, __ATOMIC_RELAXED);
+		return;
+	}
+	/* Off, no core touches the stats: start from zero, depth too. */
+	memset(sched_lock_stats.cpu, 0, sizeof(sched_lock_stats.cpu));
+	__atomic_store_n(&sched_lock_stats.on, true, __ATOMIC_RELAXED);
 }
 
 bool sched_lock_accounting_on(void)
 {
-	return READ_ONCE(sched_lock.stats) != NULL;
+	return __atomic_load_n(&sched_lock_stats.on, __ATOMIC_RELAXED);
 }

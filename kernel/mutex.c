@@ -16,50 +16,48 @@ int k_mutex_init(struct k_mutex *m)
 	return 0;
 }
 
-/* The priority the owner deserves: its own, or its best waiter's. */
+/* The priority the owner deserves: its own, or its best waiter's (a waiter
+ * that just timed out may count until it has left the queue). All with the
+ * wait queue's lock held, which guards the mutex's fields. */
 static int owner_target_prio(struct k_mutex *m)
 {
-	struct k_thread *w = wait_q_first(&m->wq);
-	int prio = m->owner_orig_prio;
+	int w = wait_q_best_prio(&m->wq);
 
-	if (w && w->prio < prio)
-		prio = w->prio;
-	return prio;
+	return w < m->owner_orig_prio ? w : m->owner_orig_prio;
 }
 
 int k_mutex_lock(struct k_mutex *m, k_timeout_t timeout)
 {
-	k_spinlock_key_t key = k_spin_lock(&sched_lock);
-	struct k_thread *cur = this_cpu()->current;
+	k_spinlock_key_t key = k_spin_lock(&m->wq.lock);
+	struct k_thread *cur = k_current_get();
 	int ret;
 
 	if (!m->owner) {
 		m->owner = cur;
 		m->lock_count = 1;
 		m->owner_orig_prio = cur->base_prio;
-		k_spin_unlock(&sched_lock, key);
+		k_spin_unlock(&m->wq.lock, key);
 		return 0;
 	}
 	if (m->owner == cur) {
 		m->lock_count++;
-		k_spin_unlock(&sched_lock, key);
+		k_spin_unlock(&m->wq.lock, key);
 		return 0;
 	}
 	if (K_TIMEOUT_IS_NO_WAIT(timeout) || k_is_in_isr()) {
-		k_spin_unlock(&sched_lock, key);
+		k_spin_unlock(&m->wq.lock, key);
 		return -EBUSY;
 	}
-	if (cur->prio < m->owner->prio)
+	/* The owner may run, wait or be ready on any core. */
+	if (cur->prio < READ_ONCE(m->owner->prio))
 		sched_set_prio(m->owner, cur->prio);
-	sched_pend(&m->wq, timeout);
-	sched_swap(key);
-
-	ret = cur->swap_retval;
+	ret = sched_pend_swap(&m->wq, key, timeout);
 	if (ret) {
 		/* Timed out: the owner may no longer deserve our priority. */
-		key = k_spin_lock(&sched_lock);
+		key = k_spin_lock(&m->wq.lock);
 		if (m->owner)
 			sched_set_prio(m->owner, owner_target_prio(m));
+		k_spin_release(&m->wq.lock);
 		sched_reschedule(key);
 	}
 	return ret;	/* on success the unlocker made us the owner */
@@ -67,37 +65,40 @@ int k_mutex_lock(struct k_mutex *m, k_timeout_t timeout)
 
 int k_mutex_unlock(struct k_mutex *m)
 {
-	k_spinlock_key_t key = k_spin_lock(&sched_lock);
-	struct k_thread *cur = this_cpu()->current;
+	k_spinlock_key_t key = k_spin_lock(&m->wq.lock);
+	struct k_thread *cur = k_current_get();
 	struct k_thread *next;
+	int prio;
 
 	if (!m->owner) {
-		k_spin_unlock(&sched_lock, key);
+		k_spin_unlock(&m->wq.lock, key);
 		return -EINVAL;
 	}
 	if (m->owner != cur) {
-		k_spin_unlock(&sched_lock, key);
+		k_spin_unlock(&m->wq.lock, key);
 		return -EPERM;
 	}
 	if (--m->lock_count > 0) {
-		k_spin_unlock(&sched_lock, key);
+		k_spin_unlock(&m->wq.lock, key);
 		return 0;
 	}
 	sched_set_prio(cur, m->owner_orig_prio);
 
-	next = sched_unpend_first(&m->wq);
+	/* The new owner may run before the fields below are set, but cannot
+	 * touch the mutex until we drop its lock. */
+	next = sched_wake_first(&m->wq, 0);
 	if (next) {
 		m->owner = next;
 		m->lock_count = 1;
 		m->owner_orig_prio = next->base_prio;
-		next->swap_retval = 0;
 		/* Remaining waiters lend their priority to the new owner. */
-		next->prio = owner_target_prio(m) < next->prio ?
-			     owner_target_prio(m) : next->prio;
-		sched_ready(next);
+		prio = owner_target_prio(m);
+		if (prio < READ_ONCE(next->prio))
+			sched_set_prio(next, prio);
 	} else {
 		m->owner = NULL;
 	}
+	k_spin_release(&m->wq.lock);
 	sched_reschedule(key);
 	return 0;
 }

@@ -2,7 +2,8 @@
  * The scheduler: per-CPU run queues with 32 fixed priorities, preemption
  * (locally at the end of a critical section or at interrupt exit, remotely
  * by IPI), round-robin time slices among equal priorities, tickless
- * per-CPU timeouts, and the idle loop.
+ * per-CPU timeouts, and the idle loop. Each core has its own lock; the
+ * rules are in sched.h.
  */
 #include <errno.h>
 #include <tandem/log.h>
@@ -11,24 +12,66 @@
 #include <drivers/arch_timer.h>
 #include "sched.h"
 
-struct k_spinlock_stats sched_lock_stats;
-struct k_spinlock sched_lock;	/* .stats set by `locks on` */
+struct k_spinlock_stats sched_lock_stats;	/* every core's and wait queue's lock */
 
 void wait_q_init(struct _wait_q *wq)
 {
+	wq->lock = (struct k_spinlock){ .stats = &sched_lock_stats };
 	list_init(&wq->waiters);
 }
 
-static struct runq *rq_of(cpuid_t cpu)
+/* ---- core locks ---------------------------------------------------------- */
+
+struct cpu *sched_lock_thread(struct k_thread *t)
 {
-	return &cpu_get(cpu)->rq;
+	for (;;) {
+		struct cpu *c = cpu_get(READ_ONCE(t->cpu));
+
+		arch_spin_acquire(&c->lock);
+		if (t->cpu == c->id)
+			return c;
+		arch_spin_release(&c->lock);	/* moved meanwhile */
+	}
+}
+
+/* Two cores' locks in core-id order (one if a == b), IRQs masked. */
+static void lock_two(struct cpu *a, struct cpu *b)
+{
+	if (a == b) {
+		arch_spin_acquire(&a->lock);
+	} else if (a->id < b->id) {
+		arch_spin_acquire(&a->lock);
+		arch_spin_acquire(&b->lock);
+	} else {
+		arch_spin_acquire(&b->lock);
+		arch_spin_acquire(&a->lock);
+	}
+}
+
+static void unlock_two(struct cpu *a, struct cpu *b)
+{
+	arch_spin_release(&a->lock);
+	if (a != b)
+		arch_spin_release(&b->lock);
+}
+
+/* IRQs masked, then this core's lock (this_cpu() is stable once masked). */
+static k_spinlock_key_t lock_this_cpu(struct cpu **cp)
+{
+	k_spinlock_key_t key = { arch_irq_lock() };
+
+	*cp = this_cpu();
+	arch_spin_acquire(&(*cp)->lock);
+	return key;
 }
 
 /* ---- placement ---------------------------------------------------------- */
 
+/* Read without the other cores' locks: placement is a heuristic, and a
+ * stale answer only costs a less ideal core. */
 static int cpu_busiest_prio(struct cpu *c)
 {
-	int cur = c->current ? c->current->prio : K_IDLE_PRIO;
+	int cur = READ_ONCE(c->current_prio);
 	int q = runq_best_prio(&c->rq);
 
 	return cur < q ? cur : q;
@@ -56,6 +99,13 @@ static cpuid_t choose_cpu(struct k_thread *t)
 	return best;
 }
 
+static cpuid_t place(struct k_thread *t)
+{
+	uint32_t mask = t->cpu_mask;
+
+	return (mask & (mask - 1)) ? choose_cpu(t) : (cpuid_t)__builtin_ctz(mask);
+}
+
 static void kick_cpu(struct cpu *c)
 {
 	if (c == this_cpu())
@@ -70,53 +120,58 @@ static void slice_arm(struct cpu *c, ticks_t now)
 		sched_timeout_add(&c->slice, now + k_ns_to_cycles(K_TIMESLICE_MS * 1000000ULL));
 }
 
-void sched_ready(struct k_thread *t)
+/* t is on no queue; c's lock and the lock of t's present core are held. */
+static void enqueue(struct cpu *c, struct k_thread *t)
 {
-	cpuid_t target = (t->cpu_mask & (t->cpu_mask - 1)) ? choose_cpu(t) :
-			 (cpuid_t)__builtin_ctz(t->cpu_mask);
-	struct cpu *c = cpu_get(target);
-
-	t->cpu = target;
+	t->cpu = c->id;
 	t->state = THREAD_READY;
 	runq_add_tail(&c->rq, &t->qnode, t->prio);
-	if (t->prio < c->current->prio)
+	/* Equal priority too: it must start a time slice for the two. */
+	if (t->prio <= c->current->prio)
 		kick_cpu(c);
-	else if (t->prio == c->current->prio)
-		kick_cpu(c);	/* it must start a time slice for the two */
 }
 
-void sched_unready(struct k_thread *t)
+bool sched_wake(struct k_thread *t, enum thread_state from, int retval)
 {
-	if (t->state == THREAD_READY)
-		runq_remove(rq_of(t->cpu), &t->qnode, t->prio);
-}
+	for (;;) {
+		struct cpu *home = cpu_get(READ_ONCE(t->cpu));
+		struct cpu *dest = cpu_get(place(t));
+		bool ok;
 
-/* ---- wait queues ----------------------------------------------------------- */
-
-static void wait_q_insert(struct _wait_q *wq, struct k_thread *t)
-{
-	struct list_node *pos;
-
-	list_for_each(pos, &wq->waiters) {
-		if (list_entry(pos, struct k_thread, qnode)->prio > t->prio)
-			break;
+		lock_two(home, dest);
+		if (t->cpu != home->id) {
+			unlock_two(home, dest);
+			continue;
+		}
+		ok = t->state == from;
+		if (ok) {
+			/* A timeout left armed only costs home a spurious tick. */
+			timeout_list_remove(&t->timeout);
+			t->pended_on = NULL;
+			t->swap_retval = retval;
+			enqueue(dest, t);
+		}
+		unlock_two(home, dest);
+		return ok;
 	}
-	list_insert_before(pos, &t->qnode);
 }
 
-static void thread_timeout_expired(struct timeout *to)
+void sched_thread_timeout_expired(struct timeout *to)
 {
 	struct k_thread *t = container_of(to, struct k_thread, timeout);
+	struct cpu *c = this_cpu();
 
-	if (t->state == THREAD_PENDING) {
-		list_del(&t->qnode);
-		t->pended_on = NULL;
-		t->swap_retval = -EAGAIN;
-		sched_ready(t);
-	} else if (t->state == THREAD_SLEEPING) {
+	/* Armed by t on this core, which it has not left since. */
+	if (t->cpu != c->id)
+		k_panic("timeout of '%s' (cpu%u) fired on cpu%u", t->name, t->cpu, c->id);
+	if (t->state == THREAD_PENDING)
+		t->swap_retval = -EAGAIN;	/* its wait-queue node: see sched.h */
+	else if (t->state == THREAD_SLEEPING)
 		t->swap_retval = 0;
-		sched_ready(t);
-	}
+	else
+		return;
+	t->pended_on = NULL;
+	enqueue(c, t);
 }
 
 ticks_t sched_deadline_of(k_timeout_t timeout)
@@ -124,76 +179,40 @@ ticks_t sched_deadline_of(k_timeout_t timeout)
 	return k_cycle_get() + k_ns_to_cycles((uint64_t)timeout.ns);
 }
 
-void sched_pend(struct _wait_q *wq, k_timeout_t timeout)
-{
-	struct k_thread *t = this_cpu()->current;
-
-	t->state = THREAD_PENDING;
-	t->pended_on = wq;
-	t->swap_retval = 0;
-	wait_q_insert(wq, t);
-	if (!K_TIMEOUT_IS_FOREVER(timeout)) {
-		t->timeout.fn = thread_timeout_expired;
-		sched_timeout_add(&t->timeout, sched_deadline_of(timeout));
-	}
-}
-
-void sched_unpend(struct k_thread *t)
-{
-	list_del(&t->qnode);
-	t->pended_on = NULL;
-	timeout_list_remove(&t->timeout);
-}
-
-struct k_thread *sched_unpend_first(struct _wait_q *wq)
-{
-	struct k_thread *t = wait_q_first(wq);
-
-	if (t)
-		sched_unpend(t);
-	return t;
-}
-
-void sched_wake_all(struct _wait_q *wq, int retval)
-{
-	struct k_thread *t;
-
-	while ((t = sched_unpend_first(wq))) {
-		t->swap_retval = retval;
-		sched_ready(t);
-	}
-}
-
-void sched_set_prio(struct k_thread *t, int prio)
+void sched_set_prio_locked(struct cpu *c, struct k_thread *t, int prio)
 {
 	if (t->prio == prio)
 		return;
 	switch (t->state) {
 	case THREAD_READY:
-		runq_remove(rq_of(t->cpu), &t->qnode, t->prio);
+		runq_remove(&c->rq, &t->qnode, t->prio);
 		t->prio = prio;
-		runq_add_tail(rq_of(t->cpu), &t->qnode, prio);
-		if (prio < cpu_get(t->cpu)->current->prio)
-			kick_cpu(cpu_get(t->cpu));
+		runq_add_tail(&c->rq, &t->qnode, prio);
+		if (prio < c->current->prio)
+			kick_cpu(c);
 		break;
-	case THREAD_PENDING: {
-		struct _wait_q *wq = t->pended_on;
-
-		list_del(&t->qnode);
-		t->prio = prio;
-		wait_q_insert(wq, t);
-		break;
-	}
 	case THREAD_RUNNING:
 		t->prio = prio;
+		WRITE_ONCE(c->current_prio, prio);
 		/* Lowered below a ready thread on its CPU: let it run. */
-		if (runq_best_prio(rq_of(t->cpu)) < prio)
-			kick_cpu(cpu_get(t->cpu));
+		if (runq_best_prio(&c->rq) < prio)
+			kick_cpu(c);
 		break;
 	default:
+		/* Waiting: wait queues are searched by priority at wake-up. */
 		t->prio = prio;
 		break;
 	}
+}
+
+void sched_set_prio(struct k_thread *t, int prio)
+{
+	uint64_t irq = arch_irq_lock();
+	struct cpu *c = sched_lock_thread(t);
+
+	sched_set_prio_locked(c, t, prio);
+	sched_unlock_cpu(c);
+	arch_irq_unlock(irq);
 }
 
 /* ---- timeouts --------------------------------------------------------------- */
@@ -229,8 +248,8 @@ void sched_timeout_add(struct timeout *t, ticks_t deadline)
 /* Timer interrupt: run every expired timeout on this CPU. */
 void sched_timer_tick(void)
 {
-	struct cpu *c = this_cpu();
-	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+	struct cpu *c;
+	k_spinlock_key_t key = lock_this_cpu(&c);
 	ticks_t now = k_cycle_get();
 	struct timeout *t;
 
@@ -239,7 +258,7 @@ void sched_timer_tick(void)
 	while ((t = timeout_list_pop_expired(&c->timeouts, now)))
 		t->fn(t);
 	sched_timeout_reprogram(c);
-	k_spin_unlock(&sched_lock, key);
+	k_spin_unlock(&c->lock, key);
 }
 
 static void slice_expired(struct timeout *t)
@@ -286,7 +305,7 @@ void sched_swap(k_spinlock_key_t key)
 		c->rotate = false;
 		if (prev != &c->idle && runq_has_prio(&c->rq, prev->prio))
 			slice_arm(c, k_cycle_get());
-		k_spin_unlock(&sched_lock, key);
+		k_spin_unlock(&c->lock, key);
 		return;
 	}
 
@@ -312,6 +331,7 @@ void sched_swap(k_spinlock_key_t key)
 	next->cpu = c->id;
 	next->switches_in++;
 	c->current = next;
+	WRITE_ONCE(c->current_prio, next->prio);
 
 	if (runq_has_prio(&c->rq, next->prio)) {
 		timeout_list_remove(&c->slice);
@@ -329,8 +349,9 @@ void sched_swap(k_spinlock_key_t key)
 	 * stack between here and arch_switch moving sp. */
 	c->stack_limit = (uintptr_t)next->stack;
 	arch_switch(&prev->ctx, &next->ctx);
-	/* Back in prev, possibly on another CPU, possibly much later. */
-	k_spin_unlock(&sched_lock, key);
+	/* Back in prev, possibly on another CPU, possibly much later: the
+	 * lock to drop is that of the core which switched to us. */
+	k_spin_unlock(&this_cpu()->lock, key);
 }
 
 void sched_reschedule(k_spinlock_key_t key)
@@ -338,10 +359,11 @@ void sched_reschedule(k_spinlock_key_t key)
 	struct cpu *c = this_cpu();
 
 	if (c->need_resched && c->irq_nesting == 0 && arch_irq_unlocked(key.key)) {
+		arch_spin_acquire(&c->lock);
 		sched_swap(key);
 		return;
 	}
-	k_spin_unlock(&sched_lock, key);
+	arch_irq_unlock(key.key);
 }
 
 void sched_irq_exit(void)
@@ -349,16 +371,17 @@ void sched_irq_exit(void)
 	struct cpu *c = this_cpu();
 
 	if (c->need_resched && c->irq_nesting == 0)
-		sched_swap(k_spin_lock(&sched_lock));
+		sched_swap(k_spin_lock(&c->lock));
 }
 
 /* ---- thread-facing calls ---------------------------------------------------- */
 
 void k_yield(void)
 {
-	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+	struct cpu *c;
+	k_spinlock_key_t key = lock_this_cpu(&c);
 
-	this_cpu()->rotate = true;
+	c->rotate = true;
 	sched_swap(key);
 }
 
@@ -366,19 +389,20 @@ int32_t k_sleep(k_timeout_t timeout)
 {
 	k_spinlock_key_t key;
 	struct k_thread *t;
+	struct cpu *c;
 	ticks_t deadline, now;
 
 	if (K_TIMEOUT_IS_NO_WAIT(timeout)) {
 		k_yield();
 		return 0;
 	}
-	key = k_spin_lock(&sched_lock);
-	t = this_cpu()->current;
+	key = lock_this_cpu(&c);
+	t = c->current;
 	t->state = THREAD_SLEEPING;
 	deadline = 0;
 	if (!K_TIMEOUT_IS_FOREVER(timeout)) {
 		deadline = sched_deadline_of(timeout);
-		t->timeout.fn = thread_timeout_expired;
+		t->timeout.fn = sched_thread_timeout_expired;
 		sched_timeout_add(&t->timeout, deadline);
 	}
 	sched_swap(key);
@@ -391,12 +415,9 @@ int32_t k_sleep(k_timeout_t timeout)
 
 void k_wakeup(k_tid_t t)
 {
-	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+	k_spinlock_key_t key = { arch_irq_lock() };
 
-	if (t->state == THREAD_SLEEPING) {
-		timeout_list_remove(&t->timeout);
-		sched_ready(t);
-	}
+	sched_wake(t, THREAD_SLEEPING, 0);
 	sched_reschedule(key);
 }
 
@@ -409,6 +430,8 @@ k_tid_t k_current_get(void)
 
 void sched_init_cpu(struct cpu *c)
 {
+	c->lock = (struct k_spinlock){ .stats = &sched_lock_stats };
+	c->current_prio = K_IDLE_PRIO;
 	runq_init(&c->rq);
 	list_init(&c->timeouts);
 	list_init(&c->timer_callbacks);
@@ -420,7 +443,7 @@ __noreturn void sched_start_idle(struct cpu *c)
 {
 	k_spinlock_key_t key;
 
-	key = k_spin_lock(&sched_lock);
+	key = k_spin_lock(&c->lock);
 	sched_swap(key);
 	for (;;) {
 		arch_irq_lock();
@@ -428,7 +451,7 @@ __noreturn void sched_start_idle(struct cpu *c)
 			wfi();
 		arch_irq_enable();	/* a pending IRQ is taken here */
 		if (READ_ONCE(c->rq.count)) {
-			key = k_spin_lock(&sched_lock);
+			key = k_spin_lock(&c->lock);
 			sched_swap(key);
 		}
 	}

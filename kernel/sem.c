@@ -12,35 +12,30 @@ int k_sem_init(struct k_sem *s, unsigned initial, unsigned limit)
 	return 0;
 }
 
+/* The count is guarded by the wait queue's lock. */
 int k_sem_take(struct k_sem *s, k_timeout_t timeout)
 {
-	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+	k_spinlock_key_t key = k_spin_lock(&s->wq.lock);
 
 	if (s->count > 0) {
 		s->count--;
-		k_spin_unlock(&sched_lock, key);
+		k_spin_unlock(&s->wq.lock, key);
 		return 0;
 	}
 	if (K_TIMEOUT_IS_NO_WAIT(timeout) || k_is_in_isr()) {
-		k_spin_unlock(&sched_lock, key);
+		k_spin_unlock(&s->wq.lock, key);
 		return -EBUSY;
 	}
-	sched_pend(&s->wq, timeout);
-	sched_swap(key);
-	return k_current_get()->swap_retval;
+	return sched_pend_swap(&s->wq, key, timeout);
 }
 
 void k_sem_give(struct k_sem *s)
 {
-	k_spinlock_key_t key = k_spin_lock(&sched_lock);
-	struct k_thread *t = sched_unpend_first(&s->wq);
+	k_spinlock_key_t key = k_spin_lock(&s->wq.lock);
 
-	if (t) {
-		t->swap_retval = 0;
-		sched_ready(t);
-	} else if (s->count < s->limit) {
+	if (!sched_wake_first(&s->wq, 0) && s->count < s->limit)
 		s->count++;
-	}
+	k_spin_release(&s->wq.lock);
 	sched_reschedule(key);
 }
 

@@ -14,20 +14,22 @@
 #define STACK_PAINT 0xaaU
 
 static struct list_node all_threads = LIST_HEAD_INIT(all_threads);
+/* Guards all_threads; taken before a core lock, never inside one. */
+static struct k_spinlock threads_lock;
 
 void thread_list_add(struct k_thread *t)
 {
-	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+	k_spinlock_key_t key = k_spin_lock(&threads_lock);
 
 	list_add_tail(&all_threads, &t->all_node);
-	k_spin_unlock(&sched_lock, key);
+	k_spin_unlock(&threads_lock, key);
 }
 
-/* First code of every thread, entered from arch_thread_trampoline with the
- * scheduler lock held by whoever switched to us. */
+/* First code of every thread, entered from arch_thread_trampoline with its
+ * core's lock held by the switch that brought us here. */
 __noreturn void thread_start(k_thread_entry_t entry, void *p1, void *p2, void *p3)
 {
-	k_spin_release(&sched_lock);
+	k_spin_release(&this_cpu()->lock);
 	arch_irq_enable();
 	entry(p1, p2, p3);
 	k_thread_abort(k_current_get());
@@ -69,6 +71,7 @@ k_tid_t k_thread_create(struct k_thread *t, void *stack, size_t stack_size,
 	t->cpu = k_cpu_id();
 	t->cpu_mask = (1U << cpu_count) - 1;	/* choose_cpu skips cores not online */
 	list_init(&t->qnode);
+	list_init(&t->wait_node);
 	timeout_init(&t->timeout, NULL);
 	wait_q_init(&t->joiners);
 	snprintf(t->name, sizeof(t->name), "thread@%lx", (unsigned long)t & 0xffff);
@@ -114,19 +117,23 @@ k_tid_t k_thread_alloc(const char *name, k_thread_entry_t entry, void *p1,
 	return t;
 }
 
+static unsigned *pinned_count(struct k_thread *t)
+{
+	return &cpu_get((cpuid_t)__builtin_ctz(t->cpu_mask))->n_pinned;
+}
+
 void k_thread_start(k_tid_t t)
 {
-	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+	k_spinlock_key_t key = { arch_irq_lock() };
+	bool pinned = !(t->cpu_mask & (t->cpu_mask - 1));
 
-	if (t->state != THREAD_NEW) {
-		k_spin_unlock(&sched_lock, key);
-		return;
-	}
-	if (!(t->cpu_mask & (t->cpu_mask - 1))) {
-		cpu_get((cpuid_t)__builtin_ctz(t->cpu_mask))->n_pinned++;
-		t->counted_pinned = true;
-	}
-	sched_ready(t);
+	/* Counted before it can run, so its core's other vCPUs trap WFI. */
+	if (pinned)
+		__atomic_fetch_add(pinned_count(t), 1, __ATOMIC_RELAXED);
+	if (sched_wake(t, THREAD_NEW, 0))
+		t->counted_pinned = pinned;
+	else if (pinned)
+		__atomic_fetch_sub(pinned_count(t), 1, __ATOMIC_RELAXED);
 	sched_reschedule(key);
 }
 
@@ -166,13 +173,17 @@ void k_thread_priority_set(k_tid_t t, int prio)
 {
 	k_spinlock_key_t key;
 
+	struct cpu *c;
+
 	if (prio < 0 || prio >= K_NUM_PRIO)
 		return;
-	key = k_spin_lock(&sched_lock);
+	key = (k_spinlock_key_t){ arch_irq_lock() };
+	c = sched_lock_thread(t);
 	/* An inherited (boosted) priority stays until the mutex is released. */
 	if (t->prio == t->base_prio || prio < t->prio)
-		sched_set_prio(t, prio);
+		sched_set_prio_locked(c, t, prio);
 	t->base_prio = prio;
+	sched_unlock_cpu(c);
 	sched_reschedule(key);
 }
 
@@ -181,123 +192,128 @@ int k_thread_priority_get(k_tid_t t)
 	return READ_ONCE(t->prio);
 }
 
-void k_thread_abort(k_tid_t t)
+static void unpin(struct k_thread *t)
 {
-	k_spinlock_key_t key = k_spin_lock(&sched_lock);
-
-	switch (t->state) {
-	case THREAD_DEAD:
-		k_spin_unlock(&sched_lock, key);
-		return;
-	case THREAD_READY:
-		sched_unready(t);
-		break;
-	case THREAD_PENDING:
-		sched_unpend(t);
-		break;
-	case THREAD_SLEEPING:
-		timeout_list_remove(&t->timeout);
-		break;
-	case THREAD_RUNNING:
-		if (t != this_cpu()->current) {
-			/* Running on another core: only the thread itself can stop
-			 * there safely; this kernel does not abort remote runners. */
-			k_spin_unlock(&sched_lock, key);
-			LOG_WRN("abort of '%s' running on cpu%u refused", t->name, t->cpu);
-			return;
-		}
-		break;
-	default:
-		break;
-	}
-	t->state = THREAD_DEAD;
 	if (t->counted_pinned) {
-		cpu_get((cpuid_t)__builtin_ctz(t->cpu_mask))->n_pinned--;
+		__atomic_fetch_sub(pinned_count(t), 1, __ATOMIC_RELAXED);
 		t->counted_pinned = false;
 	}
-	sched_wake_all(&t->joiners, 0);
-	if (t == this_cpu()->current) {
+}
+
+/* DEAD is set with the joiners' lock held, so a joiner reads it there. */
+void k_thread_abort(k_tid_t t)
+{
+	k_spinlock_key_t key = k_spin_lock(&t->joiners.lock);
+	struct cpu *c;
+
+	if (t == k_current_get()) {
+		/* Joiners may run at once; they wait for DEAD on our lock and
+		 * then for this core to switch away (k_thread_join). */
+		sched_wake_all(&t->joiners, 0);
+		c = this_cpu();
+		arch_spin_acquire(&c->lock);
+		t->state = THREAD_DEAD;
+		unpin(t);
+		k_spin_release(&t->joiners.lock);
 		sched_swap(key);	/* never comes back */
 		k_panic("dead thread '%s' resumed", t->name);
 	}
-	sched_reschedule(key);
+	c = sched_lock_thread(t);
+	if (t->state == THREAD_NEW) {
+		t->state = THREAD_DEAD;
+		sched_unlock_cpu(c);
+		sched_wake_all(&t->joiners, 0);
+		k_spin_unlock(&t->joiners.lock, key);
+		return;
+	}
+	sched_unlock_cpu(c);
+	k_spin_unlock(&t->joiners.lock, key);
+	if (t->state != THREAD_DEAD)
+		LOG_WRN("abort of '%s' (started, not the caller) refused", t->name);
 }
 
 static void thread_reclaim(struct k_thread *t)
 {
-	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+	k_spinlock_key_t key = k_spin_lock(&threads_lock);
 
 	list_del(&t->all_node);
-	k_spin_unlock(&sched_lock, key);
+	k_spin_unlock(&threads_lock, key);
 	if (t->stack_owned) {
 		k_stack_free(t->stack);
 		free(t);
 	}
 }
 
+/* A thread that died on another core may still be on its stack until that
+ * core has switched away, which it does holding its lock. */
+static void wait_off_cpu(struct k_thread *t)
+{
+	for (;;) {
+		k_spinlock_key_t key = { arch_irq_lock() };
+		struct cpu *c = sched_lock_thread(t);
+		bool off = c->current != t;
+
+		sched_unlock_cpu(c);
+		arch_irq_unlock(key.key);
+		if (off)
+			return;
+		cpu_relax();
+	}
+}
+
 int k_thread_join(k_tid_t t, k_timeout_t timeout)
 {
-	k_spinlock_key_t key = k_spin_lock(&sched_lock);
-	int ret = 0;
+	k_spinlock_key_t key;
+	int ret;
 
-	if (t == this_cpu()->current) {
-		k_spin_unlock(&sched_lock, key);
+	if (t == k_current_get())
 		return -EDEADLK;
-	}
-	/* A thread that died on another core may still be on its stack until
-	 * that core switches away; it is off every CPU once not current. */
-	while (t->state != THREAD_DEAD || cpu_get(t->cpu)->current == t) {
-		if (t->state == THREAD_DEAD) {
-			k_spin_unlock(&sched_lock, key);
-			cpu_relax();
-			key = k_spin_lock(&sched_lock);
-			continue;
-		}
+	key = k_spin_lock(&t->joiners.lock);
+	while (t->state != THREAD_DEAD) {
 		if (K_TIMEOUT_IS_NO_WAIT(timeout)) {
-			k_spin_unlock(&sched_lock, key);
+			k_spin_unlock(&t->joiners.lock, key);
 			return -EBUSY;
 		}
-		sched_pend(&t->joiners, timeout);
-		sched_swap(key);
-		ret = k_current_get()->swap_retval;
+		ret = sched_pend_swap(&t->joiners, key, timeout);
 		if (ret)
 			return ret;
-		key = k_spin_lock(&sched_lock);
+		key = k_spin_lock(&t->joiners.lock);
 	}
-	k_spin_unlock(&sched_lock, key);
+	k_spin_unlock(&t->joiners.lock, key);
+	wait_off_cpu(t);
 	thread_reclaim(t);
 	return 0;
 }
 
 uint64_t k_thread_runtime_locked(const struct k_thread *t)
 {
-	const struct cpu *c = cpu_get(t->cpu);
+	k_spinlock_key_t key = { arch_irq_lock() };
+	struct cpu *c = sched_lock_thread((struct k_thread *)t);
 	uint64_t ticks = t->runtime_ticks;
 
 	/* Only a switch adds to runtime_ticks: a thread that never leaves
 	 * its core (a vCPU alone there) would otherwise show 0. */
 	if (t->state == THREAD_RUNNING && c->current == t)
 		ticks += k_cycle_get() - c->last_switch;
+	sched_unlock_cpu(c);
+	arch_irq_unlock(key.key);
 	return ticks;
 }
 
 uint64_t k_thread_runtime(const struct k_thread *t)
 {
-	k_spinlock_key_t key = k_spin_lock(&sched_lock);
-	uint64_t ticks = k_thread_runtime_locked(t);
-
-	k_spin_unlock(&sched_lock, key);
-	return ticks;
+	return k_thread_runtime_locked(t);
 }
 
+/* With threads_lock held, no thread can be reclaimed under fn. */
 void k_thread_foreach(void (*fn)(const struct k_thread *t, void *arg), void *arg)
 {
-	k_spinlock_key_t key = k_spin_lock(&sched_lock);
+	k_spinlock_key_t key = k_spin_lock(&threads_lock);
 	struct list_node *n;
 
 	list_for_each(n, &all_threads)
 		fn(list_entry(n, struct k_thread, all_node), arg);
-	k_spin_unlock(&sched_lock, key);
+	k_spin_unlock(&threads_lock, key);
 }
 
 size_t k_thread_stack_used(const struct k_thread *t)

@@ -155,7 +155,7 @@ static int cmd_mem(struct shell *sh, int argc, char **argv)
 }
 SHELL_CMD("mem", cmd_mem, "", "free and used pages, heap use");
 
-/* ---- locks: how long cores wait on the scheduler lock ------------------------ */
+/* ---- locks: how long cores wait on the scheduler's locks --------------------- */
 
 static unsigned long long ns_of(uint64_t ticks)
 {
@@ -183,7 +183,8 @@ static int cmd_locks(struct shell *sh, int argc, char **argv)
 	if (!sched_lock_accounting_on())
 		shell_printf(sh, "(accounting is off: `locks on` starts it)\n");
 	memcpy(&snap, &sched_lock_stats, sizeof(snap));
-	shell_printf(sh, "scheduler lock, ns (wait: spinning to get it; hold: keeping it)\n");
+	shell_printf(sh, "scheduler locks (each core's and each wait queue's), ns "
+		     "(wait: spinning to get one; hold: keeping them)\n");
 	for (cpuid_t i = 0; i < cpu_count; i++) {
 		struct k_spinlock_cpu_stats *c = &snap.cpu[i];
 		uint64_t n = c->acquired ? c->acquired : 1;
@@ -207,7 +208,7 @@ static int cmd_locks(struct shell *sh, int argc, char **argv)
 	return 0;
 }
 SHELL_CMD("locks", cmd_locks, "[on|off|reset]",
-	  "scheduler lock: per core, times taken and waited, max/avg wait and hold (ns)");
+	  "scheduler locks: per core, times taken and waited, max/avg wait and hold (ns)");
 
 /* ---- fault: prove a host fault on one core is contained to it -------------- */
 

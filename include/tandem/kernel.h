@@ -54,7 +54,8 @@ typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
 #define K_CPU_ALL	0xffffffffU
 
 struct _wait_q {
-	struct list_node waiters;	/* sorted by priority, FIFO within one */
+	struct k_spinlock lock;		/* taken before any core lock */
+	struct list_node waiters;	/* FIFO; woken best priority first */
 };
 
 struct k_thread {
@@ -65,7 +66,8 @@ struct k_thread {
 	enum thread_state state;
 	cpuid_t cpu;			/* where it runs / last ran / is queued */
 	uint32_t cpu_mask;		/* allowed CPUs */
-	struct list_node qnode;		/* run queue or wait queue */
+	struct list_node qnode;		/* run queue */
+	struct list_node wait_node;	/* wait queue (guarded by its lock) */
 	struct _wait_q *pended_on;
 	struct timeout timeout;
 	int swap_retval;		/* what the waker says: 0, -EAGAIN... */
@@ -112,6 +114,8 @@ void k_thread_priority_set(k_tid_t t, int prio);
 int k_thread_priority_get(k_tid_t t);
 /* Wait for t to finish; frees it if k_thread_spawn allocated it. */
 int k_thread_join(k_tid_t t, k_timeout_t timeout);
+/* Ends the calling thread, or a thread not started yet; any other is
+ * refused with a log line (no core stops a thread another core runs). */
 void k_thread_abort(k_tid_t t);
 k_tid_t k_current_get(void);
 void k_yield(void);
@@ -122,10 +126,9 @@ void k_wakeup(k_tid_t t);
 /* Iterate over all threads (under the scheduler lock, via a callback). */
 void k_thread_foreach(void (*fn)(const struct k_thread *t, void *arg), void *arg);
 /* Run time of t so far, the current stretch included if it runs now, in
- * counter ticks. Call with the scheduler lock held: from a k_thread_foreach
- * callback. */
+ * counter ticks. For k_thread_foreach callbacks (t cannot be freed then). */
 uint64_t k_thread_runtime_locked(const struct k_thread *t);
-/* The same, taking the lock. */
+/* The same, for a thread the caller knows is alive. */
 uint64_t k_thread_runtime(const struct k_thread *t);
 size_t k_thread_stack_used(const struct k_thread *t);
 

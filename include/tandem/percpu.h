@@ -28,7 +28,12 @@ struct cpu {
 	cpuid_t id;
 	uint64_t mpidr;
 	volatile enum cpu_state state;
+	/* Guards rq, timeouts, timer_callbacks, slice, current and every
+	 * thread whose t->cpu is this core (its state, prio, queue node and
+	 * timeout); held across a context switch. See kernel/sched.h. */
+	struct k_spinlock lock;
 	struct k_thread *current;
+	int current_prio;		/* current->prio, for other cores' placement */
 	struct k_thread idle;
 	struct runq rq;
 	struct list_node timeouts;	/* struct timeout, by deadline */
@@ -44,7 +49,7 @@ struct cpu {
 	uint64_t ipis, sched_passes;	/* SGIs taken; sched_swap calls */
 	uint64_t guest_timer_irqs;	/* of those irqs, the guests' timer (virt/vtimer.c) */
 	void *vcpu;			/* struct vcpu loaded on this core */
-	unsigned n_pinned;		/* live threads allowed on this core only */
+	unsigned n_pinned;		/* live threads allowed on this core only (atomic) */
 	struct k_spinlock call_lock;
 	struct smp_call_req calls[SMP_CALL_SLOTS];
 	unsigned call_head, call_tail;

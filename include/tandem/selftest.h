@@ -15,6 +15,11 @@ struct selftest {
 };
 
 extern const struct selftest selftests[];
+/* The cross-core stress tests (kernel/selftest_smp.c). */
+void test_wake_cross(struct selftest_result *r);
+void test_sleep_wake_race(struct selftest_result *r);
+void test_mutex_cross(struct selftest_result *r);
+void test_join_cross(struct selftest_result *r);
 extern const unsigned selftest_count;
 
 #endif

@@ -27,26 +27,37 @@ typedef struct {
 	uint64_t key;
 } k_spinlock_key_t;
 
+/* Counting is on when the lock has stats and their `on` flag (the first
+ * member of struct k_spinlock_stats) is set. */
+static inline bool spin_stats_on(const struct k_spinlock *l)
+{
+	return l->stats && __atomic_load_n((const bool *)l->stats, __ATOMIC_RELAXED);
+}
+
 static inline void arch_spin_acquire(struct k_spinlock *l)
 {
 	uint16_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 	uint64_t t0;
 
 	if (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) == me) {
-		if (l->stats)
+		if (spin_stats_on(l))
 			k_spin_stats_acquired(l, arch_counter(), 0);
 		return;
 	}
-	t0 = l->stats ? arch_counter() : 0;
+	t0 = spin_stats_on(l) ? arch_counter() : 0;
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
 		__asm__ volatile("yield");
-	if (l->stats)
-		k_spin_stats_acquired(l, t0, arch_counter() - t0);
+	if (spin_stats_on(l)) {
+		uint64_t t1 = arch_counter();
+
+		/* t0 == 0: counting started while we spun. */
+		k_spin_stats_acquired(l, t0 ? t0 : t1, t0 ? t1 - t0 : 0);
+	}
 }
 
 static inline void arch_spin_release(struct k_spinlock *l)
 {
-	if (l->stats)
+	if (spin_stats_on(l))
 		k_spin_stats_released(l);
 	__atomic_store_n(&l->owner, (uint16_t)(l->owner + 1), __ATOMIC_RELEASE);
 }
