@@ -265,6 +265,7 @@ int k_thread_join(k_tid_t t, k_timeout_t timeout)
 		key = k_spin_lock(&sched_lock);
 	}
 	k_spin_unlock(&sched_lock, key);
+	arch_fp_forget(t);
 	thread_reclaim(t);
 	return 0;
 }

@@ -25,10 +25,14 @@ struct cpu {
 	 * core's overflow stack, where an overflow is reported. */
 	uintptr_t stack_limit;
 	uintptr_t overflow_sp;
+	/* Read by the FP/SIMD trap (arch/arm64/fpsimd.S, CPU_FP_OWNER and
+	 * CPU_CURRENT): the thread whose FP/SIMD state is in this core's
+	 * registers (NULL: nobody's), and the thread running. */
+	struct k_thread *fp_owner;
+	struct k_thread *current;
 	cpuid_t id;
 	uint64_t mpidr;
 	volatile enum cpu_state state;
-	struct k_thread *current;
 	struct k_thread idle;
 	struct runq rq;
 	struct list_node timeouts;	/* struct timeout, by deadline */
@@ -53,6 +57,8 @@ struct cpu {
 
 _Static_assert(__builtin_offsetof(struct cpu, stack_limit) == CPU_STACK_LIMIT, "vectors.S");
 _Static_assert(__builtin_offsetof(struct cpu, overflow_sp) == CPU_OVERFLOW_SP, "vectors.S");
+_Static_assert(__builtin_offsetof(struct cpu, fp_owner) == CPU_FP_OWNER, "fpsimd.S");
+_Static_assert(__builtin_offsetof(struct cpu, current) == CPU_CURRENT, "fpsimd.S");
 
 extern struct cpu cpu_data[CONFIG_MAX_CPUS];
 extern unsigned cpu_count;		/* CPUs the board describes */
