@@ -20,6 +20,9 @@
 	bic	\t0, \t0, #CPTR_EL2_TFP
 	msr	cptr_el2, \t0
 	isb
+	ldr	\t0, [\c, #CPU_FP_TRAPS]
+	add	\t0, \t0, #1
+	str	\t0, [\c, #CPU_FP_TRAPS]
 	ldr	\t0, [\c, #CPU_FP_OWNER]
 	cbz	\t0, 1f
 	add	\t0, \t0, #CTX_FP

@@ -12,6 +12,7 @@
 #define CPU_OVERFLOW_SP	8
 #define CPU_FP_OWNER	16
 #define CPU_CURRENT	24
+#define CPU_FP_TRAPS	32
 
 #endif
 
@@ -29,5 +30,6 @@
 #define CPU_OVERFLOW_SP	8
 #define CPU_FP_OWNER	16
 #define CPU_CURRENT	24
+#define CPU_FP_TRAPS	32
 
 #endif
