@@ -190,9 +190,10 @@ static void pend_remove(struct vgic *g, struct vgic_irq *irq)
 {
 	struct vgic_irq **pp = &g->cpu[irq->pend_vcpu].pending;
 
-	while (*pp != irq)
+	while (*pp && *pp != irq)
 		pp = &(*pp)->pend_next;
-	*pp = irq->pend_next;
+	if (*pp)	/* always, unless the lists were broken */
+		*pp = irq->pend_next;
 	irq->pend_next = NULL;
 	irq->pend_vcpu = -1;
 }
