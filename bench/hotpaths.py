@@ -94,6 +94,10 @@ def run_tandem(icount, bundle):
         q.sendline("vm info gbench")
         q.expect("tandem> ")
         counts = re.findall(r"vcpu0 counts: [^\r\n]*|exits:[^\r\n]*", q.before)
+        # gbench's core: its thread switches and FP/SIMD traps (lazy switching).
+        q.sendline("cpus counts")
+        q.expect("tandem> ")
+        counts += ["core " + line for line in re.findall(r"^cpu3 [^\r\n]*", q.before, re.M)]
         q.sendline("poweroff")
         q.expect(pexpect.EOF)
     finally:

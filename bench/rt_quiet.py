@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
                                 "tests", "system"))
 from tandem_qemu import REPO, Tandem  # noqa: E402
 
-COUNTS = re.compile(r"^cpu(\d+) irqs=(\d+) guest-timer=(\d+) ipis=(\d+) sched=(\d+) switches=(\d+)$", re.M)
+COUNTS = re.compile(r"^cpu(\d+) irqs=(\d+) guest-timer=(\d+) ipis=(\d+) sched=(\d+) switches=(\d+)(?: fp-traps=\d+)?$", re.M)
 VCPU = re.compile(r"vcpu0 counts: exits=(\d+) timer-ticks=(\d+)")
 MMIO = re.compile(r"exits:.* mmio=(\d+)")
 UPTIME = re.compile(r"up (\d+)\.(\d+) s")

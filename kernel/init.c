@@ -72,6 +72,7 @@ static void idle_thread_init(struct cpu *c)
 					     stack) - 512);
 	*(uint64_t *)stack = STACK_CANARY;
 	c->current = t;
+	c->fp_owner = t;	/* the boot context's FP/SIMD state is live */
 	c->stack_limit = (uintptr_t)stack;
 	arch_overflow_stack_init(c);
 	thread_list_add(t);

@@ -10,6 +10,7 @@
 #include <tandem/irq.h>
 #include <tandem/lock_stats.h>
 #include <drivers/arch_timer.h>
+#include <arch/fp_lazy.h>
 #include "sched.h"
 
 struct k_spinlock_stats sched_lock_stats;	/* every core's and wait queue's lock */
@@ -345,6 +346,7 @@ void sched_swap(k_spinlock_key_t key)
 		prev->switch_out(prev);
 	if (next->switch_in)
 		next->switch_in(next);
+	arch_fp_switch(c, prev, next);
 	/* For the vectors' overflow check (vectors.S): nothing runs on prev's
 	 * stack between here and arch_switch moving sp. */
 	c->stack_limit = (uintptr_t)next->stack;

@@ -281,6 +281,7 @@ int k_thread_join(k_tid_t t, k_timeout_t timeout)
 	}
 	k_spin_unlock(&t->joiners.lock, key);
 	wait_off_cpu(t);
+	arch_fp_forget(t);
 	thread_reclaim(t);
 	return 0;
 }

@@ -9,7 +9,7 @@
 # __builtin_popcount becomes) uses v0. One such call on a guest exit
 # silently corrupts a guest register.
 #
-# Allowed: the save/restore code itself, and picolibc's printf family,
+# Allowed: the save/restore code itself (fpsimd.S), and picolibc's printf family,
 # which is reached only from non-vCPU threads or between irq_fp_begin()
 # and irq_fp_end() (kernel/log.c, kernel/console.c).
 #
@@ -17,7 +17,7 @@
 set -eu
 objdump=$1
 elf=$2
-allowed=" arch_switch arch_fp_save arch_fp_restore vsnprintf snprintf __d_vfprintf __dtoa_engine "
+allowed=" arch_fp_save arch_fp_restore arch_fp_take guest_fp_trap vsnprintf snprintf __d_vfprintf __dtoa_engine "
 
 bad=$("$objdump" -d --no-show-raw-insn "$elf" | awk -v allowed="$allowed" '
 	/^[0-9a-f]+ <.*>:$/ { fn = substr($2, 2, length($2) - 3); next }

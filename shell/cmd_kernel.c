@@ -38,11 +38,13 @@ static int cmd_cpus(struct shell *sh, int argc, char **argv)
 			struct cpu *c = cpu_get(i);
 
 			shell_printf(sh, "cpu%u irqs=%llu guest-timer=%llu ipis=%llu sched=%llu "
-				     "switches=%llu\n", i, (unsigned long long)READ_ONCE(c->irqs),
+				     "switches=%llu fp-traps=%llu\n", i,
+				     (unsigned long long)READ_ONCE(c->irqs),
 				     (unsigned long long)READ_ONCE(c->guest_timer_irqs),
 				     (unsigned long long)READ_ONCE(c->ipis),
 				     (unsigned long long)READ_ONCE(c->sched_passes),
-				     (unsigned long long)READ_ONCE(c->switches));
+				     (unsigned long long)READ_ONCE(c->switches),
+				     (unsigned long long)READ_ONCE(c->fp_traps));
 		}
 		return 0;
 	}
@@ -65,7 +67,7 @@ static int cmd_cpus(struct shell *sh, int argc, char **argv)
 	}
 	return 0;
 }
-SHELL_CMD("cpus", cmd_cpus, "[counts]", "each core: state, current thread, idle time; counts: interrupts, IPIs, scheduler passes");
+SHELL_CMD("cpus", cmd_cpus, "[counts]", "each core: state, current thread, idle time; counts: interrupts, IPIs, scheduler passes, switches, FP/SIMD traps");
 
 #define MAX_SNAP 64
 

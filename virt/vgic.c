@@ -29,6 +29,7 @@ static void irq_reset(struct vgic_irq *irq, irqid_t intid)
 	irq->intid = intid;
 	irq->edge = intid < VGIC_NR_SGIS;
 	irq->lr_vcpu = -1;
+	irq->pend_vcpu = -1;
 }
 
 void vgic_init(struct vgic *g, unsigned n_vcpus, unsigned nr_spis,
@@ -160,25 +161,71 @@ void vgic_kick_ready_vcpus(struct vgic *g, unsigned vcpu_mask, uint32_t groups)
 			g->kick(g->ctx, v);
 }
 
-/* A latch or input line up: what the maybe-pending bitmap tracks. */
+/* ---- the per-vCPU pending lists (struct vgic_cpu.pending) ------------------ */
+
+/* A latch or input line up: what the pending lists track. */
 static bool raised(const struct vgic_irq *irq)
 {
 	return irq->pending_latch || irq->line_level;
 }
 
-void vgic_note_pending(struct vgic *g, unsigned vcpu, const struct vgic_irq *irq)
+/* The lists' order: priority, then INTID. */
+static bool pend_before(const struct vgic_irq *a, const struct vgic_irq *b)
 {
-	irqid_t intid = irq->intid;
+	return a->priority < b->priority || (a->priority == b->priority && a->intid < b->intid);
+}
 
-	if (!raised(irq))
+static void pend_insert(struct vgic *g, unsigned vcpu, struct vgic_irq *irq)
+{
+	struct vgic_irq **pp = &g->cpu[vcpu].pending;
+
+	while (*pp && pend_before(*pp, irq))
+		pp = &(*pp)->pend_next;
+	irq->pend_next = *pp;
+	irq->pend_vcpu = (int8_t)vcpu;
+	*pp = irq;
+}
+
+static void pend_remove(struct vgic *g, struct vgic_irq *irq)
+{
+	struct vgic_irq **pp = &g->cpu[irq->pend_vcpu].pending;
+
+	while (*pp && *pp != irq)
+		pp = &(*pp)->pend_next;
+	if (*pp)	/* always, unless the lists were broken */
+		*pp = irq->pend_next;
+	irq->pend_next = NULL;
+	irq->pend_vcpu = -1;
+}
+
+/* Whose list irq belongs on: its own vCPU's (private), its target's (SPI);
+ * -1 for an SPI routed to no vCPU, which waits on none. */
+static int pend_owner(const struct vgic *g, unsigned vcpu, const struct vgic_irq *irq)
+{
+	unsigned target;
+
+	if (irq->intid < VGIC_NR_PRIVATE)
+		return vcpu < g->n_vcpus ? (int)vcpu : -1;
+	target = vgic_spi_target(g, irq);
+	return target < g->n_vcpus ? (int)target : -1;
+}
+
+void vgic_note_pending(struct vgic *g, unsigned vcpu, struct vgic_irq *irq)
+{
+	int owner;
+
+	if (!raised(irq) || irq->pend_vcpu >= 0)
 		return;
-	if (intid < VGIC_NR_PRIVATE) {
-		if (vcpu < g->n_vcpus)
-			g->priv_maybe_pending[vcpu] |= 1u << intid;
-	} else {
-		intid -= VGIC_NR_PRIVATE;
-		g->spi_maybe_pending[intid / 64] |= 1ULL << (intid % 64);
-	}
+	owner = pend_owner(g, vcpu, irq);
+	if (owner >= 0)
+		pend_insert(g, (unsigned)owner, irq);
+}
+
+void vgic_pending_requeue(struct vgic *g, unsigned vcpu, struct vgic_irq *irq)
+{
+	if (irq->pend_vcpu >= 0)
+		pend_remove(g, irq);
+	vgic_note_pending(g, vcpu, irq);
 }
 
 /* A level input went down while its interrupt waits, untaken, in a list
@@ -273,63 +320,30 @@ void vgic_send_sgi0(struct vgic *g, unsigned src, uint64_t sgi0r)
 	send_sgi(g, src, sgi0r, false);
 }
 
-/* Insert irq into out[0..n) sorted by priority, then INTID; out has room
- * for max. Callers offer irqs in ascending INTID order, so placing a new
- * one after every entry of equal priority keeps ties in INTID order. */
-static unsigned insert_sorted(struct vgic_irq **out, unsigned n, unsigned max,
-			      struct vgic_irq *irq)
-{
-	unsigned pos = n;
-
-	while (pos > 0 && out[pos - 1]->priority > irq->priority)
-		pos--;
-	if (pos >= max)
-		return n;
-	if (n == max)
-		n--;		/* the last one falls off */
-	for (unsigned i = n; i > pos; i--)
-		out[i] = out[i - 1];
-	out[pos] = irq;
-	return n + 1;
-}
-
-/* Offer irq to the sorted out[] if it is still pending (else report false,
- * so the caller forgets it) and deliverable to vcpu. */
-static bool consider(struct vgic *g, unsigned vcpu, struct vgic_irq *irq, struct vgic_irq **out,
-		     unsigned *n, unsigned max)
-{
-	if (!raised(irq))
-		return false;
-	if (irq->lr_vcpu < 0 && vgic_irq_deliverable(g, vcpu, irq))
-		*n = insert_sorted(out, *n, max, irq);
-	return true;
-}
-
 unsigned vgic_collect_pending(struct vgic *g, unsigned vcpu, struct vgic_irq **out, unsigned max)
 {
+	struct vgic_irq **pp, *irq;
 	unsigned n = 0;
-	uint32_t priv;
 
 	if (vcpu >= g->n_vcpus || max == 0)
 		return 0;
-	/* Nothing changed since a scan that found nothing: the hot path of
-	 * every exit that is not about interrupts. */
+	/* Nothing changed since a collect that found nothing: the hot path
+	 * of every exit that is not about interrupts. */
 	if (g->empty_valid[vcpu] && g->empty_epoch[vcpu] == g->epoch)
 		return 0;
-	/* Ascending INTIDs, as insert_sorted() wants for its tie order. */
-	for (priv = g->priv_maybe_pending[vcpu]; priv; priv &= priv - 1) {
-		unsigned i = (unsigned)__builtin_ctz(priv);
-
-		if (!consider(g, vcpu, &g->cpu[vcpu].priv[i], out, &n, max))
-			g->priv_maybe_pending[vcpu] &= ~(1u << i);
-	}
-	for (unsigned w = 0; w < DIV_ROUND_UP(g->nr_spis, 64u); w++) {
-		for (uint64_t bits = g->spi_maybe_pending[w]; bits; bits &= bits - 1) {
-			unsigned i = (unsigned)__builtin_ctzll(bits);
-
-			if (!consider(g, vcpu, &g->spis[w * 64 + i], out, &n, max))
-				g->spi_maybe_pending[w] &= ~(1ULL << i);
+	/* In list order, which is the delivery order: the first max
+	 * deliverable ones are the answer. Ones found down leave. */
+	pp = &g->cpu[vcpu].pending;
+	while ((irq = *pp) && n < max) {
+		if (!raised(irq)) {
+			*pp = irq->pend_next;
+			irq->pend_next = NULL;
+			irq->pend_vcpu = -1;
+			continue;
 		}
+		if (irq->lr_vcpu < 0 && vgic_irq_deliverable(g, vcpu, irq))
+			out[n++] = irq;
+		pp = &irq->pend_next;
 	}
 	g->empty_valid[vcpu] = (n == 0);
 	g->empty_epoch[vcpu] = g->epoch;

@@ -215,8 +215,12 @@ void vgic_write_priority(const struct vgic_mmio *m, uint32_t off, unsigned size,
 	for (unsigned i = 0; i < size; i++) {
 		struct vgic_irq *irq = mmio_irq(m, off + i);
 
-		if (irq)
-			irq->priority = (uint8_t)(val >> (8 * i));
+		uint8_t prio = (uint8_t)(val >> (8 * i));
+
+		if (irq && irq->priority != prio) {
+			irq->priority = prio;
+			vgic_pending_requeue(m->g, m->vcpu, irq);
+		}
 	}
 }
 
@@ -313,12 +317,20 @@ static uint64_t read_irouter(const struct vgic_mmio *m, uint32_t off, unsigned s
 static void write_irouter(const struct vgic_mmio *m, uint32_t off, unsigned size, uint64_t val)
 {
 	struct vgic_irq *irq = mmio_irq(m, VGIC_NR_PRIVATE + off / 8);
+	uint64_t route;
 	int before;
 
 	if (!irq)
 		return;
 	before = vgic_ready_target(m->g, m->vcpu, irq);
-	irq->route = vgic_reg64_deposit(irq->route, off, size, val) & IROUTER_MASK;
+	route = vgic_reg64_deposit(irq->route, off, size, val) & IROUTER_MASK;
+	if (route != irq->route) {
+		unsigned target = vgic_spi_target(m->g, irq);
+
+		irq->route = route;
+		if (vgic_spi_target(m->g, irq) != target)
+			vgic_pending_requeue(m->g, m->vcpu, irq);
+	}
 	vgic_kick_if_newly_ready(m->g, m->vcpu, irq, before);
 }
 

@@ -67,7 +67,10 @@ static __noreturn void report_note_and_halt(struct trap_frame *tf, unsigned vect
 {
 	struct cpu *c = this_cpu();
 	unsigned ec = (unsigned)(tf->esr >> 26) & 0x3f;
-	bool console_held = console_panic_begin();
+	bool console_held;
+
+	arch_fp_release_for_panic();
+	console_held = console_panic_begin();
 	char buf[160];
 	int n;
 
@@ -128,7 +131,15 @@ __noreturn void host_stack_overflow_handler(struct trap_frame *tf)
 	report_note_and_halt(tf, 4, buf, (size_t)n);
 }
 
+#define EC_FP_ACCESS 0x07
+
 void host_sync_handler(struct trap_frame *tf)
 {
+	/* Host code's first FP/SIMD instruction since a switch (fp_lazy.c):
+	 * printf formatting, in a thread or an interrupt on top of one. */
+	if (((tf->esr >> 26) & 0x3f) == EC_FP_ACCESS) {
+		arch_fp_take();
+		return;
+	}
 	report_and_halt(tf, 4);
 }

@@ -48,6 +48,11 @@ __guest_enter:
 
 .macro guest_exit code
 	stp	x0, x1, [sp, #-16]!
+	guest_exit_pushed \code
+.endm
+
+/* The same, the guest's x0 and x1 already pushed. */
+.macro guest_exit_pushed code
 	ldr	x0, [sp, #16]			/* the vcpu_arch pointer */
 	stp	x2, x3, [x0, #VCPU_X(2)]
 	stp	x4, x5, [x0, #VCPU_X(4)]
@@ -72,7 +77,13 @@ __guest_enter:
 
 	.globl guest_exit_sync
 guest_exit_sync:
-	guest_exit GUEST_EXIT_SYNC
+	/* An FP/SIMD trap (lazy switching) is served without an exit. */
+	stp	x0, x1, [sp, #-16]!
+	mrs	x1, esr_el2
+	ubfx	x1, x1, #26, #6
+	cmp	x1, #0x07
+	b.eq	guest_fp_trap			/* fpsimd.S, pops x0 and x1 */
+	guest_exit_pushed GUEST_EXIT_SYNC
 	.globl guest_exit_irq
 guest_exit_irq:
 	guest_exit GUEST_EXIT_IRQ

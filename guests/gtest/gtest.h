@@ -16,6 +16,7 @@ void test_vtimer(void);
 void test_psci_suspend(void);
 void test_unmapped(void);
 void test_fpsimd(void);
+void test_fpsimd_smp(void);
 void test_sgi_nowake(void);
 void test_psci_race(void);
 void test_vtimer_pending(void);

@@ -34,6 +34,7 @@ static const struct test_case tests[] = {
 	{ "psci_suspend", test_psci_suspend },
 	{ "unmapped", test_unmapped },
 	{ "fpsimd", test_fpsimd },
+	{ "fpsimd_smp", test_fpsimd_smp },
 	{ "id_regs", test_id_regs },
 };
 

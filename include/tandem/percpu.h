@@ -25,14 +25,20 @@ struct cpu {
 	 * core's overflow stack, where an overflow is reported. */
 	uintptr_t stack_limit;
 	uintptr_t overflow_sp;
+	/* Used by the FP/SIMD trap (arch/arm64/fpsimd.S, CPU_FP_* and
+	 * CPU_CURRENT): the thread whose FP/SIMD state is in this core's
+	 * registers (NULL: nobody's), the thread running, and the traps
+	 * taken (`cpus counts`). */
+	struct k_thread *fp_owner;
+	struct k_thread *current;
+	uint64_t fp_traps;
 	cpuid_t id;
 	uint64_t mpidr;
 	volatile enum cpu_state state;
-	/* Guards rq, timeouts, timer_callbacks, slice, current and every
-	 * thread whose t->cpu is this core (its state, prio, queue node and
-	 * timeout); held across a context switch. See kernel/sched.h. */
+	/* Guards rq, timeouts, timer_callbacks, slice, current (above) and
+	 * every thread whose t->cpu is this core (its state, prio, queue node
+	 * and timeout); held across a context switch. See kernel/sched.h. */
 	struct k_spinlock lock;
-	struct k_thread *current;
 	int current_prio;		/* current->prio, for other cores' placement */
 	struct k_thread idle;
 	struct runq rq;
@@ -58,6 +64,9 @@ struct cpu {
 
 _Static_assert(__builtin_offsetof(struct cpu, stack_limit) == CPU_STACK_LIMIT, "vectors.S");
 _Static_assert(__builtin_offsetof(struct cpu, overflow_sp) == CPU_OVERFLOW_SP, "vectors.S");
+_Static_assert(__builtin_offsetof(struct cpu, fp_owner) == CPU_FP_OWNER, "fpsimd.S");
+_Static_assert(__builtin_offsetof(struct cpu, current) == CPU_CURRENT, "fpsimd.S");
+_Static_assert(__builtin_offsetof(struct cpu, fp_traps) == CPU_FP_TRAPS, "fpsimd.S");
 
 extern struct cpu cpu_data[CONFIG_MAX_CPUS];
 extern unsigned cpu_count;		/* CPUs the board describes */

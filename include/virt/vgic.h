@@ -37,6 +37,9 @@ struct vgic_irq {
 	bool lr_latched;	/* level irq: the software latch was up when the LR got it */
 	uint8_t lr_req;		/* VGIC_LR_REQ_*: changes the holder's next flush makes to the LR */
 	uint16_t sgi_src;	/* SGIs: bitmap of source vCPUs pending */
+	/* On the pending list of vCPU pend_vcpu (-1: on none), see struct vgic_cpu. */
+	struct vgic_irq *pend_next;
+	int8_t pend_vcpu;
 };
 
 /* A guest write that must reach an interrupt's list register: the vCPU
@@ -47,6 +50,13 @@ struct vgic_irq {
 
 struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE];	/* SGIs and PPIs */
+	/* The interrupts that may be pending for this vCPU, ordered by
+	 * priority then INTID (a superset: an interrupt joins its target's
+	 * list when its latch or line goes up, moves when its priority or
+	 * route changes, and leaves when a collect finds it down), so the
+	 * collect before each guest entry takes the first deliverable ones
+	 * off the front instead of scanning. */
+	struct vgic_irq *pending;
 	bool sleeping;				/* GICR_WAKER.ProcessorSleep (not gating delivery) */
 	uint64_t mpidr;				/* what the guest sees in MPIDR_EL1 */
 };
@@ -66,11 +76,6 @@ struct vgic {
 	uint32_t epoch;
 	uint32_t empty_epoch[VGIC_MAX_VCPUS];
 	bool empty_valid[VGIC_MAX_VCPUS];
-	/* Which interrupts may be pending (a superset: a bit is set whenever a
-	 * latch or line goes up, and cleared by the scan that finds it down),
-	 * so the scan before each guest entry visits only those. */
-	uint32_t priv_maybe_pending[VGIC_MAX_VCPUS];
-	uint64_t spi_maybe_pending[VGIC_MAX_SPIS / 64];
 };
 
 /* Code outside the model that changes irq state (the list-register code)
@@ -81,8 +86,11 @@ static inline void vgic_touch(struct vgic *g)
 }
 
 /* After raising irq's pending latch or input line (vcpu picks the private
- * bank): makes the next vgic_collect_pending() look at it. */
-void vgic_note_pending(struct vgic *g, unsigned vcpu, const struct vgic_irq *irq);
+ * bank): puts it on its target's pending list, for vgic_collect_pending(). */
+void vgic_note_pending(struct vgic *g, unsigned vcpu, struct vgic_irq *irq);
+/* After irq's priority or route changed: its list place follows (an SPI
+ * routed to no vCPU before joins its target's list now). */
+void vgic_pending_requeue(struct vgic *g, unsigned vcpu, struct vgic_irq *irq);
 
 /* vCPU i gets MPIDR Aff0 = i % 16, Aff1 = i / 16 (bit 31 RES1 added by the caller). */
 void vgic_init(struct vgic *g, unsigned n_vcpus, unsigned nr_spis,

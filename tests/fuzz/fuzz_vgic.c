@@ -15,6 +15,8 @@
  * - the deliverable set each vCPU collects is exactly the one computed here
  *   from the irq state, in priority then INTID order, and every vCPU that
  *   gains a deliverable interrupt was kicked;
+ * - every raised interrupt is on the pending list of the vCPU it goes to,
+ *   each list in priority then INTID order, its members all saying so;
  * - a reset leaves exactly a fresh vGIC, whose registers read the
  *   architecture's reset values.
  */
@@ -410,6 +412,17 @@ static bool ref_deliverable(unsigned v, const struct vgic_irq *irq)
 	return (irq->route & 0xff00ffffffULL) == vcpu_mpidr(v);
 }
 
+/* The vCPU an SPI is routed to; n_vcpus if none. */
+static unsigned ref_spi_target(const struct vgic_irq *irq)
+{
+	if (irq->route & (1ULL << 31))
+		return 0;
+	for (unsigned v = 0; v < n_vcpus; v++)
+		if ((irq->route & 0xff00ffffffULL) == vcpu_mpidr(v))
+			return v;
+	return n_vcpus;
+}
+
 struct ready {
 	unsigned n;
 	struct vgic_irq *irq[ALL_IRQS];
@@ -479,14 +492,46 @@ static void check_irq(const struct vgic_irq *irq, irqid_t intid, unsigned owner)
 		FUZZ_CHECK(!(irq->sgi_src >> n_vcpus), "SGI %u sources 0x%x", intid, irq->sgi_src);
 	} else
 		FUZZ_CHECK(!irq->sgi_src, "INTID %u has SGI sources", intid);
-	if (raised(irq)) {
-		bool noted = intid < VGIC_NR_PRIVATE
-			? (g.priv_maybe_pending[owner] >> intid) & 1
-			: (g.spi_maybe_pending[(intid - 32) / 64] >> ((intid - 32) % 64)) & 1;
+	/* Raised: on the pending list of the vCPU it goes to (an SPI routed
+	 * to none on no list); a stale entry, not raised, only there too. */
+	if (intid >= VGIC_NR_PRIVATE)
+		owner = ref_spi_target(irq);
+	if (raised(irq))
+		FUZZ_CHECK(irq->pend_vcpu == (owner < n_vcpus ? (int)owner : -1),
+			   "INTID %u is raised, on pending list %d, want %d", intid,
+			   irq->pend_vcpu, owner < n_vcpus ? (int)owner : -1);
+	else if (irq->pend_vcpu >= 0)
+		FUZZ_CHECK(irq->pend_vcpu == (int)owner, "INTID %u on pending list %d, goes to %u",
+			   intid, irq->pend_vcpu, owner);
+}
 
-		FUZZ_CHECK(noted, "INTID %u (vcpu %u) is raised but not in the maybe-pending set",
-			   intid, owner);
+/* Each pending list: its members say so, in priority then INTID order, and
+ * it holds every irq that says it is on it. */
+static void check_pending_list(unsigned v)
+{
+	unsigned on = 0, walked = 0;
+	const struct vgic_irq *prev = NULL;
+
+	for (unsigned i = 0; i < nr_spis; i++)
+		on += g.spis[i].pend_vcpu == (int)v;
+	for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
+		on += g.cpu[v].priv[i].pend_vcpu == (int)v;
+	for (const struct vgic_irq *irq = g.cpu[v].pending; irq; irq = irq->pend_next) {
+		FUZZ_CHECK(++walked <= on, "vcpu %u: pending list longer than its %u members", v, on);
+		FUZZ_CHECK(irq->pend_vcpu == (int)v, "INTID %u on vcpu %u's list says %d", irq->intid,
+			   v, irq->pend_vcpu);
+		FUZZ_CHECK(irq->intid < VGIC_NR_PRIVATE ? irq == &g.cpu[v].priv[irq->intid]
+							  : irq->intid - 32 < nr_spis,
+			   "INTID %u on vcpu %u's list is not its own", irq->intid, v);
+		if (prev)
+			FUZZ_CHECK(prev->priority < irq->priority ||
+				   (prev->priority == irq->priority && prev->intid < irq->intid),
+				   "vcpu %u's list: INTID %u (prio %u) before %u (prio %u)", v,
+				   prev->intid, prev->priority, irq->intid, irq->priority);
+		prev = irq;
 	}
+	FUZZ_CHECK(walked == on, "vcpu %u: %u irqs on its pending list, %u say they are", v,
+		   walked, on);
 }
 
 static void check_state(void)
@@ -500,19 +545,15 @@ static void check_state(void)
 			FUZZ_CHECK(!memcmp(&g.spis[i], &fresh.spis[i], sizeof(g.spis[i])),
 				   "unimplemented SPI %u changed", 32 + i);
 	}
-	for (unsigned w = 0; w < VGIC_MAX_SPIS / 64; w++)
-		for (unsigned b = 0; b < 64; b++)
-			if (w * 64 + b >= nr_spis)
-				FUZZ_CHECK(!((g.spi_maybe_pending[w] >> b) & 1),
-					   "maybe-pending bit for absent SPI %u", 32 + w * 64 + b);
 	for (unsigned v = 0; v < VGIC_MAX_VCPUS; v++) {
 		if (v >= n_vcpus) {
-			FUZZ_CHECK(!memcmp(&g.cpu[v], &fresh.cpu[v], sizeof(g.cpu[v])) &&
-				   !g.priv_maybe_pending[v], "absent vcpu %u changed", v);
+			FUZZ_CHECK(!memcmp(&g.cpu[v], &fresh.cpu[v], sizeof(g.cpu[v])),
+				   "absent vcpu %u changed", v);
 			continue;
 		}
 		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
 			check_irq(&g.cpu[v].priv[i], i, v);
+		check_pending_list(v);
 	}
 }
 

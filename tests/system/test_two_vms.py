@@ -51,7 +51,7 @@ def test_rtos_runs_before_linux_is_prepared(both):
 
 
 COUNTS = re.compile(r"^cpu(\d+) irqs=(\d+) guest-timer=(\d+) ipis=(\d+) sched=(\d+) "
-                    r"switches=(\d+)$", re.M)
+                    r"switches=(\d+)(?: fp-traps=\d+)?$", re.M)
 
 
 def test_rtos_core_runs_only_for_its_guest(both):

@@ -1042,10 +1042,11 @@ static void test_collect_ties(void **state)
 	expect_collected(f, 2, 4, want, 4);
 }
 
-/* The scan visits only interrupts marked as maybe pending: every way an
- * SPI becomes pending, in every 64-bit word of the set, is found, and a
- * scan forgets the ones no longer pending. */
-static void test_collect_maybe_pending_set(void **state)
+/* The collect takes interrupts off per-vCPU pending lists: every way an
+ * SPI becomes pending, at every INTID range, puts it on its target's list,
+ * in priority order; a collect drops the ones no longer pending; a new
+ * priority moves an interrupt in its list, a new route to another list. */
+static void test_collect_pending_lists(void **state)
 {
 	struct fx *f = *state;
 	static const irqid_t ids[] = { 32, 95, 96, 159, 160, 287 };
@@ -1072,6 +1073,21 @@ static void test_collect_maybe_pending_set(void **state)
 	vgic_inject(&f->g, 0, 160, true);
 	vgic_inject(&f->g, 0, 287, true);
 	expect_collected(f, 0, 8, want, 6);
+	assert_ptr_equal(f->g.cpu[0].pending, vgic_get_irq(&f->g, 0, 287));
+
+	/* 32 from last to first, then moved to vCPU 1. */
+	set_prio(f, 0, 32, 0x10);
+	assert_ptr_equal(f->g.cpu[0].pending, vgic_get_irq(&f->g, 0, 32));
+	assert_int_equal(vgic_collect_pending(&f->g, 0, out, 1), 1);
+	assert_ptr_equal(out[0], vgic_get_irq(&f->g, 0, 32));
+	wr(&f->g, IROUTER(32), 8, 1);
+	assert_int_equal(vgic_get_irq(&f->g, 0, 32)->pend_vcpu, 1);
+	assert_ptr_equal(f->g.cpu[1].pending, vgic_get_irq(&f->g, 0, 32));
+	assert_int_equal(vgic_collect_pending(&f->g, 1, out, 8), 1);
+	assert_ptr_equal(out[0], vgic_get_irq(&f->g, 0, 32));
+	expect_collected(f, 0, 8, want, 5);
+	wr(&f->g, IROUTER(32), 8, 0);
+	set_prio(f, 0, 32, 0xa0);
 
 	wr(&f->g, ICPENDR(word(32)), 4, 1u << bit(32));
 	wr(&f->g, ICPENDR(word(95)), 4, 1u << bit(95));
@@ -1080,20 +1096,21 @@ static void test_collect_maybe_pending_set(void **state)
 	wr(&f->g, ICPENDR(word(160)), 4, 1u << bit(160));
 	vgic_inject(&f->g, 0, 287, false);
 	expect_collected(f, 0, 8, NULL, 0);
-	for (unsigned w = 0; w < ARRAY_SIZE(f->g.spi_maybe_pending); w++)
-		assert_int_equal(f->g.spi_maybe_pending[w], 0);
+	assert_null(f->g.cpu[0].pending);
+	for (unsigned i = 0; i < ARRAY_SIZE(ids); i++)
+		assert_int_equal(vgic_get_irq(&f->g, 0, ids[i])->pend_vcpu, -1);
 
-	/* A private interrupt of one vCPU is not marked on another. */
+	/* A private interrupt of one vCPU is listed on that one only. */
 	make_private_ready(f, 2, 27);
-	assert_int_equal(f->g.priv_maybe_pending[2], 1u << 27);
-	assert_int_equal(f->g.priv_maybe_pending[0], 0);
+	assert_ptr_equal(f->g.cpu[2].pending, &f->g.cpu[2].priv[27]);
+	assert_null(f->g.cpu[0].pending);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_collect_maybe_pending_set),
+		T(test_collect_pending_lists),
 		T(test_reset_values),
 		T(test_writable_bits),
 		T(test_raz_wi_leaves_state_alone),

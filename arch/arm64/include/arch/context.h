@@ -33,5 +33,12 @@ void arch_thread_trampoline(void);
 void arch_fp_save(struct fp_state *st);
 void arch_fp_restore(const struct fp_state *st);
 
+/* Lazy FP/SIMD switching (fp_lazy.c, fpsimd.S; the switch: fp_lazy.h). */
+struct cpu;
+struct k_thread;
+void arch_fp_take(void);
+void arch_fp_forget(struct k_thread *t);
+void arch_fp_release_for_panic(void);
+
 #endif
 #endif

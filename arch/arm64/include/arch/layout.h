@@ -10,6 +10,9 @@
 /* struct cpu fields the vectors read (percpu.h asserts them). */
 #define CPU_STACK_LIMIT	0
 #define CPU_OVERFLOW_SP	8
+#define CPU_FP_OWNER	16
+#define CPU_CURRENT	24
+#define CPU_FP_TRAPS	32
 
 #endif
 
@@ -25,5 +28,8 @@
 /* struct cpu fields the vectors read (percpu.h asserts them). */
 #define CPU_STACK_LIMIT	0
 #define CPU_OVERFLOW_SP	8
+#define CPU_FP_OWNER	16
+#define CPU_CURRENT	24
+#define CPU_FP_TRAPS	32
 
 #endif

@@ -15,10 +15,13 @@
 #define HCR_FMO       (1UL << 3)
 #define HCR_HOST      (HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO)
 
-/* CPTR_EL2 (non-VHE layout): RES1 bits 13:12, 9:0; TZ (bit 8) traps SVE,
- * TFP (bit 10) left clear so EL2 and guests may use FP/SIMD. */
+/* CPTR_EL2 (non-VHE layout): RES1 bits 13:12, 9:0; TZ (bit 8) traps SVE.
+ * TFP (bit 10) traps FP/SIMD at EL2, EL1 and EL0 (EC 0x07): set by a thread
+ * switch when the incoming thread's FP/SIMD state is not the one in the
+ * registers (lazy switching, arch/arm64/fp_lazy.c), clear otherwise. */
 #define CPTR_EL2_RES1 0x33ffUL
 #define CPTR_EL2_TZ   (1UL << 8)
+#define CPTR_EL2_TFP  (1UL << 10)
 #define CPTR_HOST     (CPTR_EL2_RES1 | CPTR_EL2_TZ)
 
 /* SCTLR_EL2 (non-VHE): RES1 bits plus the ones we set. */
