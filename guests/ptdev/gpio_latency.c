@@ -144,8 +144,8 @@ void test_gpio_latency(void)
 	set_vbar(vectors);
 	gpio_writel(0, GPIO_IE);
 	writel(BIT(GPIO_INTID % 32), GICD_BASE + GICD_ICENABLER + 4 * (GPIO_INTID / 32));
-	CHECK(n == GPIO_SAMPLES, "interrupt %u of %u never came (taken %u)", n + 1, GPIO_SAMPLES,
-	      gpio_taken);
+	CHECK(n == GPIO_SAMPLES, "trigger %u of %u: the interrupt taken %u times in all, want %u",
+	      n + 1, GPIO_SAMPLES, gpio_taken, n + 1);
 	printf("LATENCY gpio: samples=%u min=%lu avg=%lu max=%lu\n", n, ticks_to_ns(lo),
 	       ticks_to_ns(sum) / n, ticks_to_ns(hi));
 	printf("ptdev: counter %lu Hz, %lu ns a tick\n", timer_freq(), ticks_to_ns(1));
