@@ -124,6 +124,10 @@ static void slice_arm(struct cpu *c, ticks_t now)
 /* t is on no queue; c's lock and the lock of t's present core are held. */
 static void enqueue(struct cpu *c, struct k_thread *t)
 {
+	struct cpu *home = cpu_get(t->cpu);
+
+	if (home != c && home->slice_thread == t)
+		home->slice_thread = NULL;	/* leaves: no slice of its there */
 	t->cpu = c->id;
 	t->state = THREAD_READY;
 	runq_add_tail(&c->rq, &t->qnode, t->prio);
@@ -265,7 +269,17 @@ void sched_timer_tick(void)
 static void slice_expired(struct timeout *t)
 {
 	struct cpu *c = container_of(t, struct cpu, slice);
+	struct k_thread *owner = c->slice_thread;
 
+	/* Ran out while a higher priority had preempted its owner: the owner
+	 * goes behind its equals, as if it had run to the end itself. */
+	if (owner && owner != c->current && owner->state == THREAD_READY &&
+	    owner->cpu == c->id && runq_has_prio(&c->rq, owner->prio)) {
+		runq_remove(&c->rq, &owner->qnode, owner->prio);
+		runq_add_tail(&c->rq, &owner->qnode, owner->prio);
+		c->slice_thread = NULL;
+		return;
+	}
 	if (runq_has_prio(&c->rq, c->current->prio)) {
 		c->rotate = true;
 		c->need_resched = true;
@@ -315,6 +329,8 @@ void sched_swap(k_spinlock_key_t key)
 	c->last_switch = now;
 	c->switches++;
 	check_stack(prev);
+	if (prev->state == THREAD_DEAD && c->slice_thread == prev)
+		c->slice_thread = NULL;
 
 	if (prev == &c->idle) {
 		prev->state = THREAD_READY;
@@ -335,9 +351,18 @@ void sched_swap(k_spinlock_key_t key)
 	WRITE_ONCE(c->current_prio, next->prio);
 
 	if (runq_has_prio(&c->rq, next->prio)) {
-		timeout_list_remove(&c->slice);
+		/* A thread back from a preemption by a higher priority keeps
+		 * what is left of its slice: restarting it at each preemption
+		 * (an RTOS tick every 1 ms) starved its equals for good. */
+		if (c->slice_thread != next) {
+			timeout_list_remove(&c->slice);
+			c->slice_thread = next;
+		}
 		slice_arm(c, now);
-	} else {
+	} else if (!c->slice_thread || c->slice_thread->state != THREAD_READY ||
+		   c->slice_thread->cpu != c->id) {
+		/* (A preempted owner's slice runs on under next.) */
+		c->slice_thread = NULL;
 		if (timeout_list_remove(&c->slice))
 			sched_timeout_reprogram(c);
 	}

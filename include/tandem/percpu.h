@@ -45,6 +45,7 @@ struct cpu {
 	struct list_node timeouts;	/* struct timeout, by deadline */
 	struct list_node timer_callbacks; /* expired k_timers whose fn is due */
 	struct timeout slice;		/* time-slice end for `current` */
+	struct k_thread *slice_thread;	/* whose slice `slice` measures */
 	bool rotate;			/* current goes to the back of its queue */
 	volatile bool need_resched;
 	unsigned irq_nesting;
