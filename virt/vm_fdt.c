@@ -57,6 +57,7 @@
 #define PHANDLE_SHM		3
 #define IRQ_EDGE_RISING		1
 #define SHM_DB_PAGE		0x1000	/* include/virt/shm_doorbell_regs.h */
+#define VIRTIO_MMIO_WINDOW	0x200	/* GUEST_VIRTIO_MMIO_SIZE */
 
 /* A short prefix, "@", up to 16 hex digits and the NUL. */
 #define NODE_NAME_LEN		32
@@ -131,6 +132,12 @@ static int check_params(const struct vm_fdt_params *p, const void *buf)
 
 	if (!initrd_ok(p, &r[0]))
 		return -EINVAL;
+	if (p->n_virtio && !p->virtio)
+		return -EINVAL;
+	for (i = 0; i < p->n_virtio; i++)
+		if (p->virtio[i].intid < INTID_SPI_BASE ||
+		    p->virtio[i].intid - INTID_SPI_BASE >= p->gic_nr_spis)
+			return -EINVAL;
 	return 0;
 }
 
@@ -547,6 +554,29 @@ static int write_shm(void *fdt, const struct vm_shm *s)
 	return ret;
 }
 
+/* A virtio-mmio node as QEMU virt writes one, so Linux's virtio_mmio binds. */
+static int write_virtio(void *fdt, const struct vm_fdt_virtio *v)
+{
+	fdt32_t irq[3] = {
+		cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(v->intid - INTID_SPI_BASE),
+		cpu_to_fdt32(IRQ_EDGE_RISING),
+	};
+	int ret;
+
+	ret = begin_node_at(fdt, "virtio_mmio", v->ipa);
+	if (!ret)
+		ret = fdt_property_string(fdt, "compatible", "virtio,mmio");
+	if (!ret)
+		ret = prop_reg(fdt, v->ipa, VIRTIO_MMIO_WINDOW);
+	if (!ret)
+		ret = fdt_property(fdt, "interrupts", irq, sizeof(irq));
+	if (!ret)
+		ret = fdt_property(fdt, "dma-coherent", NULL, 0);
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
 static int write_tree(void *fdt, const struct vm_fdt_params *p)
 {
 	int ret;
@@ -574,6 +604,8 @@ static int write_tree(void *fdt, const struct vm_fdt_params *p)
 		ret = write_passthru(fdt, p->board_fdt, &p->devs[i]);
 	if (!ret && p->shm)
 		ret = write_shm(fdt, p->shm);
+	for (unsigned int i = 0; !ret && i < p->n_virtio; i++)
+		ret = write_virtio(fdt, &p->virtio[i]);
 	if (!ret)
 		ret = write_chosen(fdt, p);
 	if (!ret)

@@ -56,6 +56,18 @@ struct vm_shm {
 	bool read_only;			/* stage 2 without write permission */
 };
 
+/*
+ * The VM's network card (its `virtio-net` node): a virtio-mmio window and
+ * SPI in the guest, a port on the named network's switch, and its MAC.
+ * Binding: docs/vm-config.md, "Network".
+ */
+struct vm_vnet {
+	char network[VM_NAME_LEN];
+	uint8_t mac[6];
+	uint64_t ipa;			/* guest-reg: the 0x200-byte transport window */
+	irqid_t intid;			/* interrupt: the guest SPI of the device */
+};
+
 enum vm_image_format {
 	VM_IMAGE_LINUX,		/* arm64 Image: header gives text_offset, image_size */
 	VM_IMAGE_ELF,		/* ELF64: PT_LOAD segments at their physical addresses */
@@ -82,6 +94,8 @@ struct vm_config {
 	struct vm_passthru passthru[VM_MAX_PASSTHRU];
 	bool has_shm;
 	struct vm_shm shm;
+	bool has_vnet;
+	struct vm_vnet vnet;
 };
 
 /*

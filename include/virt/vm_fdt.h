@@ -22,6 +22,13 @@ struct vm_fdt_dev {
 	uint32_t irq_flags[PT_MAX_IRQS];	/* the board's trigger flags */
 };
 
+/* A virtio-mmio transport Tandem serves (virt/devices/virtio_*.c): its
+ * 0x200-byte window and SPI, edge-triggered like QEMU virt's. */
+struct vm_fdt_virtio {
+	uint64_t ipa;
+	irqid_t intid;
+};
+
 struct vm_fdt_params {
 	const char *name;		/* VM name, put in /model as "tandem,<name>" */
 	unsigned n_vcpus;		/* cpu@i with reg = MPIDR affinity (Aff0 = i % 16, Aff1 = i / 16) */
@@ -37,6 +44,8 @@ struct vm_fdt_params {
 	unsigned n_devs;
 	const struct vm_fdt_dev *devs;
 	const struct vm_shm *shm;	/* shared region and doorbell, NULL = none */
+	unsigned n_virtio;
+	const struct vm_fdt_virtio *virtio;
 };
 
 /* Build the DTB into buf. Returns 0 or -errno (-ENOSPC if it does not fit). */
