@@ -42,7 +42,7 @@ struct mmio_device {
 	void *priv;
 };
 
-#define VM_MAX_MMIO 8
+#define VM_MAX_MMIO 16
 
 struct vcpu {
 	struct vcpu_arch arch;
