@@ -11,6 +11,7 @@
 #include <virt/bundle.h>
 #include <tandem/irq.h>
 #include <virt/vm.h>
+#include <virt/virtio_net.h>
 
 static const char *fmt_secs(uint64_t s)
 {
@@ -70,6 +71,15 @@ static void vm_info_passthru(struct shell *sh, struct vm *vm)
 	}
 }
 
+static void vm_info_net(struct shell *sh, struct vm *vm)
+{
+	char line[320];
+
+	virtio_net_info(vm, line, sizeof(line));
+	if (line[0])
+		shell_printf(sh, "  %s\n", line);
+}
+
 static int vm_info(struct shell *sh, struct vm *vm)
 {
 	uint64_t totals[EXIT_REASON_COUNT] = { 0 };
@@ -119,6 +129,7 @@ static int vm_info(struct shell *sh, struct vm *vm)
 		shell_printf(sh, " %s@%#llx", vm->mmio[i].name, (unsigned long long)vm->mmio[i].base);
 	shell_printf(sh, "\n");
 	vm_info_passthru(sh, vm);
+	vm_info_net(sh, vm);
 	shell_printf(sh, "  console bytes: %llu\n  exits:", (unsigned long long)vm->console_bytes);
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 		shell_printf(sh, " %s=%llu", vm_exit_names[r], (unsigned long long)totals[r]);

@@ -16,6 +16,7 @@
 #include <tandem/percpu.h>
 #include <virt/bundle.h>
 #include <virt/shm.h>
+#include <virt/virtio_net.h>
 #include <virt/vm.h>
 #include <virt/vm_fdt.h>
 #include <virt/guest_layout.h>
@@ -181,6 +182,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		goto fail_pt;
 	if (shm_create(vm, err, errlen))
 		goto fail_shm;
+	if (virtio_net_create(vm, err, errlen))
+		goto fail_net;
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
@@ -201,6 +204,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		(unsigned long long)vm->ram_pa, vm->vmid);
 	return vm;
 
+fail_net:
+	shm_destroy(vm);
 fail_shm:
 	passthru_destroy(vm);
 fail_pt:
@@ -231,6 +236,7 @@ void vm_destroy(struct vm *vm)
 	tlb_flush_vmid(vm_vttbr(vm));
 	if (console_focus() == vm)
 		console_attach(NULL);
+	virtio_net_destroy(vm);
 	passthru_destroy(vm);
 	shm_destroy(vm);
 	vpl011_destroy(vm->uart);
@@ -353,6 +359,7 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 	struct cpio_file kf, rf = { 0 };
 	struct vm_fdt_dev devs[VM_MAX_PASSTHRU];
 	struct vm_fdt_params p;
+	const struct vm_fdt_virtio net_fdt = { vm->cfg.vnet.ipa, vm->cfg.vnet.intid };
 	void *dtb;
 	int ret;
 
@@ -395,6 +402,7 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 		.initrd_end = rf.size ? initrd_at + rf.size : 0,
 		.board_fdt = board_dtb, .n_devs = c->n_passthru,
 		.shm = c->has_shm ? &c->shm : NULL,
+		.n_virtio = c->has_vnet, .virtio = &net_fdt,
 	};
 	for (unsigned i = 0; i < c->n_passthru; i++)
 		devs[i] = vm->pt[i].fdt;
@@ -446,6 +454,7 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 	/* Every start is a fresh machine: no state from the last run survives.
 	 * Zero and copy with the cache on, then one clean+invalidate of all
 	 * RAM to PoC: the guest starts with its MMU and caches off. */
+	virtio_net_reset(vm);	/* no frame lands in RAM being reloaded */
 	ram_pass(mem_zero_bulk, (void *)vm->ram_pa, PAGE_SIZE << vm->ram_order);
 	ret = load_images(vm, &entry, &dtb, err, errlen);
 	if (ret)
@@ -459,6 +468,7 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 	host_ipa_bits(&pa_range);
 	vtcr = stage2_vtcr(&vm->s2, pa_range);
 	vgic_init(&vm->vgic, vm->n_vcpus, GUEST_NR_SPIS, vgic_kick, vm);
+	virtio_net_reset(vm);
 	passthru_start(vm);
 	vm->stopping = false;
 	vm->paused = false;
@@ -578,6 +588,7 @@ int vm_stop(struct vm *vm)
 		}
 	}
 	passthru_stop(vm);
+	virtio_net_reset(vm);
 	if (vm->state != VM_CRASHED)
 		vm->state = VM_STOPPED;
 	LOG_INF("vm %s: stopped", vm->name);

@@ -554,12 +554,13 @@ static int write_shm(void *fdt, const struct vm_shm *s)
 	return ret;
 }
 
-/* A virtio-mmio node as QEMU virt writes one, so Linux's virtio_mmio binds. */
+/* A virtio-mmio node as QEMU virt writes one, so Linux's virtio_mmio binds;
+ * level-triggered, as Tandem's transport drives it (InterruptStatus != 0). */
 static int write_virtio(void *fdt, const struct vm_fdt_virtio *v)
 {
 	fdt32_t irq[3] = {
 		cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(v->intid - INTID_SPI_BASE),
-		cpu_to_fdt32(IRQ_EDGE_RISING),
+		cpu_to_fdt32(IRQ_LEVEL_HIGH),
 	};
 	int ret;
 

@@ -23,7 +23,7 @@ struct vm_fdt_dev {
 };
 
 /* A virtio-mmio transport Tandem serves (virt/devices/virtio_*.c): its
- * 0x200-byte window and SPI, edge-triggered like QEMU virt's. */
+ * 0x200-byte window and SPI, level-triggered (InterruptStatus != 0). */
 struct vm_fdt_virtio {
 	uint64_t ipa;
 	irqid_t intid;
