@@ -10,8 +10,8 @@
 #include <tandem/shell.h>
 #include <virt/bundle.h>
 #include <tandem/irq.h>
+#include <virt/virtio_vm.h>
 #include <virt/vm.h>
-#include <virt/virtio_net.h>
 
 static const char *fmt_secs(uint64_t s)
 {
@@ -71,13 +71,9 @@ static void vm_info_passthru(struct shell *sh, struct vm *vm)
 	}
 }
 
-static void vm_info_net(struct shell *sh, struct vm *vm)
+static void info_line(void *ctx, const char *line)
 {
-	char line[320];
-
-	virtio_net_info(vm, line, sizeof(line));
-	if (line[0])
-		shell_printf(sh, "  %s\n", line);
+	shell_printf(ctx, "%s", line);
 }
 
 static int vm_info(struct shell *sh, struct vm *vm)
@@ -129,7 +125,7 @@ static int vm_info(struct shell *sh, struct vm *vm)
 		shell_printf(sh, " %s@%#llx", vm->mmio[i].name, (unsigned long long)vm->mmio[i].base);
 	shell_printf(sh, "\n");
 	vm_info_passthru(sh, vm);
-	vm_info_net(sh, vm);
+	virtio_vm_info(vm, info_line, sh);
 	shell_printf(sh, "  console bytes: %llu\n  exits:", (unsigned long long)vm->console_bytes);
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 		shell_printf(sh, " %s=%llu", vm_exit_names[r], (unsigned long long)totals[r]);

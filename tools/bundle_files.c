@@ -1,6 +1,6 @@
 /*
- * The images a VM config names, brought into the boot bundle. `kernel` and
- * `initrd` may name any file: a relative path is taken from the config
+ * The images a VM config names, brought into the boot bundle. `kernel`,
+ * `initrd` and a virtio block device's `image` may name any file: a relative path is taken from the config
  * file's folder, an absolute one as it is. The file is copied to
  * files/<name> in the bundle and the property in the compiled config is
  * rewritten to that name, which is what the hypervisor looks up at boot.
@@ -142,14 +142,17 @@ static int resolve_prop(void **fdtp, size_t *size, const char *dts, const char *
 			int node, const char *prop, char *err, size_t errlen)
 {
 	const char *val = prop_string(*fdtp, node, prop);
-	const char *vm = fdt_get_name(*fdtp, node, NULL);
 	char path[PATH_MAX], name[BUNDLE_NAME_MAX + 1], why[PATH_MAX + 200];
-	char value[PATH_MAX];
+	char value[PATH_MAX], vm[256];
 	const char *slash = strrchr(dts, '/');
 	int ret;
 
 	if (!val)
 		return 0;
+	/* The node's path without its leading '/', for messages. */
+	if (fdt_get_path(*fdtp, node, vm, sizeof(vm)))
+		snprintf(vm, sizeof(vm), "?");
+	memmove(vm, vm + (vm[0] == '/'), strlen(vm) + (vm[0] == '/' ? 0 : 1));
 	snprintf(value, sizeof(value), "%s", val);	/* fdt_setprop moves it */
 	if (snprintf(path, sizeof(path), "%.*s%s",
 		     value[0] == '/' || !slash ? 0 : (int)(slash - dts + 1), dts,
@@ -196,9 +199,33 @@ static int resolve_prop(void **fdtp, size_t *size, const char *dts, const char *
 	return 0;
 }
 
+/* Each virtio device's `image` under the VM node at vm_path; offsets move
+ * with every rewrite, so each device is found again from its path. */
+static int resolve_virtio(void **fdtp, size_t *size, const char *dts, const char *bundle_dir,
+			  const char *vm_path, char *err, size_t errlen)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/virtio", vm_path);
+	for (int i = 0;; i++) {
+		int parent = fdt_path_offset(*fdtp, path), dev = -1, k = 0;
+
+		if (parent < 0)
+			return 0;
+		fdt_for_each_subnode(dev, *fdtp, parent)
+			if (k++ == i)
+				break;
+		if (dev < 0)
+			return 0;
+		if (resolve_prop(fdtp, size, dts, bundle_dir, dev, "image", err, errlen))
+			return -1;
+	}
+}
+
 int bundle_files_resolve(void **fdtp, size_t *size, const char *dts, const char *bundle_dir,
 			 char *err, size_t errlen)
 {
+	char vm_path[256];
 	static const char *const props[] = { "kernel", "initrd" };
 	int root, node;
 
@@ -218,9 +245,14 @@ int bundle_files_resolve(void **fdtp, size_t *size, const char *dts, const char 
 				break;
 		if (node < 0)
 			break;
+		if (fdt_get_path(*fdtp, node, vm_path, sizeof(vm_path)))
+			vm_path[0] = '\0';
 		for (unsigned p = 0; p < sizeof(props) / sizeof(props[0]); p++)
 			if (resolve_prop(fdtp, size, dts, bundle_dir, node, props[p], err, errlen))
 				return -1;
+		if (vm_path[0] &&
+		    resolve_virtio(fdtp, size, dts, bundle_dir, vm_path, err, errlen))
+			return -1;
 		root = fdt_path_offset(*fdtp, "/");
 	}
 	fdt_pack(*fdtp);

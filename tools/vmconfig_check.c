@@ -116,10 +116,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
 		if (check_image(argv[2], src[i], &cfgs[i], "kernel", cfgs[i].kernel) ||
 		    check_image(argv[2], src[i], &cfgs[i], "initrd", cfgs[i].initrd))
 			return 1;
+		for (unsigned k = 0; k < cfgs[i].n_virtio; k++)
+			if (check_image(argv[2], src[i], &cfgs[i], "image", cfgs[i].virtio[k].image))
+				return 1;
+	}
 	free(cfgs);
 	free(src);
 	return 0;

@@ -16,7 +16,7 @@
 #include <tandem/percpu.h>
 #include <virt/bundle.h>
 #include <virt/shm.h>
-#include <virt/virtio_net.h>
+#include <virt/virtio_vm.h>
 #include <virt/vm.h>
 #include <virt/vm_fdt.h>
 #include <virt/guest_layout.h>
@@ -182,8 +182,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		goto fail_pt;
 	if (shm_create(vm, err, errlen))
 		goto fail_shm;
-	if (virtio_net_create(vm, err, errlen))
-		goto fail_net;
+	if (virtio_vm_create(vm, err, errlen))
+		goto fail_virtio;
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
@@ -204,7 +204,7 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		(unsigned long long)vm->ram_pa, vm->vmid);
 	return vm;
 
-fail_net:
+fail_virtio:
 	shm_destroy(vm);
 fail_shm:
 	passthru_destroy(vm);
@@ -236,8 +236,8 @@ void vm_destroy(struct vm *vm)
 	tlb_flush_vmid(vm_vttbr(vm));
 	if (console_focus() == vm)
 		console_attach(NULL);
-	virtio_net_destroy(vm);
 	passthru_destroy(vm);
+	virtio_vm_destroy(vm);
 	shm_destroy(vm);
 	vpl011_destroy(vm->uart);
 	vm_console_destroy(vm->con);
@@ -359,7 +359,6 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 	struct cpio_file kf, rf = { 0 };
 	struct vm_fdt_dev devs[VM_MAX_PASSTHRU];
 	struct vm_fdt_params p;
-	const struct vm_fdt_virtio net_fdt = { vm->cfg.vnet.ipa, vm->cfg.vnet.intid };
 	void *dtb;
 	int ret;
 
@@ -402,7 +401,7 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 		.initrd_end = rf.size ? initrd_at + rf.size : 0,
 		.board_fdt = board_dtb, .n_devs = c->n_passthru,
 		.shm = c->has_shm ? &c->shm : NULL,
-		.n_virtio = c->has_vnet, .virtio = &net_fdt,
+		.n_virtio = c->n_virtio, .virtio = c->virtio,
 	};
 	for (unsigned i = 0; i < c->n_passthru; i++)
 		devs[i] = vm->pt[i].fdt;
@@ -454,7 +453,6 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 	/* Every start is a fresh machine: no state from the last run survives.
 	 * Zero and copy with the cache on, then one clean+invalidate of all
 	 * RAM to PoC: the guest starts with its MMU and caches off. */
-	virtio_net_reset(vm);	/* no frame lands in RAM being reloaded */
 	ram_pass(mem_zero_bulk, (void *)vm->ram_pa, PAGE_SIZE << vm->ram_order);
 	ret = load_images(vm, &entry, &dtb, err, errlen);
 	if (ret)
@@ -468,7 +466,7 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 	host_ipa_bits(&pa_range);
 	vtcr = stage2_vtcr(&vm->s2, pa_range);
 	vgic_init(&vm->vgic, vm->n_vcpus, GUEST_NR_SPIS, vgic_kick, vm);
-	virtio_net_reset(vm);
+	virtio_vm_reset(vm);
 	passthru_start(vm);
 	vm->stopping = false;
 	vm->paused = false;
@@ -588,7 +586,7 @@ int vm_stop(struct vm *vm)
 		}
 	}
 	passthru_stop(vm);
-	virtio_net_reset(vm);
+	virtio_vm_reset(vm);		/* written sectors go back now, not at the next start */
 	if (vm->state != VM_CRASHED)
 		vm->state = VM_STOPPED;
 	LOG_INF("vm %s: stopped", vm->name);

@@ -22,6 +22,7 @@
 #include <virt/vm_config.h>
 #include <virt/vm_config_passthru.h>
 #include <virt/vm_config_shm.h>
+#include <virt/vm_config_virtio.h>
 #include <virt/vm_config_vnet.h>
 
 #include <errno.h>
@@ -662,9 +663,10 @@ static int parse_vm(struct cfg *c, int node, struct vm_config *vm)
 		return ret;
 	fdt_for_each_subnode(sub, c->fdt, node)
 		if (!vm_config_is_passthru_node(c->fdt, sub) &&
-		    !vm_config_is_shm_node(c->fdt, sub) && !vm_config_is_vnet_node(c->fdt, sub))
+		    !vm_config_is_shm_node(c->fdt, sub) &&
+		    !vm_config_is_virtio_node(c->fdt, sub))
 			return cfg_fail(c, sub, -EINVAL,
-					"unexpected node (a VM node's children are 'passthrough', 'shm' and 'virtio-net')");
+					"unexpected node (a VM node's children are 'passthrough', 'shm' and 'virtio')");
 
 	for (i = 0; i < ARRAY_SIZE(vm_props); i++) {
 		if (!vm_props[i].parse)
@@ -680,11 +682,14 @@ static int parse_vm(struct cfg *c, int node, struct vm_config *vm)
 			return ret;
 	}
 	sub = fdt_subnode_offset(c->fdt, node, "shm");
-	if (sub >= 0 && (ret = vm_config_parse_shm(c->fdt, sub, c->file, vm, c->err, c->errlen)))
-		return ret;
-	sub = fdt_subnode_offset(c->fdt, node, "virtio-net");
+	if (sub >= 0) {
+		ret = vm_config_parse_shm(c->fdt, sub, c->file, vm, c->err, c->errlen);
+		if (ret)
+			return ret;
+	}
+	sub = fdt_subnode_offset(c->fdt, node, "virtio");
 	if (sub >= 0)
-		return vm_config_parse_vnet(c->fdt, sub, c->file, vm, c->err, c->errlen);
+		return vm_config_parse_virtio(c->fdt, sub, c->file, vm, c->err, c->errlen);
 	return 0;
 }
 

@@ -3,7 +3,7 @@
  * caller-owned buffer: the subset of QEMU's `virt` board (GICv3) that
  * Tandem emulates, so unmodified Linux and RTOSes built for that board
  * boot as they are. Node names, unit addresses, compatibles and interrupt
- * specifiers follow QEMU's own DTB; what is left out (PCIe, virtio-mmio,
+ * specifiers follow QEMU's own DTB; what is left out (PCIe, QEMU's virtio-mmio,
  * fw-cfg, flash, RTC, GPIO, PMU, ITS) is not emulated.
  *
  * This file also owns the checks that keep a nonsense layout out of the
@@ -57,7 +57,6 @@
 #define PHANDLE_SHM		3
 #define IRQ_EDGE_RISING		1
 #define SHM_DB_PAGE		0x1000	/* include/virt/shm_doorbell_regs.h */
-#define VIRTIO_MMIO_WINDOW	0x200	/* GUEST_VIRTIO_MMIO_SIZE */
 
 /* A short prefix, "@", up to 16 hex digits and the NUL. */
 #define NODE_NAME_LEN		32
@@ -554,21 +553,26 @@ static int write_shm(void *fdt, const struct vm_shm *s)
 	return ret;
 }
 
-/* A virtio-mmio node as QEMU virt writes one, so Linux's virtio_mmio binds;
- * level-triggered, as Tandem's transport drives it (InterruptStatus != 0). */
-static int write_virtio(void *fdt, const struct vm_fdt_virtio *v)
+/*
+ * A virtio-mmio device Tandem serves, as QEMU's virt board writes its own:
+ * the 0x200-byte window, a level SPI (InterruptStatus != 0), and
+ * dma-coherent, since the device reads the rings through the same
+ * cacheable view of RAM the guest writes them through.
+ */
+#define VIRTIO_MMIO_WINDOW	0x200	/* include/virt/virtio.h */
+
+static int write_virtio(void *fdt, const struct vm_virtio *d)
 {
 	fdt32_t irq[3] = {
-		cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(v->intid - INTID_SPI_BASE),
+		cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(d->intid - INTID_SPI_BASE),
 		cpu_to_fdt32(IRQ_LEVEL_HIGH),
 	};
-	int ret;
+	int ret = begin_node_at(fdt, "virtio_mmio", d->ipa);
 
-	ret = begin_node_at(fdt, "virtio_mmio", v->ipa);
 	if (!ret)
 		ret = fdt_property_string(fdt, "compatible", "virtio,mmio");
 	if (!ret)
-		ret = prop_reg(fdt, v->ipa, VIRTIO_MMIO_WINDOW);
+		ret = prop_reg(fdt, d->ipa, VIRTIO_MMIO_WINDOW);
 	if (!ret)
 		ret = fdt_property(fdt, "interrupts", irq, sizeof(irq));
 	if (!ret)

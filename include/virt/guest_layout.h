@@ -17,12 +17,6 @@
 #define GUEST_NR_SPIS		96
 #define GUEST_SPI_MIN		32
 #define GUEST_INTID_MAX		(GUEST_SPI_MIN + GUEST_NR_SPIS - 1)
-/* A virtio-net card's defaults (docs/vm-config.md, "Network"): past the
- * window QEMU virt gives its own virtio-mmio transports, so a passed-through
- * one keeps its 1:1 address. */
-#define GUEST_VIRTIO_MMIO_SIZE	0x200
-#define GUEST_VNET_BASE		0x0a800000UL
-#define GUEST_VNET_INTID	112
 /* Stage 2 is built for 40-bit guest-physical addresses. */
 #define GUEST_IPA_LIMIT		(1ULL << 40)
 

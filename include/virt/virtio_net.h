@@ -57,16 +57,6 @@ int virtio_net_rx_put(struct virtio_mmio *t, struct virtio_net_queues *q,
 		      const uint8_t *frame, size_t len);
 uint32_t virtio_net_config_read(const struct virtio_net_queues *q, uint32_t off, unsigned size);
 
-/* VM glue (virt/devices/virtio_net.c). */
-struct vm;
-/* From vm_create(): the device, its port and its transmit thread; 0 when
- * the VM has no virtio-net; -errno and err on failure. */
-int virtio_net_create(struct vm *vm, char *err, size_t errlen);
-void virtio_net_destroy(struct vm *vm);
-/* From vm_start() and vm_stop(): back to reset, so nothing is written
- * into the VM's RAM while it is reloaded. */
-void virtio_net_reset(struct vm *vm);
-/* One line for `vm info`, "" when the VM has no virtio-net. */
-void virtio_net_info(struct vm *vm, char *buf, size_t len);
+/* The VM glue is virt/devices/virtio_net.c: virtio_net_backend (virtio_vm.h). */
 
 #endif

@@ -32,7 +32,7 @@ extern const char *const vm_warn_names[WARN_COUNT];
 struct vcpu;
 struct vm;
 struct shm_region;
-struct virtio_net;
+struct virtio_mmio;
 
 struct mmio_device {
 	const char *name;
@@ -85,7 +85,7 @@ struct vm {
 	struct passthru_dev pt[VM_MAX_PASSTHRU];	/* cfg.passthru's, completed */
 	struct shm_region *shm_region;	/* cfg.shm's, joined (virt/shm.c) */
 	unsigned shm_index;		/* this VM's slot on it */
-	struct virtio_net *net;		/* cfg.vnet's device, NULL = none */
+	struct virtio_mmio *virtio[VM_MAX_VIRTIO];	/* cfg.virtio's (virt/virtio_vm.c) */
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned n_vcpus;
 	volatile bool stopping;

@@ -20,6 +20,7 @@
 #define PT_MAX_REGS	2	/* register ranges per device */
 #define PT_MAX_IRQS	2	/* interrupts per device */
 #define PT_PATH_LEN	64
+#define VM_MAX_VIRTIO	4	/* virtio devices per VM */
 
 /*
  * One board device a VM owns (a child of the VM's `passthrough` node).
@@ -57,15 +58,25 @@ struct vm_shm {
 };
 
 /*
- * The VM's network card (its `virtio-net` node): a virtio-mmio window and
- * SPI in the guest, a port on the named network's switch, and its MAC.
- * Binding: docs/vm-config.md, "Network".
+ * A virtio-mmio device Tandem serves the VM (a child of its `virtio`
+ * node): what it is, its register window and SPI, and what the type needs.
+ * Binding: docs/vm-config.md, "Virtio devices".
  */
-struct vm_vnet {
-	char network[VM_NAME_LEN];
-	uint8_t mac[6];
-	uint64_t ipa;			/* guest-reg: the 0x200-byte transport window */
-	irqid_t intid;			/* interrupt: the guest SPI of the device */
+enum vm_virtio_type {
+	VM_VIRTIO_BLOCK,	/* virt/devices/virtio_blk.c */
+	VM_VIRTIO_NET,		/* virt/devices/virtio_net.c */
+	VM_VIRTIO_TYPE_COUNT
+};
+
+struct vm_virtio {
+	char name[VM_NAME_LEN];		/* the child node's name */
+	enum vm_virtio_type type;
+	uint64_t ipa;			/* guest-reg: VIRTIO_MMIO_SIZE bytes */
+	irqid_t intid;			/* interrupt: a guest SPI */
+	char image[VM_FILE_LEN];	/* block: the disk image, a bundle file */
+	bool read_only;			/* block: writes fail */
+	char network[VM_NAME_LEN];	/* net: the switch its card plugs into */
+	uint8_t mac[6];			/* net: given, or derived from the names */
 };
 
 enum vm_image_format {
@@ -94,8 +105,8 @@ struct vm_config {
 	struct vm_passthru passthru[VM_MAX_PASSTHRU];
 	bool has_shm;
 	struct vm_shm shm;
-	bool has_vnet;
-	struct vm_vnet vnet;
+	unsigned n_virtio;
+	struct vm_virtio virtio[VM_MAX_VIRTIO];
 };
 
 /*

@@ -22,13 +22,6 @@ struct vm_fdt_dev {
 	uint32_t irq_flags[PT_MAX_IRQS];	/* the board's trigger flags */
 };
 
-/* A virtio-mmio transport Tandem serves (virt/devices/virtio_*.c): its
- * 0x200-byte window and SPI, level-triggered (InterruptStatus != 0). */
-struct vm_fdt_virtio {
-	uint64_t ipa;
-	irqid_t intid;
-};
-
 struct vm_fdt_params {
 	const char *name;		/* VM name, put in /model as "tandem,<name>" */
 	unsigned n_vcpus;		/* cpu@i with reg = MPIDR affinity (Aff0 = i % 16, Aff1 = i / 16) */
@@ -44,8 +37,8 @@ struct vm_fdt_params {
 	unsigned n_devs;
 	const struct vm_fdt_dev *devs;
 	const struct vm_shm *shm;	/* shared region and doorbell, NULL = none */
-	unsigned n_virtio;
-	const struct vm_fdt_virtio *virtio;
+	unsigned n_virtio;		/* virtio-mmio devices Tandem serves */
+	const struct vm_virtio *virtio;
 };
 
 /* Build the DTB into buf. Returns 0 or -errno (-ENOSPC if it does not fit). */

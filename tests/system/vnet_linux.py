@@ -34,7 +34,18 @@ VM = """	%(name)s {
 """
 
 
-def config(net='\t\tvirtio-net { network = "lan"; };\n'):
+CARD = """		virtio {
+			eth0 {
+				type = "net";
+				guest-reg = <0x0 0x0a000000>;
+				interrupt = <48>;
+				network = "lan";
+			};
+		};
+"""
+
+
+def config(net=CARD):
     """Two 1-vCPU, 128 MiB Linux VMs on cores 1 and 2, on network "lan"."""
     vms = "".join(VM % {"name": n, "cpu": c, "net": net}
                   for n, c in (("net-a", 1), ("net-b", 2)))
@@ -125,4 +136,5 @@ def bring_up(t, vm):
     # short lines: busybox's editor stalls on one wider than the terminal
     out += guest(t, "ip addr add %s/24 dev eth0" % ADDR[vm])
     out += guest(t, "ip link set eth0 up")
+    out += guest(t, "ip link set lo up")
     return out

@@ -1,7 +1,7 @@
 /*
  * Tests for the virtio-mmio part of virt/vm_fdt.c: one node per transport
  * Tandem serves, named and shaped as QEMU virt's (compatible
- * "virtio,mmio", a 0x200-byte reg, an edge-triggered SPI, dma-coherent),
+ * "virtio,mmio", a 0x200-byte reg, a level-triggered SPI, dma-coherent),
  * so Linux's stock virtio_mmio binds; an interrupt the vGIC does not have
  * is refused. dtc must read the tree without a warning.
  */
@@ -23,12 +23,12 @@
 
 #define BUF_SIZE 8192
 
-static const struct vm_fdt_virtio two[] = {
+static const struct vm_virtio two[] = {
 	{ .ipa = 0x0a800000, .intid = 112 },
 	{ .ipa = 0x0a800200, .intid = 127 },
 };
 
-static struct vm_fdt_params params(unsigned n, const struct vm_fdt_virtio *v)
+static struct vm_fdt_params params(unsigned n, const struct vm_virtio *v)
 {
 	return (struct vm_fdt_params){
 		.name = "linux", .n_vcpus = 1,
@@ -39,7 +39,7 @@ static struct vm_fdt_params params(unsigned n, const struct vm_fdt_virtio *v)
 	};
 }
 
-static void *build(unsigned n, const struct vm_fdt_virtio *v)
+static void *build(unsigned n, const struct vm_virtio *v)
 {
 	struct vm_fdt_params p = params(n, v);
 	void *fdt = test_malloc(BUF_SIZE);
@@ -66,7 +66,7 @@ static void check_node(const void *fdt, const char *path, uint64_t ipa, uint32_t
 	assert_int_equal(len, 12);
 	assert_int_equal(fdt32_to_cpu(v[0]), 0);	/* SPI */
 	assert_int_equal(fdt32_to_cpu(v[1]), spi);
-	assert_int_equal(fdt32_to_cpu(v[2]), 1);	/* edge, rising */
+	assert_int_equal(fdt32_to_cpu(v[2]), 4);	/* level, high */
 	assert_non_null(fdt_getprop(fdt, node, "dma-coherent", &len));
 	assert_int_equal(len, 0);
 }
@@ -89,7 +89,7 @@ static void test_bad_interrupt(void **state)
 	char buf[BUF_SIZE];
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct vm_fdt_virtio v = { .ipa = 0x0a800000, .intid = bad[i] };
+		struct vm_virtio v = { .ipa = 0x0a800000, .intid = bad[i] };
 		struct vm_fdt_params p = params(1, &v);
 
 		assert_int_equal(vm_fdt_build(&p, buf, sizeof(buf)), -EINVAL);

@@ -19,6 +19,7 @@
 #include <tandem/kernel.h>
 #include <tandem/log.h>
 #include <virt/virtio_net.h>
+#include <virt/virtio_vm.h>
 #include <virt/vnet.h>
 #include <virt/vm.h>
 
@@ -26,6 +27,7 @@ struct virtio_net {
 	struct virtio_net_queues q;	/* under the transport's lock */
 	struct vm *vm;
 	struct virtio_mmio *t;
+	char network[VM_NAME_LEN];
 	struct vnet_network *net;
 	int port;
 	bool tx_running;		/* a vCPU drains the queue (under the lock) */
@@ -109,84 +111,65 @@ static int net_deliver(void *ctx, const uint8_t *frame, size_t len)
 	return ret;
 }
 
-int virtio_net_create(struct vm *vm, char *err, size_t errlen)
+static struct virtio_mmio *net_create(struct vm *vm, const struct vm_virtio *c, char *err,
+				      size_t errlen)
 {
-	const struct vm_vnet *c = &vm->cfg.vnet;
-	struct virtio_net *n;
-	int ret;
+	struct virtio_net *n = calloc(1, sizeof(*n));
 
-	vm->net = NULL;
-	if (!vm->cfg.has_vnet)
-		return 0;
-	n = calloc(1, sizeof(*n));
 	if (!n) {
-		snprintf(err, errlen, "VM '%s': no memory for its virtio-net", vm->name);
-		return -ENOMEM;
+		snprintf(err, errlen, "VM '%s': virtio device '%s': out of memory", vm->name, c->name);
+		return NULL;
 	}
 	n->vm = vm;
 	memcpy(n->q.mac, c->mac, ETH_ALEN);
-	n->t = virtio_mmio_create(vm, "virtio-net", c->ipa, c->intid, &net_ops, n);
+	snprintf(n->network, sizeof(n->network), "%s", c->network);
+	n->t = virtio_mmio_create(vm, c->name, c->ipa, c->intid, &net_ops, n);
 	if (!n->t) {
-		snprintf(err, errlen, "VM '%s': cannot add its virtio-net at %#llx", vm->name,
-			 (unsigned long long)c->ipa);
-		ret = -ENOSPC;
-		goto fail;
+		snprintf(err, errlen, "VM '%s': virtio device '%s': no room on its MMIO bus",
+			 vm->name, c->name);
+		free(n);
+		return NULL;
 	}
-	ret = vnet_join(c->network, net_deliver, n, &n->net, &n->port, err, errlen);
-	if (ret)
-		goto fail_t;
-	vm->net = n;
-	return 0;
-
-fail_t:
-	/* Its MMIO slot stays with the VM being torn down; nothing reaches it. */
-	virtio_mmio_destroy(n->t);
-fail:
-	free(n);
-	return ret;
+	if (vnet_join(c->network, net_deliver, n, &n->net, &n->port, err, errlen)) {
+		/* Its MMIO slot stays with the VM being torn down; nothing reaches it. */
+		virtio_mmio_destroy(n->t);
+		free(n);
+		return NULL;
+	}
+	return n->t;
 }
 
-void virtio_net_destroy(struct vm *vm)
+static void net_destroy(struct virtio_mmio *t)
 {
-	struct virtio_net *n = vm->net;
+	struct virtio_net *n = t->dev;
 
-	if (!n)
-		return;
 	vnet_leave(n->net, n->port);	/* no frame is delivered here after this */
-	virtio_mmio_destroy(n->t);
-	vm->net = NULL;
+	virtio_mmio_destroy(t);
 	free(n);
 }
 
-void virtio_net_reset(struct vm *vm)
+static void net_info(struct virtio_mmio *t, char *buf, size_t len)
 {
-	if (vm->net)
-		virtio_mmio_vm_start(vm->net->t);
-}
-
-void virtio_net_info(struct vm *vm, char *buf, size_t len)
-{
-	struct virtio_net *n = vm->net;
+	struct virtio_net *n = t->dev;
 	struct virtio_net_counters c;
 	struct vswitch_port_stats st;
-	const uint8_t *m;
+	const uint8_t *m = n->q.mac;
 
-	buf[0] = '\0';
-	if (!n)
-		return;
-	virtio_mmio_lock(n->t);
+	virtio_mmio_lock(t);
 	c = n->q.c;
-	virtio_mmio_unlock(n->t);
+	virtio_mmio_unlock(t);
 	vnet_port_stats(n->net, n->port, &st);
-	m = n->q.mac;
-	snprintf(buf, len, "virtio-net: network '%s' port %d, MAC %02x:%02x:%02x:%02x:%02x:%02x, "
-		 "IPA %#llx, INTID %u; tx %llu frames %llu bytes (%llu bad), rx %llu frames %llu bytes "
+	snprintf(buf, len, "network '%s' port %d, MAC %02x:%02x:%02x:%02x:%02x:%02x, "
+		 "tx %llu frames %llu bytes (%llu bad), rx %llu frames %llu bytes "
 		 "(%llu dropped: %llu no buffer, %llu bad)",
-		 vm->cfg.vnet.network, n->port, m[0], m[1], m[2], m[3], m[4], m[5],
-		 (unsigned long long)vm->cfg.vnet.ipa, vm->cfg.vnet.intid,
+		 n->network, n->port, m[0], m[1], m[2], m[3], m[4], m[5],
 		 (unsigned long long)st.tx_frames, (unsigned long long)st.tx_bytes,
 		 (unsigned long long)(c.tx_bad + st.tx_bad),
 		 (unsigned long long)st.rx_frames, (unsigned long long)st.rx_bytes,
 		 (unsigned long long)st.rx_dropped, (unsigned long long)c.rx_no_buffer,
 		 (unsigned long long)c.rx_bad);
 }
+
+const struct virtio_backend virtio_net_backend = {
+	VM_VIRTIO_NET, net_create, net_destroy, net_info,
+};

@@ -1,0 +1,238 @@
+/*
+ * Tests for virt/vm_config_virtio.c: a VM's `virtio` node (docs/vm-config.md,
+ * "Virtio devices"). Good devices come out as struct vm_virtio; every
+ * broken one (unknown type or property, a window misaligned or on top of
+ * RAM, the vGIC, the vPL011, the shared region or another device, an
+ * interrupt that is not a free guest SPI, a block device with no image) is
+ * refused with one line naming the file, the device's node and the property.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <virt/vm_config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FILE_NAME	"configs/v.dts"
+#define HOST_CPUS	4
+#define MAX_VMS		4
+#define BASIC		"vcpus = <1>; memory-size = <0x0 0x200000>; kernel = \"k\";"
+#define DISK_OK		"type = \"block\"; image = \"d.img\"; guest-reg = <0x0 0x0a000000>; " \
+			"interrupt = <48>;"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	if (system("command -v dtc >/dev/null 2>&1") != 0) {
+		print_message("dtc is not installed (Debian package device-tree-compiler): every test is skipped\n");
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "/tmp/tandem-viocfg-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	if (dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			print_message("could not remove %s\n", dir);
+	}
+	return 0;
+}
+
+static void *compile(const char *dts)
+{
+	char cmd[512], in[96], out[96];
+	void *blob;
+	FILE *fp;
+	long len;
+
+	if (!dir[0])
+		skip();
+	snprintf(in, sizeof(in), "%s/in.dts", dir);
+	snprintf(out, sizeof(out), "%s/out.dtb", dir);
+	fp = fopen(in, "w");
+	assert_non_null(fp);
+	assert_true(fputs(dts, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	snprintf(cmd, sizeof(cmd), "dtc -q -I dts -O dtb -o '%s' '%s'", out, in);
+	if (system(cmd) != 0)
+		fail_msg("dtc refused: %s", dts);
+	fp = fopen(out, "rb");
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	len = ftell(fp);
+	assert_true(len > 0);
+	rewind(fp);
+	blob = malloc((size_t)len);
+	assert_non_null(blob);
+	assert_int_equal(fread(blob, 1, (size_t)len, fp), (size_t)len);
+	fclose(fp);
+	return blob;
+}
+
+/* One VM "vm" with BASIC, extra (VM properties and nodes) and a virtio
+ * node holding devs. */
+static const char *vm_with(const char *extra, const char *devs)
+{
+	static char dts[4096];
+
+	snprintf(dts, sizeof(dts),
+		 "/dts-v1/;\n/ {\n\tcompatible = \"tandem,config\";\n"
+		 "\tvm {\n\t\tcompatible = \"tandem,vm\";\n\t\t" BASIC " %s\n"
+		 "\t\tvirtio { %s };\n\t};\n};\n", extra, devs);
+	return dts;
+}
+
+static int parse(const char *dts, struct vm_config *out, unsigned *count, char *err, size_t len)
+{
+	void *fdt = compile(dts);
+	int ret = vm_config_parse(fdt, FILE_NAME, HOST_CPUS, out, MAX_VMS, count, err, len);
+
+	free(fdt);
+	return ret;
+}
+
+static void parse_ok(const char *extra, const char *devs, struct vm_config *vm)
+{
+	struct vm_config out[MAX_VMS];
+	unsigned count = 0;
+	char err[256] = "";
+
+	if (parse(vm_with(extra, devs), out, &count, err, sizeof(err)))
+		fail_msg("refused: %s", err);
+	assert_int_equal(count, 1);
+	*vm = out[0];
+}
+
+/* Must fail with one line starting "<file>: <where>: " holding every needle. */
+static void check_fail(const char *extra, const char *devs, const char *where,
+		       const char *const *needles)
+{
+	struct vm_config out[MAX_VMS];
+	unsigned count = 99;
+	char err[256] = "", head[64];
+
+	if (parse(vm_with(extra, devs), out, &count, err, sizeof(err)) >= 0)
+		fail_msg("accepted virtio { %s }", devs);
+	assert_int_equal(count, 0);
+	snprintf(head, sizeof(head), "%s: %s: ", FILE_NAME, where);
+	if (strncmp(err, head, strlen(head)) || strchr(err, '\n'))
+		fail_msg("malformed message \"%s\" (want \"%s...\")", err, head);
+	for (; *needles; needles++)
+		if (!strstr(err, *needles))
+			fail_msg("message \"%s\" lacks \"%s\"", err, *needles);
+}
+
+#define expect_fail(extra, devs, where, ...) \
+	check_fail(extra, devs, where, (const char *const[]){ __VA_ARGS__, NULL })
+#define expect_disk_fail(props, ...) \
+	expect_fail("", "disk { " props " };", "/vm/virtio/disk", __VA_ARGS__)
+
+static void test_block_device(void **state)
+{
+	struct vm_config vm;
+
+	parse_ok("", "disk { " DISK_OK " }; ro { type = \"block\"; image = \"/abs/r.img\"; "
+		 "guest-reg = <0x1 0x200>; interrupt = <127>; read-only; };", &vm);
+	assert_int_equal(vm.n_virtio, 2);
+	assert_string_equal(vm.virtio[0].name, "disk");
+	assert_int_equal(vm.virtio[0].type, VM_VIRTIO_BLOCK);
+	assert_int_equal(vm.virtio[0].ipa, 0x0a000000);
+	assert_int_equal(vm.virtio[0].intid, 48);
+	assert_string_equal(vm.virtio[0].image, "d.img");
+	assert_false(vm.virtio[0].read_only);
+	assert_string_equal(vm.virtio[1].name, "ro");
+	assert_int_equal(vm.virtio[1].ipa, 0x100000200ULL);
+	assert_true(vm.virtio[1].read_only);
+}
+
+static void test_none(void **state)
+{
+	struct vm_config vm;
+
+	parse_ok("", "", &vm);
+	assert_int_equal(vm.n_virtio, 0);
+}
+
+static void test_missing_and_unknown(void **state)
+{
+	expect_disk_fail("image = \"d\"; guest-reg = <0x0 0x0a000000>; interrupt = <48>;",
+			 "'type' missing");
+	expect_disk_fail("type = \"floppy\"; image = \"d\"; guest-reg = <0x0 0x0a000000>; interrupt = <48>;",
+			 "property 'type'", "\"floppy\"");
+	expect_disk_fail("type = \"block\"; guest-reg = <0x0 0x0a000000>; interrupt = <48>;",
+			 "'image' missing");
+	expect_disk_fail("type = \"block\"; image = \"d\"; interrupt = <48>;", "'guest-reg' missing");
+	expect_disk_fail("type = \"block\"; image = \"d\"; guest-reg = <0x0 0x0a000000>;",
+			 "'interrupt' missing");
+	expect_disk_fail(DISK_OK " colour = <1>;", "unknown property 'colour'");
+	expect_disk_fail(DISK_OK " read-only = <1>;", "'read-only' takes no value");
+	expect_disk_fail("type = \"block\"; image = \"\"; guest-reg = <0x0 0x0a000000>; interrupt = <48>;",
+			 "property 'image'");
+	expect_fail("", "disk { " DISK_OK " sub { }; };", "/vm/virtio/disk", "unexpected child");
+	expect_fail("", "colour = <1>;", "/vm/virtio", "unknown property 'colour'");
+#define DEV(n, at, irq) #n " { type = \"block\"; image = \"d\"; guest-reg = <0x0 " #at ">; " \
+			      "interrupt = <" #irq ">; }; "
+	expect_fail("", DEV(a, 0xa000000, 40) DEV(b, 0xa000200, 41) DEV(c, 0xa000400, 42)
+		    DEV(d, 0xa000600, 43) DEV(e, 0xa000800, 44), "/vm/virtio/e", "more than 4");
+}
+
+static void test_bad_windows(void **state)
+{
+	expect_disk_fail("type = \"block\"; image = \"d\"; guest-reg = <0x0 0x0a000100>; interrupt = <48>;",
+			 "'guest-reg'", "0xa000100", "aligned");
+	expect_disk_fail("type = \"block\"; image = \"d\"; guest-reg = <0x100 0x0>; interrupt = <48>;",
+			 "'guest-reg'", "1 TiB");
+	expect_disk_fail("type = \"block\"; image = \"d\"; guest-reg = <0x0 0x40000000>; interrupt = <48>;",
+			 "'guest-reg'", "RAM");
+	expect_disk_fail("type = \"block\"; image = \"d\"; guest-reg = <0x0 0x08010000>; interrupt = <48>;",
+			 "'guest-reg'", "vGIC");
+	expect_disk_fail("type = \"block\"; image = \"d\"; guest-reg = <0x0 0x09000000>; interrupt = <48>;",
+			 "'guest-reg'", "vPL011");
+	expect_disk_fail("type = \"block\"; image = \"d\"; guest-reg = <0x0 0x0a000000 0x0>; interrupt = <48>;",
+			 "'guest-reg' is 12 bytes");
+	expect_fail("", "a { " DISK_OK " }; b { type = \"block\"; image = \"d\"; guest-reg = <0x0 0x0a000000>; "
+		    "interrupt = <49>; };", "/vm/virtio/b", "'guest-reg'", "virtio device 'a'");
+	expect_fail("shm { region = \"r\"; size = <0x0 0x1000>; guest-reg = <0x0 0x0a000000>; "
+		    "doorbell-interrupt = <40>; };", "disk { " DISK_OK " };", "/vm/virtio/disk",
+		    "'guest-reg'", "region 'r'");
+}
+
+static void test_bad_interrupts(void **state)
+{
+	expect_disk_fail("type = \"block\"; image = \"d\"; guest-reg = <0x0 0x0a000000>; interrupt = <31>;",
+			 "'interrupt'", "INTID 31", "SPIs");
+	expect_disk_fail("type = \"block\"; image = \"d\"; guest-reg = <0x0 0x0a000000>; interrupt = <128>;",
+			 "'interrupt'", "INTID 128");
+	expect_disk_fail("type = \"block\"; image = \"d\"; guest-reg = <0x0 0x0a000000>; interrupt = <33>;",
+			 "'interrupt'", "vPL011");
+	expect_fail("", "a { " DISK_OK " }; b { type = \"block\"; image = \"d\"; guest-reg = <0x0 0x0a000200>; "
+		    "interrupt = <48>; };", "/vm/virtio/b", "'interrupt'", "virtio device 'a'");
+	expect_fail("shm { region = \"r\"; size = <0x0 0x1000>; guest-reg = <0x0 0x10000000>; "
+		    "doorbell-interrupt = <48>; };", "disk { " DISK_OK " };", "/vm/virtio/disk",
+		    "'interrupt'", "doorbell");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_block_device),
+		cmocka_unit_test(test_none),
+		cmocka_unit_test(test_missing_and_unknown),
+		cmocka_unit_test(test_bad_windows),
+		cmocka_unit_test(test_bad_interrupts),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
