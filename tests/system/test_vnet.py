@@ -5,7 +5,9 @@ on network "lan", load Debian's virtio_mmio and virtio_net modules, take
 addresses, and ping each other (20 pings, none lost); then 4 MiB of random
 data goes over TCP with busybox nc and arrives with the checksum it left
 with. `vm info` counts the frames on both ports; nothing was dropped as
-malformed.
+malformed. Deleting one VM takes its port off the switch (pings from the
+other go unanswered); created and started again, it is back on the
+network.
 """
 import os
 import re
@@ -92,3 +94,24 @@ def test_tcp_transfer_checksum(pair):
     print("vnet: %d MiB in %.1f s wall" % (MIB, time.monotonic() - t0))
     a = info(t, "net-a")
     assert int(a.group(6)) > MIB << 20, a.group(0)
+
+
+def test_peer_deleted_and_back(pair):
+    t = pair
+    net.detach(t)
+    t.run("vm delete net-b")
+    net.attach(t, "net-a")
+    out = "\n".join(net.guest(t, "ping -c 3 -W 1 10.0.0.2", 60))
+    m = PING_RE.search(out)
+    assert m and m.group(2) == "0", out
+    net.detach(t)
+    t.run("vm create net-b")
+    t.run("vm start net-b")
+    net.wait_log(t, "net-b", r"tandem-guest: init reached", 240)
+    out = net.bring_up(t, "net-b")
+    assert not [l for l in out if "rror" in l or "can't" in l], out
+    assert {info(t, vm).group(3) for vm in net.ADDR} == {"0", "1"}
+    net.attach(t, "net-a")
+    out = "\n".join(net.guest(t, "ping -c 5 -i 0.2 10.0.0.2", 60))
+    m = PING_RE.search(out)
+    assert m and m.groups() == ("5", "5", "0"), out
