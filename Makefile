@@ -97,6 +97,7 @@ $(VMCHECK): tools/vmconfig_check.c tools/bundle_files.c tools/bundle_files.h vir
 		virt/vm_config_passthru.c include/virt/vm_config_passthru.h \
 		virt/vm_config_shm.c include/virt/vm_config_shm.h \
 		virt/vm_config_virtio.c include/virt/vm_config_virtio.h \
+		virt/vm_config_vnet.c include/virt/vm_config_vnet.h \
 		include/virt/vm_config.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Iinclude $(filter %.c,$^) \

@@ -13,6 +13,7 @@
 static const struct virtio_backend *const backends[] = {
 	&virtio_blk_backend,
 	&virtio_console_backend,
+	&virtio_net_backend,
 };
 
 static const struct virtio_backend *backend_for(enum vm_virtio_type type)
@@ -65,7 +66,7 @@ void virtio_vm_info(struct vm *vm, void (*out)(void *ctx, const char *line), voi
 		const struct vm_virtio *c = &vm->cfg.virtio[i];
 		const struct virtio_backend *be = backend_for(c->type);
 		struct virtio_mmio *t = vm->virtio[i];
-		char what[96] = "", line[200];
+		char what[192] = "", line[320];
 
 		if (!t || !be)
 			continue;

@@ -23,6 +23,7 @@
 #include <virt/vm_config_passthru.h>
 #include <virt/vm_config_shm.h>
 #include <virt/vm_config_virtio.h>
+#include <virt/vm_config_vnet.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -822,7 +823,8 @@ int vm_config_check_set(const struct vm_config *cfgs, unsigned n, char *err,
 					       (unsigned long long)phys_last(a));
 			if (vm_config_passthru_clash(a, b, err, errlen))
 				return -EBUSY;
-			if (vm_config_shm_clash(a, b, err, errlen))
+			if (vm_config_shm_clash(a, b, err, errlen) ||
+			    vm_config_vnet_clash(a, b, err, errlen))
 				return -EINVAL;
 		}
 	}

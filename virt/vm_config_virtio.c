@@ -13,6 +13,7 @@
  */
 #include <virt/vm_config.h>
 #include <virt/vm_config_virtio.h>
+#include <virt/vm_config_vnet.h>
 #include <virt/guest_layout.h>
 #include <virt/shm_doorbell_regs.h>
 #include <virt/virtio.h>
@@ -30,6 +31,7 @@ struct vio_cfg {
 	int node;
 	char *err;
 	size_t errlen;
+	const struct vm_config *vm;	/* the devices parsed so far */
 };
 
 static int vio_fail(struct vio_cfg *c, const char *fmt, ...) __printf_like(2, 3);
@@ -98,6 +100,11 @@ static int parse_nothing(struct vio_cfg *c, struct vm_virtio *d)
 	return 0;
 }
 
+static int parse_net(struct vio_cfg *c, struct vm_virtio *d)
+{
+	return vm_config_parse_vnet(c->fdt, c->node, c->file, c->vm, d, c->err, c->errlen);
+}
+
 struct vio_type {
 	const char *name;
 	enum vm_virtio_type type;
@@ -108,6 +115,7 @@ struct vio_type {
 static const struct vio_type vio_types[] = {
 	{ "block", VM_VIRTIO_BLOCK, parse_block, { "image", "read-only" } },
 	{ "console", VM_VIRTIO_CONSOLE, parse_nothing, { NULL } },
+	{ "net", VM_VIRTIO_NET, parse_net, { "network", "mac" } },
 };
 
 const char *vm_virtio_type_name(enum vm_virtio_type t)
@@ -151,13 +159,14 @@ static int parse_type(struct vio_cfg *c, const struct vio_type **out)
 	if (ret < 0)
 		return ret;
 	if (!ret)
-		return vio_fail(c, "property 'type' missing (\"block\", \"console\")");
+		return vio_fail(c, "property 'type' missing (\"block\", \"console\", \"net\")");
 	for (unsigned i = 0; i < ARRAY_SIZE(vio_types); i++)
 		if (!strcmp(name, vio_types[i].name)) {
 			*out = &vio_types[i];
 			return 0;
 		}
-	return vio_fail(c, "property 'type': \"%s\" is not a device Tandem serves (\"block\", \"console\")", name);
+	return vio_fail(c, "property 'type': \"%s\" is not a device Tandem serves "
+			"(\"block\", \"console\", \"net\")", name);
 }
 
 static int parse_reg(struct vio_cfg *c, const struct vm_config *vm, struct vm_virtio *d)
@@ -279,7 +288,7 @@ bool vm_config_is_virtio_node(const void *fdt, int node)
 int vm_config_parse_virtio(const void *fdt, int node, const char *file,
 			   struct vm_config *vm, char *err, size_t errlen)
 {
-	struct vio_cfg c = { fdt, file, node, err, errlen };
+	struct vio_cfg c = { fdt, file, node, err, errlen, vm };
 	const char *name;
 	int sub, prop, len, ret;
 

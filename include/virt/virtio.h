@@ -130,6 +130,12 @@ struct virtio_dev_ops {
 	bool (*config_write)(struct virtio_mmio *t, uint32_t off, unsigned size, uint32_t val);
 	void (*notify)(struct virtio_mmio *t, unsigned queue);
 	void (*reset)(struct virtio_mmio *t);
+	/* May be NULL. After a QueueNotify write, on the same vCPU, with the
+	 * transport lock released (queue is the guest's value, unchecked):
+	 * for work that takes another device's lock, like virtio-net handing
+	 * a frame to another VM (two VMs sending to each other would otherwise
+	 * each hold their own lock and wait for the other's). */
+	void (*notify_unlocked)(struct virtio_mmio *t, uint32_t queue);
 };
 
 /* What the transport asks of its host (the glue, or a test). */

@@ -35,5 +35,6 @@ void virtio_vm_info(struct vm *vm, void (*out)(void *ctx, const char *line), voi
 /* Back ends (virt/devices/). */
 extern const struct virtio_backend virtio_blk_backend;
 extern const struct virtio_backend virtio_console_backend;
+extern const struct virtio_backend virtio_net_backend;
 
 #endif

@@ -65,6 +65,7 @@ struct vm_shm {
 enum vm_virtio_type {
 	VM_VIRTIO_BLOCK,	/* virt/devices/virtio_blk.c */
 	VM_VIRTIO_CONSOLE,	/* virt/devices/virtio_console.c */
+	VM_VIRTIO_NET,		/* virt/devices/virtio_net.c */
 	VM_VIRTIO_TYPE_COUNT
 };
 
@@ -75,6 +76,8 @@ struct vm_virtio {
 	irqid_t intid;			/* interrupt: a guest SPI */
 	char image[VM_FILE_LEN];	/* block: the disk image, a bundle file */
 	bool read_only;			/* block: writes fail */
+	char network[VM_NAME_LEN];	/* net: the switch its card plugs into */
+	uint8_t mac[6];			/* net: given, or derived from the names */
 };
 
 enum vm_image_format {

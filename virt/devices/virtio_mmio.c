@@ -74,6 +74,8 @@ static int virtio_mmio_bus_access(struct vcpu *v, struct mmio_device *md, uint64
 	k_mutex_lock(&d->lock, K_FOREVER);
 	ret = virtio_mmio_access(&d->t, off, size, write, val);
 	k_mutex_unlock(&d->lock);
+	if (!ret && write && off == VIRTIO_MMIO_QUEUE_NOTIFY && d->t.ops->notify_unlocked)
+		d->t.ops->notify_unlocked(&d->t, (uint32_t)*val);
 	return ret;
 }
 
