@@ -90,6 +90,7 @@ $(GUEST_LINUX):
 
 guest-images: $(GUEST_LINUX)
 	@if [ -f guests/Makefile ]; then $(MAKE) --no-print-directory -C guests; fi
+	@if [ -f guests/build/shmping ]; then sh scripts/make-shm-initrd.sh; fi
 
 .PHONY: bundle guest-images
 VMCHECK := $(BUILD)/tools/vmconfig_check

@@ -6,10 +6,12 @@ set -eu
 need_arm64="libfdt-dev:arm64"
 # libfdt-dev is not multi-arch: host tests use its headers with libfdt1 (amd64).
 # libc6-dev: the host gcc needs it, and it is only a Recommends of gcc.
+# libc6-dev-arm64-cross: arm64 glibc for static Linux programs (guests/linux-shm).
 # u-boot-qemu: the firmware of the boot-through-U-Boot system test.
 # clang-14, libclang-rt-14-dev: libFuzzer and its sanitizer runtimes (tests/fuzz/).
 need_host="gcc-aarch64-linux-gnu picolibc-aarch64-linux-gnu device-tree-compiler \
 qemu-system-arm libcmocka-dev libfdt1 python3-pytest python3-pexpect gcc libc6-dev make cpio \
+libc6-dev-arm64-cross \
 clang-14 libclang-rt-14-dev \
 u-boot-qemu"
 # BENCH=1 (`make bench-deps`): also what only bench/ needs, gnuplot for its charts.

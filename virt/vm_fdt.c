@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <libfdt.h>
@@ -499,10 +500,41 @@ static int write_passthru(void *fdt, const void *board, const struct vm_fdt_dev 
 
 /*
  * The shared region as reserved memory (no-map: no allocator may take it)
- * and a device node a stock Linux binds with uio_pdrv_genirq
- * (of_id=tandem,shm-uio): map0 the doorbell page, map1 the region, the
+ * and a device node for it: reg = the doorbell page, then the region; the
  * doorbell SPI edge-triggered, since a ring is an event, not a state.
+ * Debian's arm64 kernel has no uio_pdrv_genirq, so the node is also a
+ * "gpio-keys" with one interrupt-only key that its stock gpio_keys module
+ * turns into an input event per ring (docs/shm-linux.md); a kernel with
+ * uio_pdrv_genirq binds "tandem,shm-uio" instead (of_id=tandem,shm-uio).
+ * The key code is above BTN_MISC, so no console keyboard handler takes it.
  */
+#define SHM_COMPATIBLE		"tandem,shm-uio\0gpio-keys"
+#define SHM_KEY_CODE		0x2c0	/* BTN_TRIGGER_HAPPY1 */
+
+/* gpio-keys' view: the input device's name ("label") names the region;
+ * debounce-interval 0 makes each ring a press and a release at once. */
+static int write_shm_key(void *fdt, const struct vm_shm *s, const fdt32_t *irq, int irq_len)
+{
+	char label[8 + VM_NAME_LEN];
+	int ret;
+
+	snprintf(label, sizeof(label), "shm-%s", s->region);
+	ret = fdt_property_string(fdt, "label", label);
+	if (!ret)
+		ret = fdt_begin_node(fdt, "doorbell");
+	if (!ret)
+		ret = fdt_property_string(fdt, "label", label);
+	if (!ret)
+		ret = fdt_property(fdt, "interrupts", irq, irq_len);
+	if (!ret)
+		ret = fdt_property_u32(fdt, "linux,code", SHM_KEY_CODE);
+	if (!ret)
+		ret = fdt_property_u32(fdt, "debounce-interval", 0);
+	if (!ret)
+		ret = fdt_end_node(fdt);
+	return ret;
+}
+
 static int write_shm(void *fdt, const struct vm_shm *s)
 {
 	fdt64_t reg[4] = {
@@ -537,7 +569,7 @@ static int write_shm(void *fdt, const struct vm_shm *s)
 	if (!ret)
 		ret = begin_node_at(fdt, "shm-doorbell", s->doorbell_ipa);
 	if (!ret)
-		ret = fdt_property_string(fdt, "compatible", "tandem,shm-uio");
+		ret = fdt_property(fdt, "compatible", SHM_COMPATIBLE, sizeof(SHM_COMPATIBLE));
 	if (!ret)
 		ret = fdt_property(fdt, "reg", reg, sizeof(reg));
 	if (!ret)
@@ -548,6 +580,8 @@ static int write_shm(void *fdt, const struct vm_shm *s)
 		ret = fdt_property_string(fdt, "tandem,region", s->region);
 	if (!ret && s->read_only)
 		ret = fdt_property(fdt, "read-only", NULL, 0);
+	if (!ret)
+		ret = write_shm_key(fdt, s, irq, sizeof(irq));
 	if (!ret)
 		ret = fdt_end_node(fdt);
 	return ret;

@@ -8,7 +8,8 @@
  * trip in CNTVCT ticks (bench/shm_doorbell.py). A third VM (index 2),
  * mapping the region read-only, reads what the echo VM wrote, then checks
  * that a write there and a doorbell access the page has no register for
- * are aborts. Under Tandem only.
+ * are aborts. Under Tandem only. guests/linux-shm's shmping speaks the
+ * same protocol from Linux (docs/shm-linux.md).
  */
 #include <lib/exception.h>
 #include <lib/gic.h>

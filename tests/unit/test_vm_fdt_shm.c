@@ -2,7 +2,8 @@
  * Tests for the shared-memory part of virt/vm_fdt.c: the region as
  * no-map reserved memory, and a "tandem,shm-uio" node whose reg is the
  * doorbell page then the region and whose interrupt is the doorbell SPI,
- * edge-triggered (what uio_pdrv_genirq needs). dtc must read the tree
+ * edge-triggered (what uio_pdrv_genirq needs), and also a "gpio-keys"
+ * with one interrupt-only key (what Debian's kernel binds). dtc must read the tree
  * without a warning, and Tandem's board parser must still accept it.
  */
 #include <stdarg.h>
@@ -95,6 +96,29 @@ static void test_nodes(void **state)
 	test_free(fdt);
 }
 
+/* Debian's kernel binds gpio-keys: one interrupt-only key, the same SPI,
+ * no debounce (a ring is a press and a release), a code no keyboard
+ * handler takes, and the region in the input device's name. */
+static void test_gpio_keys_view(void **state)
+{
+	void *fdt = build(&shm);
+	int dev = fdt_path_offset(fdt, "/shm-doorbell@10010000");
+	int key = fdt_path_offset(fdt, "/shm-doorbell@10010000/doorbell");
+	const fdt32_t *v, *irq;
+
+	assert_true(key >= 0);
+	assert_int_equal(fdt_node_check_compatible(fdt, dev, "gpio-keys"), 0);
+	assert_string_equal(fdt_getprop(fdt, dev, "label", NULL), "shm-ctrl");
+	irq = prop(fdt, dev, "interrupts", 12);
+	v = prop(fdt, key, "interrupts", 12);
+	assert_memory_equal(v, irq, 12);
+	v = prop(fdt, key, "linux,code", 4);
+	assert_int_equal(fdt32_to_cpu(v[0]), 0x2c0);
+	v = prop(fdt, key, "debounce-interval", 4);
+	assert_int_equal(fdt32_to_cpu(v[0]), 0);
+	test_free(fdt);
+}
+
 static void test_read_only_and_none(void **state)
 {
 	struct vm_shm ro = shm;
@@ -135,6 +159,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nodes),
+		cmocka_unit_test(test_gpio_keys_view),
 		cmocka_unit_test(test_read_only_and_none),
 		cmocka_unit_test(test_board_parse_and_dtc),
 	};
