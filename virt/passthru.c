@@ -42,11 +42,6 @@ static struct claim {
 } claims[MAX_CLAIMS];
 static struct k_spinlock claims_lock;
 
-static bool overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
-{
-	return a < b + bs && b < a + as;
-}
-
 static struct vm *claim_owner(uint64_t base, uint64_t size, irqid_t intid)
 {
 	for (unsigned i = 0; i < MAX_CLAIMS; i++) {
@@ -54,7 +49,7 @@ static struct vm *claim_owner(uint64_t base, uint64_t size, irqid_t intid)
 
 		if (!c->vm)
 			continue;
-		if (size && c->size && overlap(base, size, c->base, c->size))
+		if (size && c->size && ranges_overlap(base, size, c->base, c->size))
 			return c->vm;
 		if (!size && !c->size && c->intid == intid)
 			return c->vm;

@@ -53,11 +53,6 @@ static int res_fail(struct pt_res *r, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static bool overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
-{
-	return a < b + bs && b < a + as;
-}
-
 /* #address-cells or #size-cells of node (dflt if absent). Not libfdt's
  * fdt_address_cells(): fdt_addresses.o brings FP/SIMD code into EL2. */
 static int cells_of(const void *fdt, int node, const char *name, int dflt)
@@ -121,18 +116,18 @@ static int check_host_range(struct pt_res *r, uint64_t base, uint64_t size)
 {
 	const struct board *b = r->b;
 
-	if (overlap(base, size, b->uart.base, b->uart.size))
+	if (ranges_overlap(base, size, b->uart.base, b->uart.size))
 		return res_fail(r, "0x%llx+0x%llx is the host's console UART",
 				(unsigned long long)base, (unsigned long long)size);
-	if (overlap(base, size, b->gicd.base, b->gicd.size))
+	if (ranges_overlap(base, size, b->gicd.base, b->gicd.size))
 		return res_fail(r, "0x%llx+0x%llx is the host's GIC distributor",
 				(unsigned long long)base, (unsigned long long)size);
 	for (unsigned i = 0; i < b->n_gicr; i++)
-		if (overlap(base, size, b->gicr[i].base, b->gicr[i].size))
+		if (ranges_overlap(base, size, b->gicr[i].base, b->gicr[i].size))
 			return res_fail(r, "0x%llx+0x%llx is the host's GIC redistributors",
 					(unsigned long long)base, (unsigned long long)size);
 	for (unsigned i = 0; i < b->n_mem; i++)
-		if (overlap(base, size, b->mem[i].base, b->mem[i].size))
+		if (ranges_overlap(base, size, b->mem[i].base, b->mem[i].size))
 			return res_fail(r, "0x%llx+0x%llx is RAM, not a device",
 					(unsigned long long)base, (unsigned long long)size);
 	return 0;
@@ -159,7 +154,7 @@ static int find_node_by_reg(const void *fdt, uint64_t pa, uint64_t size)
 		int n = node_regs(fdt, node, base, sz, PT_MAX_REGS);
 
 		for (int i = 0; i < n && i < PT_MAX_REGS; i++)
-			if (overlap(pa, size, base[i], sz[i]))
+			if (ranges_overlap(pa, size, base[i], sz[i]))
 				return node;
 	}
 	return -1;

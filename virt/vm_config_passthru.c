@@ -48,11 +48,6 @@ static int pt_fail(struct pt_cfg *c, int node, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static bool overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
-{
-	return a < b + bs && b < a + as;
-}
-
 /* A list of cells, n_per cells an entry, at most max entries. Returns the
  * entry count (0 if absent) or -EINVAL. */
 static int cells(struct pt_cfg *c, int node, const char *name, unsigned n_per,
@@ -223,7 +218,7 @@ int vm_passthru_check_guest(const struct vm_config *vm, const struct vm_passthru
 		if (size > GUEST_IPA_LIMIT || ipa > GUEST_IPA_LIMIT - size)
 			return snprintf(msg, msglen, "property 'guest-reg': 0x%llx+0x%llx ends beyond the 1 TiB guest-physical space",
 					(unsigned long long)ipa, (unsigned long long)size), -EINVAL;
-		if (overlap(ipa, size, vm->ram_base, vm->ram_size))
+		if (ranges_overlap(ipa, size, vm->ram_base, vm->ram_size))
 			return snprintf(msg, msglen, "property 'guest-reg': 0x%llx+0x%llx overlaps the guest's RAM",
 					(unsigned long long)ipa, (unsigned long long)size), -EINVAL;
 		win = guest_window_overlap(ipa, size);
@@ -237,7 +232,7 @@ int vm_passthru_check_guest(const struct vm_config *vm, const struct vm_passthru
 			for (unsigned j = 0; j < o->n_regs; j++) {
 				uint64_t oipa = o->n_guest_regs ? o->ipa[j] : o->pa[j];
 
-				if (overlap(ipa, size, oipa, o->size[j]))
+				if (ranges_overlap(ipa, size, oipa, o->size[j]))
 					return snprintf(msg, msglen, "property 'guest-reg': 0x%llx+0x%llx overlaps device '%s' in the guest",
 							(unsigned long long)ipa, (unsigned long long)size,
 							o->name), -EINVAL;
@@ -354,7 +349,7 @@ static int clash(const struct vm_config *a, const struct vm_config *b,
 		}
 		for (unsigned i = 0; !what && i < d->n_regs; i++)
 			for (unsigned j = 0; !what && j < o->n_regs; j++)
-				if (overlap(d->pa[i], d->size[i], o->pa[j], o->size[j])) {
+				if (ranges_overlap(d->pa[i], d->size[i], o->pa[j], o->size[j])) {
 					what = "reg";
 					snprintf(buf, sizeof(buf), "0x%llx+0x%llx",
 						 (unsigned long long)d->pa[i],

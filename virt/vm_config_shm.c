@@ -48,11 +48,6 @@ static int shm_fail(struct shm_cfg *c, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static bool overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
-{
-	return a < b + bs && b < a + as;
-}
-
 /* A property of exactly n cells: 1 if there, 0 if absent, <0 on error. */
 static int cells(struct shm_cfg *c, const char *name, int n, const fdt32_t **out)
 {
@@ -123,7 +118,7 @@ static int check_range(struct shm_cfg *c, const struct vm_config *vm, const char
 	if (!IS_ALIGNED(ipa, SHM_PAGE) || size > GUEST_IPA_LIMIT || ipa > GUEST_IPA_LIMIT - size)
 		return shm_fail(c, "property '%s': 0x%llx+0x%llx is not 4 KiB aligned below 1 TiB",
 				prop, (unsigned long long)ipa, (unsigned long long)size);
-	if (overlap(ipa, size, vm->ram_base, vm->ram_size))
+	if (ranges_overlap(ipa, size, vm->ram_base, vm->ram_size))
 		return shm_fail(c, "property '%s': 0x%llx+0x%llx overlaps the guest's RAM",
 				prop, (unsigned long long)ipa, (unsigned long long)size);
 	win = guest_window_overlap(ipa, size);
@@ -137,7 +132,7 @@ static int check_range(struct shm_cfg *c, const struct vm_config *vm, const char
 		for (unsigned j = 0; j < d->n_regs; j++) {
 			uint64_t dipa = d->n_guest_regs ? d->ipa[j] : d->pa[j];
 
-			if (overlap(ipa, size, dipa, d->size[j]))
+			if (ranges_overlap(ipa, size, dipa, d->size[j]))
 				return shm_fail(c, "property '%s': 0x%llx+0x%llx overlaps passed-through device '%s'",
 						prop, (unsigned long long)ipa,
 						(unsigned long long)size, d->name);
@@ -162,7 +157,7 @@ static int parse_guest_regs(struct shm_cfg *c, struct vm_config *vm, struct vm_s
 	ret = check_range(c, vm, "doorbell-reg", s->doorbell_ipa, SHM_DOORBELL_SIZE);
 	if (ret)
 		return ret;
-	if (overlap(s->doorbell_ipa, SHM_DOORBELL_SIZE, s->ipa, s->size))
+	if (ranges_overlap(s->doorbell_ipa, SHM_DOORBELL_SIZE, s->ipa, s->size))
 		return shm_fail(c, "property 'doorbell-reg': 0x%llx overlaps the region at 0x%llx+0x%llx",
 				(unsigned long long)s->doorbell_ipa,
 				(unsigned long long)s->ipa, (unsigned long long)s->size);

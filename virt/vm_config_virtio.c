@@ -46,11 +46,6 @@ static int vio_fail(struct vio_cfg *c, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static bool overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
-{
-	return a < b + bs && b < a + as;
-}
-
 /* One string property: 1 if there (copied into out), 0 if absent, <0. */
 static int string_prop(struct vio_cfg *c, const char *name, char *out, size_t outlen)
 {
@@ -186,7 +181,7 @@ static int parse_reg(struct vio_cfg *c, const struct vm_config *vm, struct vm_vi
 	if (!IS_ALIGNED(ipa, size) || ipa > GUEST_IPA_LIMIT - size)
 		return vio_fail(c, "property 'guest-reg': 0x%llx is not 0x%llx aligned below 1 TiB",
 				(unsigned long long)ipa, (unsigned long long)size);
-	if (overlap(ipa, size, vm->ram_base, vm->ram_size))
+	if (ranges_overlap(ipa, size, vm->ram_base, vm->ram_size))
 		return vio_fail(c, "property 'guest-reg': 0x%llx overlaps the guest's RAM",
 				(unsigned long long)ipa);
 	win = guest_window_overlap(ipa, size);
@@ -197,16 +192,16 @@ static int parse_reg(struct vio_cfg *c, const struct vm_config *vm, struct vm_vi
 		const struct vm_passthru *pt = &vm->passthru[k];
 
 		for (unsigned j = 0; j < pt->n_regs; j++)
-			if (overlap(ipa, size, pt->n_guest_regs ? pt->ipa[j] : pt->pa[j], pt->size[j]))
+			if (ranges_overlap(ipa, size, pt->n_guest_regs ? pt->ipa[j] : pt->pa[j], pt->size[j]))
 				return vio_fail(c, "property 'guest-reg': 0x%llx overlaps passed-through device '%s'",
 						(unsigned long long)ipa, pt->name);
 	}
-	if (vm->has_shm && (overlap(ipa, size, vm->shm.ipa, vm->shm.size) ||
-			    overlap(ipa, size, vm->shm.doorbell_ipa, SHM_DOORBELL_SIZE)))
+	if (vm->has_shm && (ranges_overlap(ipa, size, vm->shm.ipa, vm->shm.size) ||
+			    ranges_overlap(ipa, size, vm->shm.doorbell_ipa, SHM_DOORBELL_SIZE)))
 		return vio_fail(c, "property 'guest-reg': 0x%llx overlaps shared region '%s' or its doorbell",
 				(unsigned long long)ipa, vm->shm.region);
 	for (unsigned k = 0; k < vm->n_virtio; k++)
-		if (overlap(ipa, size, vm->virtio[k].ipa, size))
+		if (ranges_overlap(ipa, size, vm->virtio[k].ipa, size))
 			return vio_fail(c, "property 'guest-reg': 0x%llx overlaps virtio device '%s'",
 					(unsigned long long)ipa, vm->virtio[k].name);
 	d->ipa = ipa;

@@ -22,6 +22,12 @@ typedef uint64_t ticks_t;   /* generic-timer counter ticks */
 #define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define DIV_ROUND_UP(x, d) (((x) + (d) - 1) / (d))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+
+/* Whether [a, a + as) and [b, b + bs) share a byte (sizes > 0, no wrap). */
+static inline bool ranges_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return a < b + bs && b < a + as;
+}
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))

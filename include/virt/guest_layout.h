@@ -7,8 +7,7 @@
 #ifndef VIRT_GUEST_LAYOUT_H
 #define VIRT_GUEST_LAYOUT_H
 
-#include <stddef.h>
-#include <stdint.h>
+#include <tandem/types.h>
 
 #define GUEST_GICD_BASE		0x08000000UL
 #define GUEST_GICR_BASE		0x080a0000UL
@@ -33,8 +32,8 @@ static inline const struct guest_window *guest_window_overlap(uint64_t base, uin
 		{ GUEST_UART_BASE, 0x1000, "the vPL011" },
 	};
 
-	for (size_t i = 0; i < sizeof(windows) / sizeof(windows[0]); i++)
-		if (base < windows[i].base + windows[i].size && windows[i].base < base + size)
+	for (size_t i = 0; i < ARRAY_SIZE(windows); i++)
+		if (ranges_overlap(base, size, windows[i].base, windows[i].size))
 			return &windows[i];
 	return NULL;
 }
