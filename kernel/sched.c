@@ -127,7 +127,7 @@ static void enqueue(struct cpu *c, struct k_thread *t)
 	struct cpu *home = cpu_get(t->cpu);
 
 	if (home != c && home->slice_thread == t)
-		home->slice_thread = NULL;	/* leaves: no slice of its there */
+		home->slice_thread = NULL;	/* leaves: its slice there ends */
 	t->cpu = c->id;
 	t->state = THREAD_READY;
 	runq_add_tail(&c->rq, &t->qnode, t->prio);

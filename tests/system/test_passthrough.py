@@ -11,17 +11,15 @@ for a direct-mapped Linux through its own virtio modules; and every way of
 giving a device that must not be given is refused at `vm create`, with one
 line naming file, node and property, creating nothing.
 """
-import glob
 import hashlib
 import os
 import re
-import shutil
-import subprocess
 import time
 
 import pytest
 
 from tandem_qemu import ICOUNT, REPO, Tandem
+from linux_initrd import initrd_with_modules
 from test_own_image import make_bundle
 
 PTDEV = os.path.join(REPO, "guests", "build", "ptdev.elf")
@@ -313,28 +311,11 @@ VIRTIO_MODULES = ("virtio/virtio_mmio.ko", "block/virtio_blk.ko", "char/hw_rando
 
 
 def initrd_with_virtio_modules(tmp_path):
-    """The build's initramfs plus a second cpio with Debian's own
+    """tmp_path/initrd.cpio.gz: the build's initramfs plus Debian's own
     virtio_mmio.ko, virtio_blk.ko and virtio-rng.ko (modules of the guest
-    kernel, which has the virtio core built in); Linux unpacks both."""
-    debs = glob.glob(os.path.join(REPO, "build", "guests", "cache", "linux-image-*.deb"))
-    if not debs:
+    kernel, which has the virtio core built in)."""
+    if not initrd_with_modules(tmp_path, ["drivers/" + m for m in VIRTIO_MODULES]):
         pytest.skip("no cached linux-image .deb: run `make bundle`")
-    mods = tmp_path / "mods"
-    root = tmp_path / "root" / "lib" / "modules"
-    mods.mkdir()
-    root.mkdir(parents=True)
-    subprocess.run("dpkg-deb --fsys-tarfile '%s' | tar -x -C '%s' --wildcards %s"
-                   % (debs[0], mods, " ".join("'./lib/modules/*/kernel/drivers/%s'" % m
-                                              for m in VIRTIO_MODULES)),
-                   shell=True, check=True)
-    for m in VIRTIO_MODULES:
-        for ko in glob.glob(str(mods / "lib" / "modules" / "*" / "kernel" / "drivers" / m)):
-            shutil.copy(ko, root)
-    extra = subprocess.run("cd '%s' && find . -mindepth 1 | LC_ALL=C sort | "
-                           "cpio -o -H newc -R 0:0 --quiet | gzip -n" % (tmp_path / "root"),
-                           shell=True, check=True, stdout=subprocess.PIPE).stdout
-    base = open(os.path.join(REPO, "build", "guests", "linux", "initramfs.cpio.gz"), "rb").read()
-    (tmp_path / "initrd.cpio.gz").write_bytes(base + extra)
 
 
 def attach_linux(t):

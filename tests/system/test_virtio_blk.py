@@ -7,18 +7,16 @@ writes to it (copy-on-write in host RAM, which `vm info` and `mem`
 show), and after `vm reset` reads the pristine image again, the written
 pages given back.
 """
-import glob
 import hashlib
 import os
 import re
-import shutil
-import subprocess
 import time
 
 import pytest
 
 from tandem_qemu import REPO, Tandem, parse_mem
 from test_own_image import make_bundle
+import linux_initrd
 
 LINUX = os.path.join(REPO, "build", "guests", "linux", "Image")
 GUEST_PROMPT = "guest# "
@@ -45,27 +43,10 @@ BLK_INFO_RE = re.compile(r"^  virtio block disk: IPA 0xa000000, INTID 48, status
 
 
 def initrd_with_modules(tmp_path, modules):
-    """The build's initramfs plus a second cpio with the guest kernel's own
-    modules (paths under kernel/drivers/) in /lib/modules; Linux unpacks both."""
-    debs = glob.glob(os.path.join(REPO, "build", "guests", "cache", "linux-image-*.deb"))
-    if not debs:
+    """tmp_path/initrd.cpio.gz: the build's initramfs plus the guest kernel's
+    own modules (paths under kernel/drivers/) in /lib/modules."""
+    if not linux_initrd.initrd_with_modules(tmp_path, ["drivers/" + m for m in modules]):
         pytest.skip("no cached linux-image .deb: run `make bundle`")
-    mods = tmp_path / "mods"
-    root = tmp_path / "root" / "lib" / "modules"
-    mods.mkdir()
-    root.mkdir(parents=True)
-    subprocess.run("dpkg-deb --fsys-tarfile '%s' | tar -x -C '%s' --wildcards %s"
-                   % (debs[0], mods, " ".join("'./lib/modules/*/kernel/drivers/%s'" % m
-                                              for m in modules)),
-                   shell=True, check=True)
-    for m in modules:
-        for ko in glob.glob(str(mods / "lib" / "modules" / "*" / "kernel" / "drivers" / m)):
-            shutil.copy(ko, root)
-    extra = subprocess.run("cd '%s' && find . -mindepth 1 | LC_ALL=C sort | "
-                           "cpio -o -H newc -R 0:0 --quiet | gzip -n" % (tmp_path / "root"),
-                           shell=True, check=True, stdout=subprocess.PIPE).stdout
-    base = open(os.path.join(REPO, "build", "guests", "linux", "initramfs.cpio.gz"), "rb").read()
-    (tmp_path / "initrd.cpio.gz").write_bytes(base + extra)
 
 
 def guest(t, cmd, timeout=60):

@@ -5,13 +5,11 @@ an initrd that adds Debian's own virtio_mmio and virtio_net modules (and
 the failover modules virtio_net needs) to the build's busybox initramfs,
 and the guest-side steps: load the drivers, give eth0 an address.
 """
-import glob
 import os
 import re
-import shutil
-import subprocess
 import time
 
+from linux_initrd import initrd_with_modules
 from tandem_qemu import REPO
 
 LINUX = os.path.join(REPO, "build", "guests", "linux", "Image")
@@ -54,28 +52,7 @@ def config(net=CARD):
 
 def build_initrd(dest_dir):
     """dest_dir/initrd.cpio.gz: the build's initramfs plus /lib/modules/*.ko."""
-    debs = glob.glob(os.path.join(REPO, "build", "guests", "cache", "linux-image-*.deb"))
-    if not debs:
-        return None
-    work = os.path.join(str(dest_dir), "mods")
-    root = os.path.join(str(dest_dir), "root")
-    os.makedirs(work, exist_ok=True)
-    os.makedirs(os.path.join(root, "lib", "modules"), exist_ok=True)
-    subprocess.run("dpkg-deb --fsys-tarfile '%s' | tar -x -C '%s' --wildcards %s"
-                   % (debs[0], work, " ".join("'./lib/modules/*/kernel/%s'" % m for m in MODULES)),
-                   shell=True, check=True)
-    for m in MODULES:
-        found = glob.glob(os.path.join(work, "lib", "modules", "*", "kernel", m))
-        assert len(found) == 1, "module %s not in %s" % (m, debs[0])
-        shutil.copy(found[0], os.path.join(root, "lib", "modules"))
-    extra = subprocess.run("cd '%s' && find . -mindepth 1 | LC_ALL=C sort | "
-                           "cpio -o -H newc -R 0:0 --quiet | gzip -n" % root,
-                           shell=True, check=True, stdout=subprocess.PIPE).stdout
-    base = open(os.path.join(REPO, "build", "guests", "linux", "initramfs.cpio.gz"), "rb").read()
-    out = os.path.join(str(dest_dir), "initrd.cpio.gz")
-    with open(out, "wb") as f:
-        f.write(base + extra)
-    return out
+    return initrd_with_modules(dest_dir, MODULES)
 
 
 def clean(out):
