@@ -86,6 +86,7 @@ struct vm {
 	struct shm_region *shm_region;	/* cfg.shm's, joined (virt/shm.c) */
 	unsigned shm_index;		/* this VM's slot on it */
 	struct virtio_mmio *virtio[VM_MAX_VIRTIO];	/* cfg.virtio's (virt/virtio_vm.c) */
+	uint64_t blk_chunks_held;	/* written chunks of its disks (the quota's) */
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned n_vcpus;
 	volatile bool stopping;
@@ -131,6 +132,12 @@ void console_attach(struct vm *vm);
 struct vm *console_focus(void);
 /* From a vCPU: ask the manager to stop (and maybe restart) this VM. */
 void vm_request_stop(struct vm *vm, bool restart);
+/* Is the VM on its way down? Long work done for it (a device's notify)
+ * checks this and gives up. */
+static inline bool vm_is_stopping(const struct vm *vm)
+{
+	return vm->stopping;
+}
 /* From a vCPU: mark the VM crashed with a reason, log it, stop it. */
 void vm_crash(struct vm *vm, const char *fmt, ...) __printf_like(2, 3);
 void vmm_init(void);

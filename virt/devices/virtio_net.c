@@ -56,6 +56,7 @@ static bool tx_claim(struct virtio_net *n)
 static void net_notify_unlocked(struct virtio_mmio *t, uint32_t queue)
 {
 	struct virtio_net *n = t->dev;
+	uint64_t moved = 0;
 	size_t len;
 	int got;
 
@@ -77,9 +78,17 @@ static void net_notify_unlocked(struct virtio_mmio *t, uint32_t queue)
 			break;
 		virtio_mmio_unlock(t);
 		/* tx_buf is the draining vCPU's alone. */
-		if (got == 1)
+		if (got == 1) {
 			vnet_send(n->net, n->port, n->q.tx_buf + VIRTIO_NET_HDR_LEN, len);
+			moved += len;
+		}
+		if (moved >= VIRTIO_ROUND_BYTES) {
+			moved = 0;
+			k_yield();
+		}
 		virtio_mmio_lock(t);
+		if (vm_is_stopping(n->vm))
+			break;
 	}
 	n->tx_running = false;
 	virtio_mmio_unlock(t);
