@@ -98,6 +98,7 @@ struct vm {
 	ticks_t prep_ticks;		/* vm_start: zero, load, clean, DTB */
 	volatile ticks_t first_output_at;	/* first console byte, 0 = none yet */
 	uint64_t console_bytes;
+	uint64_t console_dropped;	/* live output the host console had no room for */
 	struct vm_console *con;		/* output ring, kept while detached */
 	struct k_spinlock warn_lock;
 	struct ratelimit warn[WARN_COUNT];
