@@ -6,8 +6,9 @@
  * happens in notify_unlocked, with the sender's own lock released (two VMs
  * sending to each other would otherwise each hold their lock and wait for
  * the other's). The sender's lock is taken only to copy one frame out and
- * give its chain back. Lock order: the network's, then a receiver's
- * transport lock, then its vgic_lock. One vCPU at a time drains the
+ * give its chain back. The network's lock is let go before a
+ * receiver's transport lock is taken (virt/vnet.c); that, then its
+ * vgic_lock. One vCPU at a time drains the
  * transmit queue (frames leave in ring order); a notify meanwhile from
  * another vCPU of the VM asks it to look again.
  */
