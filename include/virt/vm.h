@@ -149,6 +149,10 @@ void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len);
 
 /* vCPU side. */
 void vcpu_kick(struct vcpu *v);
+/* On the vCPU's own thread, as WFI does: return at once if an interrupt is
+ * pending for it, its virtual timer is due or its VM is stopping, else
+ * sleep until one of those (WFI, PSCI CPU_SUSPEND). */
+void vcpu_wait_for_interrupt(struct vcpu *v);
 void vcpu_inject_abort(struct vcpu *v, uint64_t ipa, const char *why);
 int vm_add_mmio(struct vm *vm, const struct mmio_device *d);
 
