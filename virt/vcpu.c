@@ -351,7 +351,7 @@ static void handle_sync(struct vcpu *v)
 		vwarn(v, WARN_PREFETCH_ABORT,
 		      "instruction fetch from IPA %#llx at pc %#llx: prefetch abort injected",
 		      (unsigned long long)ipa, (unsigned long long)v->arch.pc);
-		vcpu_arch_inject_sync(&v->arch, (0x21UL << 26) | (1UL << 25) | 0x10, v->arch.far);
+		vcpu_arch_inject_pabt(&v->arch, v->arch.far);
 		v->inject_target = v->arch.pc;
 		break;
 	}
