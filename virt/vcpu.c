@@ -252,6 +252,16 @@ static void handle_sysreg(struct vcpu *v)
 	} else if (op0 == 3 && op1 == 3 && crn == 14 && crm == 2) {
 		/* CNTP_*: guests get the virtual timer; the physical one is idle. */
 		val = 0;
+	} else if (op0 == 2) {
+		/* Debug registers (MDCR_EL2.TDA/TDOSA/TDRA), per vCPU. */
+		uint64_t irq = arch_irq_lock();
+		int bad = vdebug_access(&v->arch.dbg, op1, crn, crm, op2, read, &val);
+
+		arch_irq_unlock(irq);
+		if (bad) {
+			inject_undef(v, "debug register access");
+			return;
+		}
 	} else if (op0 == 1 && crn == 7) {
 		/* DC ISW/CSW/CISW (HCR_EL2.TSW): set/way maintenance cannot be
 		 * virtualized per VM; coherency comes from stage-2 attributes. */
@@ -414,6 +424,7 @@ static void vcpu_reset_self(struct vcpu *v)
 	k_spinlock_key_t gkey;
 
 	a->cntvoff = v->vm->cntvoff_base + v->vm->paused_total;
+	vdebug_put(&a->dbg);	/* its comparators leave the core with it */
 	vcpu_arch_reset(a, a->vmpidr & 0xff00ffffffUL, a->vttbr, a->vtcr, v->reset_entry,
 			v->reset_x0);
 	vcpu_arch_load(a);

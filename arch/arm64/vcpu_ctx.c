@@ -39,8 +39,11 @@ void vcpu_arch_reset(struct vcpu_arch *a, uint64_t vmpidr, uint64_t vttbr,
 		     uint64_t vtcr, uint64_t entry, uint64_t x0)
 {
 	uint64_t cntvoff = a->cntvoff;
+	unsigned nbp, nwp;
 
 	__builtin_memset(a, 0, sizeof(*a));
+	vdebug_hw_counts(&nbp, &nwp);
+	vdebug_reset(&a->dbg, nbp, nwp);
 	a->pc = entry;
 	a->x[0] = x0;
 	a->pstate = PSTATE_EL1H_MASKED;
@@ -84,7 +87,7 @@ void vcpu_arch_load(struct vcpu_arch *a)
 	write_sysreg(afsr1_el1, r->afsr1);
 	write_sysreg(par_el1, r->par);
 	write_sysreg(cntkctl_el1, r->cntkctl);
-	write_sysreg(mdscr_el1, r->mdscr);
+	vdebug_load(&a->dbg);
 	write_sysreg(csselr_el1, r->csselr);
 	write_sysreg(cntv_cval_el0, a->vtimer.cval);
 	write_sysreg(cntv_ctl_el0, a->vtimer.ctl);
@@ -128,7 +131,7 @@ void vcpu_arch_put(struct vcpu_arch *a)
 	r->afsr1 = read_sysreg(afsr1_el1);
 	r->par = read_sysreg(par_el1);
 	r->cntkctl = read_sysreg(cntkctl_el1);
-	r->mdscr = read_sysreg(mdscr_el1);
+	vdebug_put(&a->dbg);
 	r->csselr = read_sysreg(csselr_el1);
 	a->vtimer.ctl = read_sysreg(cntv_ctl_el0);
 	a->vtimer.cval = read_sysreg(cntv_cval_el0);

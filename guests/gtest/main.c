@@ -37,6 +37,7 @@ static const struct test_case tests[] = {
 	{ "fpsimd", test_fpsimd },
 	{ "fpsimd_smp", test_fpsimd_smp },
 	{ "id_regs", test_id_regs },
+	{ "debug_regs", test_debug_regs },
 };
 
 void guest_main(void)
