@@ -19,6 +19,10 @@
 #define GUEST_EXIT_IRQ	2
 #define GUEST_EXIT_FIQ	3
 #define GUEST_EXIT_SERROR	4
+/* Not entered: an SError was pending (guest_entry.S, serror.c). */
+#define GUEST_EXIT_SERROR_AT_ENTRY	5
+/* Or'ed into the exit code: an SError was pending at the exit. */
+#define GUEST_EXIT_SERROR_PENDING	0x100
 
 #define ICH_MAX_LRS	16
 
