@@ -602,8 +602,9 @@ struct vm *vm_find(const char *id_or_name)
 	return found;
 }
 
-/* Calls fn outside the lock (it may print or sleep); VMs are only deleted
- * by the shell, which does not run concurrently with itself. */
+/* Calls fn outside the lock (it may print or sleep): only VM_OP_DELETE
+ * frees a VM and only the shell asks for it, which does not run
+ * concurrently with itself (a second deleter will need references). */
 void vm_foreach(void (*fn)(struct vm *vm, void *arg), void *arg)
 {
 	struct vm *snap[64];

@@ -23,6 +23,8 @@
 
 #define ERR(...) do { if (err) snprintf(err, errlen, __VA_ARGS__); } while (0)
 
+#define VMM_PRIO	15	/* the VM manager thread, on core 0 */
+
 static struct k_sem vmm_sem;
 
 static void vmm_poke(void)
@@ -208,7 +210,21 @@ void vm_crash(struct vm *vm, const char *fmt, ...)
  * request in a state that can take it, or a back-off that has run out.
  * *wait_until is lowered to the earliest back-off still to come.
  */
-static bool next_work(unsigned after, unsigned *id, enum vm_op *op, ticks_t now,
+/* A guest's request is carried out no more urgently than the guest's own
+ * vCPUs run (and never above the manager's own priority): a VM that resets
+ * in a loop burns core 0 only at its own priority, not above the shell's
+ * or another VM's. */
+static int guest_work_prio(const struct vm *vm)
+{
+	int prio = K_NUM_PRIO - 1;
+
+	for (unsigned i = 0; i < vm->n_vcpus; i++)
+		if (vm->vcpus[i].prio < prio)
+			prio = vm->vcpus[i].prio;
+	return prio < VMM_PRIO ? VMM_PRIO : prio;
+}
+
+static bool next_work(unsigned after, unsigned *id, enum vm_op *op, int *prio, ticks_t now,
 		      ticks_t *wait_until)
 {
 	k_spinlock_key_t key = k_spin_lock(&vm_list_lock);
@@ -233,6 +249,7 @@ static bool next_work(unsigned after, unsigned *id, enum vm_op *op, ticks_t now,
 		if (want != VM_OP_NONE && vm->id > after && (!found || vm->id < *id)) {
 			*id = vm->id;
 			*op = want;
+			*prio = guest_work_prio(vm);
 			found = true;
 		}
 	}
@@ -248,13 +265,15 @@ static void vmm_thread(void *p1, void *p2, void *p3)
 		ticks_t now = k_cycle_get(), until = now + k_ns_to_cycles(3600000000000ULL);
 		unsigned after = 0, id = 0;
 		enum vm_op op = VM_OP_NONE;
-		int ret;
+		int ret, prio = VMM_PRIO;
 
 		/* Each VM with work once per round, in id order: one that is
 		 * busy now is poked again when its transition ends. */
-		while (next_work(after, &id, &op, now, &until)) {
+		while (next_work(after, &id, &op, &prio, now, &until)) {
 			after = id;
+			k_thread_priority_set(k_current_get(), prio);
 			ret = vm_request(id, op, err, sizeof(err));
+			k_thread_priority_set(k_current_get(), VMM_PRIO);
 			if (ret && ret != -EBUSY && ret != -ENOENT)
 				LOG_ERR("vm %u: %s failed: %s", id, vm_op_name(op), err);
 		}
@@ -267,6 +286,6 @@ static void vmm_thread(void *p1, void *p2, void *p3)
 void vmm_init(void)
 {
 	k_sem_init(&vmm_sem, 0, 1);
-	if (!k_thread_spawn("vmm", vmm_thread, NULL, NULL, 15, 1U << 0, 16384))
+	if (!k_thread_spawn("vmm", vmm_thread, NULL, NULL, VMM_PRIO, 1U << 0, 16384))
 		k_panic("cannot start the VM manager");
 }

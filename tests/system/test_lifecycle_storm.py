@@ -92,9 +92,10 @@ def snapshot(t):
     return (pages_total, pages_free, heap_used), sorted(threads)
 
 
-def storm(t, seconds, actions, seed):
-    """The shell's half of the storm; returns how many requests it made, by
-    action and outcome ('ok' or the error's first words)."""
+def storm(t, seconds, actions, seed, until=None):
+    """The shell's half of the storm, for `seconds` or until until() (asked
+    every 20 requests) is true; returns how many requests it made, by
+    action and outcome ('ok' or the state that refused it)."""
     rng = random.Random(seed)
     made = collections.Counter()
     for vm in VMS:
@@ -106,6 +107,8 @@ def storm(t, seconds, actions, seed):
         out = cmd(t, "vm %s %s" % (action, vm))
         err = re.search(r"^error: VM '\S+' is (\w+)", out, re.M)
         made[(action, "refused (%s)" % err.group(1) if err else "ok")] += 1
+        if until and sum(made.values()) % 20 == 0 and until():
+            break
         if action == "delete":
             cmd(t, "vm create %s" % vm)
             if rng.random() < 0.7:
