@@ -182,7 +182,7 @@ static k_timeout_t vtimer_wait(struct vcpu *v, bool *due)
 	if ((ctl & 3) != 1)	/* not enabled, or masked */
 		return K_FOREVER;
 	cval = read_sysreg(cntv_cval_el0);
-	now = k_cycle_get() - v->arch.cntvoff;
+	now = k_cycle_get();	/* CNTVOFF_EL2 is 0 (docs/architecture.md, Timer) */
 	if (cval <= now) {
 		*due = true;
 		return K_NO_WAIT;
@@ -413,7 +413,6 @@ static void vcpu_reset_self(struct vcpu *v)
 	uint64_t key = arch_irq_lock();
 	k_spinlock_key_t gkey;
 
-	a->cntvoff = v->vm->cntvoff_base + v->vm->paused_total;
 	vcpu_arch_reset(a, a->vmpidr & 0xff00ffffffUL, a->vttbr, a->vtcr, v->reset_entry,
 			v->reset_x0);
 	vcpu_arch_load(a);
@@ -435,21 +434,16 @@ static void vcpu_reset_self(struct vcpu *v)
 	arch_irq_unlock(key);
 }
 
-/* Wait out a pause; then move guest time on by no more than it ran. */
+/* Wait out a pause. Guest time runs on meanwhile (CNTVOFF_EL2 is 0): a
+ * timer that fell due fires at once on resume. */
 static void vcpu_park(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	uint64_t key;
 
 	v->parked = true;
 	while (vm->paused && !vm->stopping)
 		k_sem_take(&v->wake, K_FOREVER);
 	v->parked = false;
-	key = arch_irq_lock();		/* loaded here: update the live register */
-	v->arch.cntvoff = vm->cntvoff_base + vm->paused_total;
-	write_sysreg(cntvoff_el2, v->arch.cntvoff);
-	isb();
-	arch_irq_unlock(key);
 }
 
 void vcpu_thread(void *p1, void *p2, void *p3)

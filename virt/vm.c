@@ -470,11 +470,9 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 	passthru_start(vm);
 	vm->stopping = false;
 	vm->paused = false;
-	vm->paused_total = 0;
 	vm->crash_reason[0] = '\0';
 	for (unsigned i = 0; i < WARN_COUNT; i++)
 		ratelimit_reset(&vm->warn[i]);
-	vm->cntvoff_base = k_cycle_get();	/* guest time starts at 0 */
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		uint64_t aff = (uint64_t)(i / 16) << 8 | (i % 16);
@@ -484,7 +482,6 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 		v->ended_ticks = 0;
 		v->inject_target = ~0ULL;
 		v->inject_loops = 0;
-		v->arch.cntvoff = vm->cntvoff_base;
 		vcpu_arch_reset(&v->arch, aff, vm_vttbr(vm), vtcr, i == 0 ? entry : 0,
 				i == 0 ? dtb : 0);
 		v->powered = (i == 0);
@@ -534,7 +531,6 @@ int vm_pause(struct vm *vm)
 
 	if (vm->state != VM_RUNNING)
 		return -EINVAL;
-	vm->paused_at = k_cycle_get();
 	vm->paused = true;
 	vm->state = VM_PAUSED;
 	passthru_mask(vm, true);
@@ -559,8 +555,6 @@ int vm_resume(struct vm *vm)
 {
 	if (vm->state != VM_PAUSED)
 		return -EINVAL;
-	/* Guest time stands still while paused: the vCPUs add this to CNTVOFF. */
-	vm->paused_total += k_cycle_get() - vm->paused_at;
 	vm->state = VM_RUNNING;
 	vm->paused = false;
 	passthru_mask(vm, false);

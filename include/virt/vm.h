@@ -90,9 +90,6 @@ struct vm {
 	unsigned n_vcpus;
 	volatile bool stopping;
 	volatile bool paused;		/* vCPUs park until resumed */
-	ticks_t paused_at;
-	ticks_t paused_total;		/* guest time stands still while paused */
-	ticks_t cntvoff_base;		/* guest counter = physical - base - paused_total */
 	ticks_t started_at;
 	ticks_t prep_ticks;		/* vm_start: zero, load, clean, DTB */
 	volatile ticks_t first_output_at;	/* first console byte, 0 = none yet */

@@ -57,7 +57,7 @@ struct vcpu_arch {
 	struct el1_sysregs el1;
 	struct vtimer_state vtimer;
 	struct vgic_hw_state gic;
-	uint64_t hcr, vttbr, vtcr, vmpidr, cntvoff;
+	uint64_t hcr, vttbr, vtcr, vmpidr;
 };
 
 _Static_assert(__builtin_offsetof(struct vcpu_arch, pc) == VCPU_PC, "vcpu");
