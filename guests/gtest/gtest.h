@@ -25,5 +25,7 @@ void test_gic_group0(void);
 void test_gic_priority(void);
 void test_gic_spi(void);
 void test_id_regs(void);
+void test_ptimer(void);
+void test_timer_park(void);
 
 #endif

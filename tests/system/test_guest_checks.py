@@ -20,7 +20,7 @@ from tandem_qemu import REPO, ConsoleError, Tandem, guest_hung_in, pack_bundle
 BUNDLE = os.path.join(REPO, "build", "bundle.cpio")
 BUNDLE_DIR = os.path.join(REPO, "build", "bundle")
 WANTED = ("gic_reset", "gicd_regs", "gicr_regs", "sgi_nowake", "psci",
-          "psci_race", "hvc_unknown", "smc", "sgi", "vtimer", "vtimer_pending",
+          "psci_race", "hvc_unknown", "smc", "sgi", "vtimer", "vtimer_pending", "ptimer", "timer_park",
           "gic_active", "gic_group0", "gic_priority", "gic_spi", "psci_suspend",
           "unmapped", "fpsimd", "fpsimd_smp", "id_regs")
 GTEST_TIMEOUT = int(os.environ.get("TANDEM_GTEST_TIMEOUT", "120"))
