@@ -256,7 +256,7 @@ static void handle_sysreg(struct vcpu *v)
 		/* CNTP_TVAL/CTL/CVAL_EL0: the emulated EL1 physical timer. */
 	} else if (op0 == 1 && op1 == 0 && crn == 7 && (crm == 6 || crm == 10 || crm == 14) &&
 		   op2 == 2) {
-		vcpu_cache_setway(v);	/* DC ISW/CSW/CISW (HCR_EL2.TSW) */
+		vcpu_cache_setway(v, val);	/* DC ISW/CSW/CISW (HCR_EL2.TSW) */
 	} else if (!read && vcpu_cache_vm_reg_write(v, enc, val)) {
 		/* SCTLR_EL1 and the other HCR_EL2.TVM registers. */
 	} else {

@@ -1,53 +1,41 @@
 /*
- * Set/way cache maintenance by a guest (DC ISW/CSW/CISW), the way KVM
- * treats it. Set/way operations act on one core's caches, which says
- * nothing about a VM's memory (its vCPUs move, other cores and system
- * caches hold its lines), so they cannot be passed on as they are; and
- * trapping every one is worse: a guest starting a core with its caches off
- * issues one per cache line (NuttX: 33,280 on each CPU), each a full exit,
- * and such a slow start widens start-up races the hardware keeps shut.
+ * Set/way cache maintenance by a guest (DC ISW/CSW/CISW). A guest starting
+ * a core with its caches off issues one per cache line (NuttX: 33,280 on
+ * each CPU); trapped and handled one by one, each is a full exit, and such
+ * a slow start widens start-up races the hardware keeps shut.
  *
- * So the first one traps (HCR_EL2.TSW) and cleans and invalidates all the
- * VM's RAM to PoC by VA, which is what any number of them can mean; then
- * set/way stops trapping (it runs as DC CISW on the core, HCR_EL2.SWIO
- * upgrading ISW, so it can destroy nothing) and the guest's writes to the
- * virtual-memory control registers trap instead (HCR_EL2.TVM), to see it
- * turn its MMU and caches on or off. A toggle cleans and invalidates again
- * (on: no stale lines from before; off: the memory holds what the caches
- * held); once they are on, TVM stops trapping and TSW traps again, ready
- * for the next power-down sequence.
+ * KVM traps them all and cleans the VM's memory by VA on the first, because
+ * its vCPUs move between cores, where set/way on one core says nothing.
+ * Tandem's vCPUs never move (each thread is pinned to the core its config
+ * names) and vm_start leaves all of the VM's RAM clean at PoC, so a set/way
+ * operation on the vCPU's own core is exactly what the guest asked for, as
+ * natively. And the by-VA pass is not cheap here: KVM cleans only what
+ * stage 2 has faulted in (little at boot), Tandem maps all RAM up front, and
+ * cleaning 128 MiB is 2 M lines, about 8 M instructions, which alone let
+ * NuttX's CPU0 send its first SGI to CPU1 long before CPU1 set up its GIC.
+ *
+ * So the first one traps (HCR_EL2.TSW), is done here as a clean+invalidate
+ * (never a bare invalidate: other VMs' and the host's dirty lines share the
+ * core's caches; HCR_EL2.SWIO upgrades the guest's own ISW the same way),
+ * and set/way stops trapping; the guest's writes to its virtual-memory
+ * control registers trap instead (HCR_EL2.TVM) until it turns its MMU and
+ * caches on, when TSW is armed again for its next power-down sequence.
  */
-#include <tandem/log.h>
-#include <tandem/buddy.h>
-#include <arch/cache.h>
 #include <arch/sysreg.h>
 #include <arch/vcpu_ctx.h>
 #include <virt/vm.h>
 
 #define SCTLR_CACHES_ON (SCTLR_M | SCTLR_C)
 
-static void flush_vm_ram(struct vcpu *v)
-{
-	struct vm *vm = v->vm;
-	size_t len = PAGE_SIZE << vm->ram_order, step = MiB(4);
-
-	for (size_t done = 0; done < len; done += step) {
-		cache_clean_inval_range((uint8_t *)vm->ram_pa + done,
-					len - done < step ? len - done : step);
-		cpu_relax();
-	}
-	v->cache_flushes++;
-}
-
 static bool caches_on(uint64_t sctlr)
 {
 	return (sctlr & SCTLR_CACHES_ON) == SCTLR_CACHES_ON;
 }
 
-void vcpu_cache_setway(struct vcpu *v)
+void vcpu_cache_setway(struct vcpu *v, uint64_t set_way)
 {
 	v->setway_traps++;
-	flush_vm_ram(v);
+	vcpu_arch_dc_cisw(set_way);
 	vcpu_arch_cache_traps(&v->arch, false, true);
 }
 
@@ -57,10 +45,7 @@ bool vcpu_cache_vm_reg_write(struct vcpu *v, unsigned enc, uint64_t val)
 
 	if (!vcpu_arch_write_vm_reg(enc, val))
 		return false;
-	if (was_on == caches_on(vcpu_arch_sctlr()))
-		return true;
-	flush_vm_ram(v);
-	if (!was_on)
+	if (!was_on && caches_on(vcpu_arch_sctlr()))
 		vcpu_arch_cache_traps(&v->arch, true, false);
 	return true;
 }

@@ -480,7 +480,6 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 		memset(v->exits, 0, sizeof(v->exits));
 		v->vtimer_ticks = 0;
 		v->setway_traps = 0;
-		v->cache_flushes = 0;
 		vptimer_init(v);
 		v->ended_ticks = 0;
 		v->inject_target = ~0ULL;

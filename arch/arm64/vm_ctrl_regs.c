@@ -1,8 +1,9 @@
 /*
  * The traps behind set/way cache maintenance (virt/vcpu_cache.c): HCR_EL2.TSW
  * (DC ISW/CSW/CISW) and HCR_EL2.TVM (EL1 writes to the virtual-memory
- * control registers, which is how a guest turning its MMU or caches on or
- * off is noticed), and doing a TVM-trapped write for the guest.
+ * control registers, which is how a guest turning its MMU or caches on is
+ * noticed); doing a TVM-trapped write, and a trapped set/way operation,
+ * for the guest.
  */
 #include <arch/sysreg.h>
 #include <arch/vcpu_arch.h>
@@ -49,6 +50,14 @@ bool vcpu_arch_write_vm_reg(unsigned enc, uint64_t val)
 	}
 	isb();
 	return true;
+}
+
+/* Any value is safe: bits past the implemented level, set and way make
+ * it act on an unknown line or none, and a clean loses nothing. */
+void vcpu_arch_dc_cisw(uint64_t set_way)
+{
+	__asm__ volatile("dc cisw, %0" : : "r"(set_way) : "memory");
+	dsb(ish);
 }
 
 uint64_t vcpu_arch_sctlr(void)

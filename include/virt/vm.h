@@ -64,7 +64,6 @@ struct vcpu {
 	uint64_t vtimer_ticks;		/* its timer's interrupts taken at EL2 */
 	struct vptimer ptimer;		/* the EL1 physical timer, emulated */
 	uint64_t setway_traps;		/* trapped DC ISW/CSW/CISW (virt/vcpu_cache.c) */
-	uint64_t cache_flushes;		/* whole-RAM clean+invalidates they caused */
 	uint64_t ended_ticks;		/* its thread's run time when it ended */
 	/* The last injected exception: where it sent the guest, its ESR,
 	 * and how many in a row faulted at the vector they were sent to. */
@@ -149,7 +148,7 @@ int vm_add_mmio(struct vm *vm, const struct mmio_device *d);
 void vpsci_handle(struct vcpu *v, bool smc);
 void vtimer_cpu_init(void);
 /* Set/way cache maintenance (virt/vcpu_cache.c); the vCPU is loaded. */
-void vcpu_cache_setway(struct vcpu *v);
+void vcpu_cache_setway(struct vcpu *v, uint64_t set_way);
 bool vcpu_cache_vm_reg_write(struct vcpu *v, unsigned enc, uint64_t val);
 #define VTIMER_INTID 27
 /* The virtual timer's output as the GIC sees it: CNTV_CTL_EL0's ENABLE &&
