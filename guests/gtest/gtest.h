@@ -27,5 +27,7 @@ void test_gic_spi(void);
 void test_id_regs(void);
 void test_ptimer(void);
 void test_timer_park(void);
+void test_exc_entry(void);
+void test_debug_regs(void);
 
 #endif
