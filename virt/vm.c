@@ -483,22 +483,21 @@ int vm_run_start(struct vm *vm, char *err, size_t errlen)
 	passthru_start(vm);
 	vm->stopping = false;
 	vm->paused = false;
-	vm->paused_total = 0;
 	vm->crashed = false;
 	vm->crash_reason[0] = '\0';
 	for (unsigned i = 0; i < WARN_COUNT; i++)
 		ratelimit_reset(&vm->warn[i]);
-	vm->cntvoff_base = k_cycle_get();	/* guest time starts at 0 */
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		uint64_t aff = (uint64_t)(i / 16) << 8 | (i % 16);
 
 		memset(v->exits, 0, sizeof(v->exits));
 		v->vtimer_ticks = 0;
+		v->setway_traps = 0;
+		vptimer_init(v);
 		v->ended_ticks = 0;
 		v->inject_target = ~0ULL;
 		v->inject_loops = 0;
-		v->arch.cntvoff = vm->cntvoff_base;
 		vcpu_arch_reset(&v->arch, aff, vm_vttbr(vm), vtcr, i == 0 ? entry : 0,
 				i == 0 ? dtb : 0);
 		v->powered = (i == 0);
@@ -536,7 +535,6 @@ int vm_run_pause(struct vm *vm)
 {
 	ticks_t deadline;
 
-	vm->paused_at = k_cycle_get();
 	vm->paused = true;
 	passthru_mask(vm, true);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
@@ -560,8 +558,6 @@ int vm_run_pause(struct vm *vm)
 
 void vm_run_resume(struct vm *vm)
 {
-	/* Guest time stands still while paused: the vCPUs add this to CNTVOFF. */
-	vm->paused_total += k_cycle_get() - vm->paused_at;
 	vm->paused = false;
 	passthru_mask(vm, false);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)

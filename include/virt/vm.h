@@ -12,6 +12,7 @@
 #include <virt/vgic.h>
 #include <virt/vm_config.h>
 #include <virt/passthru.h>
+#include <virt/vptimer.h>
 #include <virt/vm_state.h>
 #include <arch/vcpu_arch.h>
 
@@ -60,6 +61,8 @@ struct vcpu {
 	struct k_sem wake;		/* WFI, CPU_ON and stop wake-ups */
 	uint64_t exits[EXIT_REASON_COUNT];
 	uint64_t vtimer_ticks;		/* its timer's interrupts taken at EL2 */
+	struct vptimer ptimer;		/* the EL1 physical timer, emulated */
+	uint64_t setway_traps;		/* trapped DC ISW/CSW/CISW (virt/vcpu_cache.c) */
 	uint64_t ended_ticks;		/* its thread's run time when it ended */
 	/* The last injected exception: where it sent the guest, its ESR,
 	 * and how many in a row faulted at the vector they were sent to. */
@@ -97,9 +100,6 @@ struct vm {
 	struct vm_backoff backoff;
 	volatile bool stopping;
 	volatile bool paused;		/* vCPUs park until resumed */
-	ticks_t paused_at;
-	ticks_t paused_total;		/* guest time stands still while paused */
-	ticks_t cntvoff_base;		/* guest counter = physical - base - paused_total */
 	ticks_t started_at;
 	ticks_t prep_ticks;		/* vm_start: zero, load, clean, DTB */
 	volatile ticks_t first_output_at;	/* first console byte, 0 = none yet */
@@ -170,6 +170,9 @@ int vm_add_mmio(struct vm *vm, const struct mmio_device *d);
 /* Exits handled by other files. */
 void vpsci_handle(struct vcpu *v, bool smc);
 void vtimer_cpu_init(void);
+/* Set/way cache maintenance (virt/vcpu_cache.c); the vCPU is loaded. */
+void vcpu_cache_setway(struct vcpu *v, uint64_t set_way);
+bool vcpu_cache_vm_reg_write(struct vcpu *v, unsigned enc, uint64_t val);
 #define VTIMER_INTID 27
 /* The virtual timer's output as the GIC sees it: CNTV_CTL_EL0's ENABLE &&
  * !IMASK && ISTATUS, of the vCPU loaded here. */
