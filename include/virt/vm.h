@@ -123,7 +123,9 @@ struct vm_console *vm_console_create(void);
 void vm_console_destroy(struct vm_console *c);
 void vm_console_put(struct vm *vm, char c);
 void vm_console_write(struct vm *vm, const char *s, size_t n);
-void vm_console_dump(struct vm *vm, void (*out)(void *ctx, const char *s, size_t n), void *ctx);
+/* stamps: each line led by the host uptime at which it arrived */
+void vm_console_dump(struct vm *vm, bool stamps,
+		     void (*out)(void *ctx, const char *s, size_t n), void *ctx);
 void vm_console_set_mux(bool on);
 bool vm_console_mux(void);
 /* Console input focus: a VM, or NULL for the shell. */
