@@ -1,6 +1,7 @@
 /* Bringing up the virtualization layer at boot, and on every core. */
 #include <tandem/board.h>
 #include <tandem/log.h>
+#include <tandem/scrubber.h>
 #include <virt/bundle.h>
 #include <virt/vm.h>
 
@@ -35,8 +36,10 @@ void virt_init(void)
 		LOG_INF("%d VM config(s) in the boot bundle", n);
 }
 
+/* The scrubber after the autostart VMs: it must know their RTOS cores. */
 void virt_autostart(void)
 {
 	if (bundle_config_count())
 		vmm_autostart();
+	scrubber_start();
 }
