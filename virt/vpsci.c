@@ -71,13 +71,13 @@ void vpsci_handle(struct vcpu *v, bool smc)
 	case VPSCI_OP_SYSTEM_OFF:
 		log_printf(LOG_LEVEL_INF, "vm %s: PSCI SYSTEM_OFF (via %s)", vm->name,
 			   smc ? "smc" : "hvc");
-		vm_request_stop(vm, false);
+		vm_guest_request(vm, VM_OP_GUEST_OFF);
 		v->powered = false;
 		return;
 	case VPSCI_OP_SYSTEM_RESET:
 		log_printf(LOG_LEVEL_INF, "vm %s: PSCI SYSTEM_RESET (via %s)", vm->name,
 			   smc ? "smc" : "hvc");
-		vm_request_stop(vm, true);
+		vm_guest_request(vm, VM_OP_GUEST_RESET);
 		v->powered = false;
 		return;
 	case VPSCI_OP_UNKNOWN:
