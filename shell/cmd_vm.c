@@ -11,6 +11,8 @@
 #include <virt/bundle.h>
 #include <tandem/irq.h>
 #include <virt/virtio_vm.h>
+#include <virt/sp805.h>
+#include <virt/guest_layout.h>
 #include <virt/vm.h>
 
 static const char *fmt_secs(uint64_t s)
@@ -125,6 +127,14 @@ static int vm_info(struct shell *sh, struct vm *vm)
 		shell_printf(sh, " %s@%#llx", vm->mmio[i].name, (unsigned long long)vm->mmio[i].base);
 	shell_printf(sh, "\n");
 	vm_info_passthru(sh, vm);
+	if (vm->wdog) {
+		uint64_t expiries, resets;
+
+		sp805_counts(vm->wdog, &expiries, &resets);
+		shell_printf(sh, "  watchdog: sp805 at %#lx, INTID %u, %llu expiries, %llu resets\n",
+			     GUEST_WDOG_BASE, GUEST_WDOG_INTID, (unsigned long long)expiries,
+			     (unsigned long long)resets);
+	}
 	virtio_vm_info(vm, info_line, sh);
 	shell_printf(sh, "  console bytes: %llu\n  exits:", (unsigned long long)vm->console_bytes);
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)

@@ -17,6 +17,7 @@
 #include <virt/bundle.h>
 #include <virt/shm.h>
 #include <virt/virtio_vm.h>
+#include <virt/sp805.h>
 #include <virt/vm.h>
 #include <virt/vm_fdt.h>
 #include <virt/guest_layout.h>
@@ -180,6 +181,10 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		ERR("VM '%s': cannot create its UART", cfg->name);
 		goto fail_dev;
 	}
+	if (cfg->watchdog && !(vm->wdog = sp805_create(vm))) {
+		ERR("VM '%s': cannot create its watchdog", cfg->name);
+		goto fail_wdog;
+	}
 	if (passthru_create(vm, err, errlen))
 		goto fail_pt;
 	if (shm_create(vm, err, errlen))
@@ -211,6 +216,8 @@ fail_virtio:
 fail_shm:
 	passthru_destroy(vm);
 fail_pt:
+	sp805_destroy(vm->wdog);
+fail_wdog:
 	vpl011_destroy(vm->uart);
 fail_dev:
 	vm_console_destroy(vm->con);
@@ -239,6 +246,7 @@ void vm_teardown(struct vm *vm)
 	passthru_destroy(vm);
 	virtio_vm_destroy(vm);
 	shm_destroy(vm);
+	sp805_destroy(vm->wdog);
 	vpl011_destroy(vm->uart);
 	vm_console_destroy(vm->con);
 	stage2_destroy(&vm->s2);
@@ -396,6 +404,7 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 		.gicd_base = GUEST_GICD_BASE, .gicr_base = GUEST_GICR_BASE,
 		.gic_nr_spis = GUEST_NR_SPIS,
 		.uart_base = GUEST_UART_BASE, .uart_intid = GUEST_UART_INTID,
+		.watchdog = c->watchdog, .wdog_base = GUEST_WDOG_BASE, .wdog_intid = GUEST_WDOG_INTID,
 		.bootargs = c->bootargs[0] ? c->bootargs : NULL,
 		.initrd_start = rf.size ? initrd_at : 0,
 		.initrd_end = rf.size ? initrd_at + rf.size : 0,
@@ -467,6 +476,7 @@ int vm_run_start(struct vm *vm, char *err, size_t errlen)
 	vgic_init(&vm->vgic, vm->n_vcpus, GUEST_NR_SPIS, vgic_kick, vm);
 	virtio_vm_reset(vm);
 	passthru_start(vm);
+	sp805_start(vm->wdog);
 	vm->stopping = false;
 	vm->paused = false;
 	vm->paused_total = 0;
@@ -571,6 +581,7 @@ void vm_run_stop(struct vm *vm)
 			LOG_ERR("vm %s: vCPU %u's thread could not be joined", vm->name, i);
 	}
 	passthru_stop(vm);
+	sp805_stop(vm->wdog);
 	virtio_vm_reset(vm);		/* written sectors go back now, not at the next start */
 	/* No vCPU is left to ask for anything: this run's requests end here. */
 	key = k_spin_lock(&vm->life_lock);

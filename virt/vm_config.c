@@ -512,17 +512,28 @@ static int parse_vcpu_priorities(struct cfg *c, int node, struct vm_config *vm)
 	return 0;
 }
 
-static int parse_autostart(struct cfg *c, int node, struct vm_config *vm)
+/* A property that takes no value: true if present. */
+static int flag_prop(struct cfg *c, int node, const char *name, bool *out)
 {
 	int len;
 
-	if (!prop_get(c, node, "autostart", &len))
+	if (!prop_get(c, node, name, &len))
 		return len;	/* 0 if absent */
 	if (len != 0)
 		return cfg_fail(c, node, -EINVAL,
-				"property 'autostart' takes no value (write 'autostart;')");
-	vm->autostart = true;
+				"property '%s' takes no value (write '%s;')", name, name);
+	*out = true;
 	return 0;
+}
+
+static int parse_autostart(struct cfg *c, int node, struct vm_config *vm)
+{
+	return flag_prop(c, node, "autostart", &vm->autostart);
+}
+
+static int parse_watchdog(struct cfg *c, int node, struct vm_config *vm)
+{
+	return flag_prop(c, node, "watchdog", &vm->watchdog);
 }
 
 /* Rows run in this order; parse == NULL marks a property allowed as is. */
@@ -546,6 +557,7 @@ static const struct vm_prop {
 	{ "vcpu-cpus", parse_vcpu_cpus },
 	{ "vcpu-priorities", parse_vcpu_priorities },
 	{ "autostart", parse_autostart },
+	{ "watchdog", parse_watchdog },
 };
 
 static bool vm_prop_known(const char *name)

@@ -223,8 +223,8 @@ static int parse_irq(struct vio_cfg *c, const struct vm_config *vm, struct vm_vi
 	if (g < GUEST_SPI_MIN || g > GUEST_INTID_MAX)
 		return vio_fail(c, "property 'interrupt': INTID %u is not one of the guest's SPIs (32..%u)",
 				g, GUEST_INTID_MAX);
-	if (g == GUEST_UART_INTID)
-		return vio_fail(c, "property 'interrupt': INTID %u is the guest's vPL011", g);
+	if (guest_intid_owner(g))
+		return vio_fail(c, "property 'interrupt': INTID %u is %s", g, guest_intid_owner(g));
 	for (unsigned k = 0; k < vm->n_passthru; k++) {
 		const struct vm_passthru *pt = &vm->passthru[k];
 

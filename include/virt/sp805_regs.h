@@ -17,7 +17,7 @@
 #include <tandem/types.h>
 
 #define SP805_SIZE		0x1000
-#define SP805_CLOCK_HZ		1000000U	/* the wdog_clk the guest DTB gives */
+#define SP805_CLOCK_HZ		24000000U	/* wdog_clk: the guest DTB's 24 MHz APB clock */
 
 #define SP805_LOAD		0x000
 #define SP805_VALUE		0x004

@@ -81,6 +81,7 @@ struct vm {
 	struct mmio_device mmio[VM_MAX_MMIO];
 	unsigned n_mmio;
 	void *uart;			/* struct vpl011 */
+	struct sp805 *wdog;		/* NULL unless cfg.watchdog */
 	struct passthru_dev pt[VM_MAX_PASSTHRU];	/* cfg.passthru's, completed */
 	struct shm_region *shm_region;	/* cfg.shm's, joined (virt/shm.c) */
 	unsigned shm_index;		/* this VM's slot on it */

@@ -102,6 +102,7 @@ struct vm_config {
 	cpuid_t vcpu_cpu[VM_MAX_VCPUS];	/* physical core of each vCPU */
 	int vcpu_prio[VM_MAX_VCPUS];	/* host thread priority, 0..31 */
 	bool autostart;
+	bool watchdog;			/* an SP805 at GUEST_WDOG_BASE (virt/devices/sp805.c) */
 	unsigned n_passthru;
 	struct vm_passthru passthru[VM_MAX_PASSTHRU];
 	bool has_shm;

@@ -302,6 +302,7 @@ static void test_all_properties(void **state)
 		  "vcpu-cpus = <0 1 2 3 3 2 1 0>;"
 		  "vcpu-priorities = <0 1 2 3 28 29 30 31>;"
 		  "autostart;"
+		  "watchdog;"
 		  "phandle = <7>;", &vm);
 	assert_int_equal(vm.n_vcpus, 8);
 	assert_int_equal(vm.ram_base, 0x80000000);
@@ -318,6 +319,7 @@ static void test_all_properties(void **state)
 	assert_int_equal(vm.vcpu_prio[4], 28);
 	assert_int_equal(vm.vcpu_prio[7], 31);
 	assert_true(vm.autostart);
+	assert_true(vm.watchdog);
 }
 
 static void test_multiple_vms(void **state)
@@ -757,6 +759,8 @@ static void test_autostart_errors(void **state)
 		       "property 'autostart'", "no value");
 	expect_vm_fail(state, BASIC "autostart = \"yes\";", -EINVAL,
 		       "property 'autostart'");
+	expect_vm_fail(state, BASIC "watchdog = <1>;", -EINVAL,
+		       "property 'watchdog'", "no value");
 }
 
 static void test_node_errors(void **state)
@@ -1064,6 +1068,10 @@ static void test_passthrough_errors(void **state)
 		    -EINVAL, "property 'guest-reg'", "need 1");
 	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; interrupts = <34>; guest-interrupts = <33>; };")),
 		    -EINVAL, "property 'guest-interrupts'", "vPL011");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; interrupts = <34>; guest-interrupts = <45>; };")),
+		    -EINVAL, "property 'guest-interrupts'", "the guest's watchdog");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; guest-reg = <0 0x090c0000>; };")),
+		    -EINVAL, "property 'guest-reg'", "the watchdog");
 	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; interrupts = <200>; };")),
 		    -EINVAL, "property 'guest-interrupts'", "INTID 200");
 	expect_fail(state, one_vm(PT("a { reg = <0 0x9010000 0 0x1000>; interrupts = <34>; };"
