@@ -381,22 +381,29 @@ static int write_apb_pclk(void *fdt)
 	return ret;
 }
 
-static int write_uart(void *fdt, const struct vm_fdt_params *p)
+/*
+ * An emulated AMBA PrimeCell (its IDs are read from the device) on one level
+ * SPI, both of whose clocks are the APB clock: the vPL011 and the SP805.
+ * The strings are NUL-separated lists (prop_strlist).
+ */
+static int write_primecell(void *fdt, const char *node, const char *compat, size_t compat_len,
+			   uint64_t base, uint64_t size, irqid_t intid, const char *clock_names,
+			   size_t clock_names_len)
 {
 	fdt32_t clocks[2] = {
 		cpu_to_fdt32(PHANDLE_APB_PCLK), cpu_to_fdt32(PHANDLE_APB_PCLK),
 	};
 	int ret;
 
-	ret = begin_node_at(fdt, UART_NODE, p->uart_base);
+	ret = begin_node_at(fdt, node, base);
 	if (!ret)
-		ret = prop_strlist(fdt, "compatible", "arm,pl011\0arm,primecell");
+		ret = fdt_property(fdt, "compatible", compat, (int)compat_len);
 	if (!ret)
-		ret = prop_reg(fdt, p->uart_base, UART_SIZE);
+		ret = prop_reg(fdt, base, size);
 	if (!ret)
-		ret = prop_irq(fdt, GIC_SPI, p->uart_intid - INTID_SPI_BASE);
+		ret = prop_irq(fdt, GIC_SPI, intid - INTID_SPI_BASE);
 	if (!ret)
-		ret = prop_strlist(fdt, "clock-names", "uartclk\0apb_pclk");
+		ret = fdt_property(fdt, "clock-names", clock_names, (int)clock_names_len);
 	if (!ret)
 		ret = fdt_property(fdt, "clocks", clocks, sizeof(clocks));
 	if (!ret)
@@ -404,29 +411,22 @@ static int write_uart(void *fdt, const struct vm_fdt_params *p)
 	return ret;
 }
 
-/* An SP805 as Linux's sp805_wdt binds it: the AMBA IDs are read from the
- * device; both its clocks are the 24 MHz APB clock the model counts in. */
+static int write_uart(void *fdt, const struct vm_fdt_params *p)
+{
+	static const char compat[] = "arm,pl011\0arm,primecell", clk[] = "uartclk\0apb_pclk";
+
+	return write_primecell(fdt, UART_NODE, compat, sizeof(compat), p->uart_base, UART_SIZE,
+			       p->uart_intid, clk, sizeof(clk));
+}
+
+/* An SP805 as Linux's sp805_wdt binds it; its counter runs on the APB
+ * clock (SP805_CLOCK_HZ). */
 static int write_watchdog(void *fdt, const struct vm_fdt_params *p)
 {
-	fdt32_t clocks[2] = {
-		cpu_to_fdt32(PHANDLE_APB_PCLK), cpu_to_fdt32(PHANDLE_APB_PCLK),
-	};
-	int ret;
+	static const char compat[] = "arm,sp805\0arm,primecell", clk[] = "wdog_clk\0apb_pclk";
 
-	ret = begin_node_at(fdt, "watchdog", p->wdog_base);
-	if (!ret)
-		ret = prop_strlist(fdt, "compatible", "arm,sp805\0arm,primecell");
-	if (!ret)
-		ret = prop_reg(fdt, p->wdog_base, WDOG_SIZE);
-	if (!ret)
-		ret = prop_irq(fdt, GIC_SPI, p->wdog_intid - INTID_SPI_BASE);
-	if (!ret)
-		ret = prop_strlist(fdt, "clock-names", "wdog_clk\0apb_pclk");
-	if (!ret)
-		ret = fdt_property(fdt, "clocks", clocks, sizeof(clocks));
-	if (!ret)
-		ret = fdt_end_node(fdt);
-	return ret;
+	return write_primecell(fdt, "watchdog", compat, sizeof(compat), p->wdog_base, WDOG_SIZE,
+			       p->wdog_intid, clk, sizeof(clk));
 }
 
 static int write_chosen(void *fdt, const struct vm_fdt_params *p)
