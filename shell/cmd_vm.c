@@ -14,6 +14,7 @@
 #include <virt/sp805.h>
 #include <virt/guest_layout.h>
 #include <virt/vm.h>
+#include <virt/vm_kv.h>
 
 static const char *fmt_secs(uint64_t s)
 {
@@ -46,8 +47,20 @@ static void list_one(struct vm *vm, void *arg)
 		     vm->state == VM_CRASHED ? vm->crash_reason : "");
 }
 
+static void list_one_kv(struct vm *vm, void *arg)
+{
+	struct shell *sh = arg;
+
+	if (shell_sees_vm(sh, vm->name))
+		vm_kv_print(sh, vm, false);
+}
+
 static int vm_list(struct shell *sh)
 {
+	if (sh->machine) {
+		vm_foreach(list_one_kv, sh);
+		return 0;
+	}
 	shell_printf(sh, "ID  NAME         STATE    VCPUS  CORES      MEM(MiB) UPTIME  CPU(ms)\n");
 	vm_foreach(list_one, sh);
 	return 0;
@@ -190,6 +203,27 @@ static void print_raw(void *ctx, const char *s, size_t n)
 	(void)ctx;
 }
 
+/* A VM's log for a program: each line behind "| ", carriage returns
+ * dropped, so no guest text can pose as the answer's status line. */
+struct log_lines {
+	struct shell *sh;
+	bool line_start;
+};
+
+static void print_log_lines(void *ctx, const char *s, size_t n)
+{
+	struct log_lines *l = ctx;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r')
+			continue;
+		if (l->line_start)
+			shell_write(l->sh, "| ", 2);
+		shell_write(l->sh, &s[i], 1);
+		l->line_start = s[i] == '\n';
+	}
+}
+
 /* The lifecycle requests, by the words the shell takes. */
 static const struct {
 	const char *word;
@@ -204,11 +238,23 @@ static int vm_action(struct shell *sh, const char *action, struct vm *vm)
 	unsigned id = vm->id;
 	char err[200];
 
-	if (!strcmp(action, "info"))
+	if (!strcmp(action, "info")) {
+		if (sh->machine) {
+			vm_kv_print(sh, vm, true);
+			return 0;
+		}
 		return vm_info(sh, vm);
+	}
 	if (!strcmp(action, "log")) {
-		vm_console_dump(vm, print_raw, NULL);
-		shell_printf(sh, "\n");
+		struct log_lines lines = { sh, true };
+
+		/* The console's shell prints the guest's bytes as they are. */
+		if (sh->machine)
+			vm_console_dump(vm, print_log_lines, &lines);
+		else
+			vm_console_dump(vm, print_raw, NULL);
+		if (!sh->machine || !lines.line_start)
+			shell_printf(sh, "\n");
 		return 0;
 	}
 	for (unsigned i = 0; i < ARRAY_SIZE(requests); i++) {

@@ -469,7 +469,7 @@ int vm_run_start(struct vm *vm, char *err, size_t errlen)
 	icache_invalidate_all();
 	tlb_flush_vmid(vm_vttbr(vm));
 	vm->prep_ticks = k_cycle_get() - t0;
-	vm->first_output_at = 0;
+	vm->first_output_at = vm->last_output_at = 0;
 
 	host_ipa_bits(&pa_range);
 	vtcr = stage2_vtcr(&vm->s2, pa_range);

@@ -67,8 +67,9 @@ void vm_console_put(struct vm *vm, char ch)
 	bool live = console_focus() == vm;
 
 	vm->console_bytes++;
+	vm->last_output_at = k_cycle_get();
 	if (!vm->first_output_at)
-		vm->first_output_at = k_cycle_get();
+		vm->first_output_at = vm->last_output_at;
 	key = k_spin_lock(&c->lock);
 	c->ring[c->head++ % RING_SIZE] = ch;
 	if (!live && mux) {
@@ -92,8 +93,9 @@ void vm_console_write(struct vm *vm, const char *s, size_t n)
 	if (!n)
 		return;
 	vm->console_bytes += n;
+	vm->last_output_at = k_cycle_get();
 	if (!vm->first_output_at)
-		vm->first_output_at = k_cycle_get();
+		vm->first_output_at = vm->last_output_at;
 	key = k_spin_lock(&c->lock);
 	for (size_t i = 0; i < n; i++) {
 		c->ring[c->head++ % RING_SIZE] = s[i];

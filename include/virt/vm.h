@@ -103,6 +103,7 @@ struct vm {
 	ticks_t started_at;
 	ticks_t prep_ticks;		/* vm_start: zero, load, clean, DTB */
 	volatile ticks_t first_output_at;	/* first console byte, 0 = none yet */
+	volatile ticks_t last_output_at;	/* latest console byte, 0 = none yet */
 	uint64_t console_bytes;
 	struct vm_console *con;		/* output ring, kept while detached */
 	struct k_spinlock warn_lock;

@@ -12,6 +12,7 @@
 #include <tandem/types.h>
 
 #define VM_NAME_LEN	32
+#define VM_MAX_MANAGED	8	/* VMs one control channel may act on */
 #define VM_FILE_LEN	64
 #define VM_BOOTARGS_LEN	256
 #define VM_MAX_VCPUS	8
@@ -66,6 +67,7 @@ enum vm_virtio_type {
 	VM_VIRTIO_BLOCK,	/* virt/devices/virtio_blk.c */
 	VM_VIRTIO_CONSOLE,	/* virt/devices/virtio_console.c */
 	VM_VIRTIO_NET,		/* virt/devices/virtio_net.c */
+	VM_VIRTIO_CONTROL,	/* virt/devices/virtio_control.c */
 	VM_VIRTIO_TYPE_COUNT
 };
 
@@ -78,6 +80,9 @@ struct vm_virtio {
 	bool read_only;			/* block: writes fail */
 	char network[VM_NAME_LEN];	/* net: the switch its card plugs into */
 	uint8_t mac[6];			/* net: given, or derived from the names */
+	/* control: the VMs (by name) its requests may act on */
+	char manages[VM_MAX_MANAGED][VM_NAME_LEN];
+	unsigned n_manages;
 };
 
 enum vm_image_format {
