@@ -10,11 +10,12 @@ stops, starts, resets, pauses and deletes them). One boot:
   storm   the storm starts; `vm reset rtos`; the shell storms on until the
           restarted RTOS has printed its LATENCY line again
 
-Prints both lines, the shell's requests and the guests' own events.
+Prints the lines (the storm's --rounds times, default 5), the shell's
+requests and the guests' own events.
 Optionally --seconds N first storms N more seconds (the long variant of the
 stress test) before the RTOS is reset. Not part of `make test`.
 
-Usage: bench/lifecycle_storm.py [--icount OPTS] [--seconds N]
+Usage: bench/lifecycle_storm.py [--icount OPTS] [--seconds N] [--rounds N]
 """
 import argparse
 import os
@@ -35,6 +36,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--icount", default="shift=0,align=off")
     ap.add_argument("--seconds", type=int, default=0)
+    ap.add_argument("--rounds", type=int, default=5)
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         args = ["-initrd", ls.storm_bundle(pathlib.Path(tmp)), "-icount", a.icount]
@@ -49,17 +51,21 @@ def main():
             t0 = time.monotonic()
             made = ls.storm(t, a.seconds, ["start", "stop", "reset", "delete", "pause",
                                            "resume", "reset"], seed=3) if a.seconds else {}
-            ls.cmd(t, "vm reset rtos")
-            made2 = ls.storm(t, 3600, ["start", "stop", "reset", "delete", "pause", "resume",
-                                       "reset"], seed=4,
-                             until=lambda: len(LATENCY.findall(ls.cmd(t, "vm log rtos"))) >= 2)
-            # The ring keeps the first run's line: the restarted one's is last.
-            storm = list(LATENCY.finditer(ls.cmd(t, "vm log rtos")))[-1].group(0)
+            n = sum(dict(made).values())
+            for r in range(a.rounds):
+                before = len(LATENCY.findall(ls.cmd(t, "vm log rtos")))
+                ls.cmd(t, "vm reset rtos")
+                made2 = ls.storm(t, 3600, ["start", "stop", "reset", "delete", "pause",
+                                           "resume", "reset"], seed=4 + r,
+                                 until=lambda: len(LATENCY.findall(
+                                     ls.cmd(t, "vm log rtos"))) > before)
+                n += sum(made2.values())
+                # The ring keeps earlier runs' lines: the restarted one's is last.
+                storm = list(LATENCY.finditer(ls.cmd(t, "vm log rtos")))[-1].group(0)
+                print("storm %d: %s" % (r + 1, storm), flush=True)
             seen = t.transcript.getvalue().replace("\r", "")
-            print("storm: " + storm)
             print("shell requests: %d in %.0f s; guest events: %s" % (
-                sum(dict(made).values()) + sum(made2.values()), time.monotonic() - t0,
-                ls.guest_events(seen)))
+                n, time.monotonic() - t0, ls.guest_events(seen)))
         finally:
             t.close()
 

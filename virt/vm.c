@@ -574,9 +574,14 @@ void vm_run_stop(struct vm *vm)
 		vcpu_kick(&vm->vcpus[i]);
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
-		/* Taken off the vCPU before the join: a thread is joined once. */
-		struct k_thread *t = __atomic_exchange_n(&v->thread, NULL, __ATOMIC_ACQ_REL);
+		struct k_thread *t;
 
+		/* Taken off the vCPU before the join (a thread is joined once),
+		 * under vgic_lock: a kick from another vCPU or VM holds it while
+		 * it uses the pointer (vcpu_kick). */
+		key = k_spin_lock(&vm->vgic_lock);
+		t = __atomic_exchange_n(&v->thread, NULL, __ATOMIC_ACQ_REL);
+		k_spin_unlock(&vm->vgic_lock, key);
 		if (t && k_thread_join(t, K_FOREVER))
 			LOG_ERR("vm %s: vCPU %u's thread could not be joined", vm->name, i);
 	}

@@ -53,9 +53,12 @@ static int claim(unsigned id, enum vm_op op, struct vm **out, enum vm_state *fro
 	k_spinlock_key_t key = k_spin_lock(&vm_list_lock);
 	struct vm *vm = vm_by_id_locked(id);
 	enum vm_state s = VM_CREATED;
+	char name[VM_NAME_LEN] = "";
 	int ret = -ENOENT;
 
 	if (vm) {
+		/* Copied here: once we let go, a refused VM may be freed. */
+		memcpy(name, vm->name, sizeof(name));
 		arch_spin_acquire(&vm->life_lock);
 		s = vm->state;
 		ret = vm_transition_begin(s, op, first);
@@ -70,7 +73,7 @@ static int claim(unsigned id, enum vm_op op, struct vm **out, enum vm_state *fro
 	if (ret == -ENOENT)
 		ERR("no VM with id %u", id);
 	else if (ret)
-		ERR("VM '%s' is %s; %s needs %s", vm->name, vm_state_name(s), vm_op_name(op),
+		ERR("VM '%s' is %s; %s needs %s", name, vm_state_name(s), vm_op_name(op),
 		    ret == -EBUSY ? "the request in progress to finish" : vm_op_needs(op));
 	*out = vm;
 	*from = s;
@@ -113,6 +116,8 @@ static void run_phase(struct vm *vm, enum vm_op op, enum vm_state cur,
 		break;
 	case VM_PAUSING:
 		end->result = vm_run_pause(vm);
+		if (end->result)
+			snprintf(err, errlen, "VM '%s': a vCPU did not park within 1 s", vm->name);
 		break;
 	case VM_RESUMING:
 		vm_run_resume(vm);

@@ -27,10 +27,9 @@ static int64_t psci_cpu_on(struct vcpu *v, struct vcpu *t, uint64_t entry, uint6
 		t->reset_x0 = ctx;
 		t->reset_pending = true;
 		t->powered = true;
+		vcpu_kick(t);	/* under the lock: a stop may be freeing its thread */
 	}
 	k_spin_unlock(&vm->vgic_lock, key);
-	if (ret == PSCI_SUCCESS)
-		vcpu_kick(t);
 	return ret;
 }
 
