@@ -43,8 +43,8 @@ static void list_one(struct vm *vm, void *arg)
 		     vm_state_name(vm->state), vm->n_vcpus, cpus,
 		     (unsigned long long)(vm->cfg.ram_size >> 20), fmt_secs(up),
 		     (unsigned long long)(total / 1000000),
-		     vm->state == VM_CRASHED ? "  " : "",
-		     vm->state == VM_CRASHED ? vm->crash_reason : "");
+		     vm->state == VM_CRASHED || vm->state == VM_FAILED ? "  " : "",
+		     vm->state == VM_CRASHED || vm->state == VM_FAILED ? vm->crash_reason : "");
 }
 
 static void list_one_kv(struct vm *vm, void *arg)
@@ -64,6 +64,17 @@ static int vm_list(struct shell *sh)
 	shell_printf(sh, "ID  NAME         STATE    VCPUS  CORES      MEM(MiB) UPTIME  CPU(ms)\n");
 	vm_foreach(list_one, sh);
 	return 0;
+}
+
+static const char *last_output(const struct vm *vm)
+{
+	static char buf[32];	/* commands run one at a time (shell_commands_lock) */
+
+	if (!vm->last_output_at)
+		return "never";
+	snprintf(buf, sizeof(buf), "%llu ms ago",
+		 (unsigned long long)(k_cycles_to_ns(k_cycle_get() - vm->last_output_at) / 1000000));
+	return buf;
 }
 
 /* One line per passed-through device: board node, pages, interrupts. */
@@ -100,6 +111,9 @@ static int vm_info(struct shell *sh, struct vm *vm)
 		     vm_state_name(vm->state), vm->cfg.file);
 	if (vm->state == VM_CRASHED)
 		shell_printf(sh, "  crashed: %s\n", vm->crash_reason);
+	shell_printf(sh, "  health: %llu restarts, last run ended by %s, last console output %s\n",
+		     (unsigned long long)vm->policy_count.total,
+		     vm->last_end[0] ? vm->last_end : "(none yet)", last_output(vm));
 	shell_printf(sh, "  memory: IPA %#llx-%#llx -> PA %#llx, VMID %u, stage-2 %u-bit IPA, %u table pages\n",
 		     (unsigned long long)vm->cfg.ram_base,
 		     (unsigned long long)(vm->cfg.ram_base + vm->cfg.ram_size - 1),

@@ -64,8 +64,11 @@ void vm_kv_print(struct shell *sh, struct vm *vm, bool detail)
 	kv_u64(line, &n, "mem_mib", vm->cfg.ram_size >> 20);
 	kv_u64(line, &n, "uptime_ms", up);
 	kv_u64(line, &n, "cpu_ms", cpu / 1000000ULL);
-	if (vm->state == VM_CRASHED)
+	if (vm->state == VM_CRASHED || (vm->state == VM_FAILED && vm->crash_reason[0]))
 		kv(line, &n, "reason", vm->crash_reason);
+	kv_u64(line, &n, "restarts", vm->policy_count.total);
+	if (vm->last_end[0])
+		kv(line, &n, "last_end", vm->last_end);
 	if (detail) {
 		kv_u64(line, &n, "console_bytes", vm->console_bytes);
 		if (vm->last_output_at)

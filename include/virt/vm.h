@@ -95,6 +95,8 @@ struct vm {
 	bool crashed;			/* this run crashed (crash_reason says why) */
 	ticks_t restart_at;		/* VM_BACKOFF: when the guest reset is due */
 	struct vm_backoff backoff;
+	struct vm_policy_count policy_count;
+	char last_end[24];		/* how the last run ended: "crash", "guest reset", ... */
 	volatile bool stopping;
 	volatile bool paused;		/* vCPUs park until resumed */
 	ticks_t paused_at;

@@ -10,9 +10,12 @@
 #include <stdarg.h>
 
 #include <tandem/types.h>
+#include <virt/vm_state.h>
 
 #define VM_NAME_LEN	32
 #define VM_MAX_MANAGED	8	/* VMs one control channel may act on */
+#define VM_RESTART_LIMIT_DEFAULT	5	/* policy restarts ... */
+#define VM_RESTART_WINDOW_DEFAULT_S	60	/* ... within this many seconds */
 #define VM_FILE_LEN	64
 #define VM_BOOTARGS_LEN	256
 #define VM_MAX_VCPUS	8
@@ -108,6 +111,7 @@ struct vm_config {
 	int vcpu_prio[VM_MAX_VCPUS];	/* host thread priority, 0..31 */
 	bool autostart;
 	bool watchdog;			/* an SP805 at GUEST_WDOG_BASE (virt/devices/sp805.c) */
+	struct vm_policy policy;	/* on-crash, on-watchdog, on-poweroff, restart-limit */
 	unsigned n_passthru;
 	struct vm_passthru passthru[VM_MAX_PASSTHRU];
 	bool has_shm;

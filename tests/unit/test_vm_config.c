@@ -763,6 +763,32 @@ static void test_autostart_errors(void **state)
 		       "property 'watchdog'", "no value");
 }
 
+static void test_restart_policy(void **state)
+{
+	struct vm_config vm;
+
+	parse_one(state, BASIC, &vm);
+	assert_false(vm.policy.restart[VM_END_CRASH]);
+	assert_true(vm.policy.restart[VM_END_WATCHDOG]);
+	assert_false(vm.policy.restart[VM_END_POWEROFF]);
+	assert_int_equal(vm.policy.limit, 5);
+	assert_int_equal(vm.policy.window_ns, 60000000000ULL);
+	parse_one(state, BASIC "on-crash = \"restart\"; on-watchdog = \"stop\"; "
+		  "on-poweroff = \"restart\"; restart-limit = <3 10>;", &vm);
+	assert_true(vm.policy.restart[VM_END_CRASH]);
+	assert_false(vm.policy.restart[VM_END_WATCHDOG]);
+	assert_true(vm.policy.restart[VM_END_POWEROFF]);
+	assert_int_equal(vm.policy.limit, 3);
+	assert_int_equal(vm.policy.window_ns, 10000000000ULL);
+	expect_vm_fail(state, BASIC "on-crash = \"reboot\";", -EINVAL,
+		       "property 'on-crash'", "neither \"restart\" nor \"stop\"");
+	expect_vm_fail(state, BASIC "on-poweroff = <1>;", -EINVAL, "property 'on-poweroff'");
+	expect_vm_fail(state, BASIC "restart-limit = <3>;", -EINVAL,
+		       "property 'restart-limit'", "need 8");
+	expect_vm_fail(state, BASIC "restart-limit = <3 0>;", -EINVAL,
+		       "property 'restart-limit'", "1..86400 s");
+}
+
 static void test_node_errors(void **state)
 {
 	/* a child of the root that is not a VM */
@@ -1154,6 +1180,7 @@ int main(void)
 		cmocka_unit_test(test_vcpu_cpus_errors),
 		cmocka_unit_test(test_vcpu_priorities_errors),
 		cmocka_unit_test(test_autostart_errors),
+		cmocka_unit_test(test_restart_policy),
 		cmocka_unit_test(test_node_errors),
 		cmocka_unit_test(test_bad_blob),
 		cmocka_unit_test(test_old_format_version),

@@ -75,8 +75,8 @@ static void effect_done(struct sp805 *w, const struct sp805_effect *e, k_spinloc
 	if (line_changed)
 		set_line(w, e->level);
 	if (reset) {
-		LOG_WRN("vm %s: watchdog expired twice unfed: resetting the VM", w->vm->name);
-		vm_guest_request(w->vm, VM_OP_GUEST_RESET);
+		LOG_WRN("vm %s: watchdog expired twice unfed", w->vm->name);
+		vm_guest_request(w->vm, VM_OP_GUEST_WATCHDOG);
 	}
 }
 
