@@ -15,6 +15,7 @@
 #include <virt/guest_layout.h>
 #include <virt/vm.h>
 #include <virt/vm_kv.h>
+#include <virt/vm_image.h>
 
 static const char *fmt_secs(uint64_t s)
 {
@@ -312,6 +313,14 @@ static int cmd_vm(struct shell *sh, int argc, char **argv)
 		vm_console_set_mux(!strcmp(argv[2], "on"));
 		return 0;
 	}
+	if (argc >= 4 && !strcmp(argv[1], "image")) {
+		vm = vm_find(argv[2]);
+		if (!vm) {
+			shell_printf(sh, "error: no VM '%s' (see 'vm list')\n", argv[2]);
+			return -1;
+		}
+		return vm_image_cmd(sh, vm, argc, argv);
+	}
 	if (argc != 3)
 		return shell_usage(sh, shell_current_cmd(sh));
 	if (!strcmp(argv[1], "create"))
@@ -325,5 +334,6 @@ static int cmd_vm(struct shell *sh, int argc, char **argv)
 }
 SHELL_CMD("vm", cmd_vm,
 	  "list | configs | mux on|off | create <config> | "
-	  "start|pause|resume|stop|reset|delete|info|console|log <id|name>",
+	  "start|pause|resume|stop|reset|delete|info|console|log <id|name> | "
+	  "image <vm> begin|data|commit|abort|drop ...",
 	  "manage virtual machines (in a VM console, Ctrl-] returns to the shell)");

@@ -18,6 +18,7 @@
 #include <virt/shm.h>
 #include <virt/virtio_vm.h>
 #include <virt/sp805.h>
+#include <virt/vm_image.h>
 #include <virt/vm.h>
 #include <virt/vm_fdt.h>
 #include <virt/guest_layout.h>
@@ -247,6 +248,7 @@ void vm_teardown(struct vm *vm)
 	virtio_vm_destroy(vm);
 	shm_destroy(vm);
 	sp805_destroy(vm->wdog);
+	vm_image_free(vm);
 	vpl011_destroy(vm->uart);
 	vm_console_destroy(vm->con);
 	stage2_destroy(&vm->s2);
@@ -370,7 +372,9 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 	void *dtb;
 	int ret;
 
-	if (bundle_find(c->kernel, &kf)) {
+	if (vm_image_current(vm, &kf.data, &kf.size)) {
+		kf.name = "(handed in)";
+	} else if (bundle_find(c->kernel, &kf)) {
 		ERR("%s: /%s: property 'kernel': '%s' is not in the boot bundle", c->file,
 		    c->name, c->kernel);
 		return -ENOENT;

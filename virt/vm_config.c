@@ -570,6 +570,23 @@ static int parse_on_poweroff(struct cfg *c, int node, struct vm_config *vm)
 	return parse_on(c, node, "on-poweroff", VM_END_POWEROFF, false, vm);
 }
 
+/* image-max-size: the largest kernel image the control channel may hand
+ * in for this VM (0, the default: none). */
+static int parse_image_max(struct cfg *c, int node, struct vm_config *vm)
+{
+	uint64_t size = 0;
+	int ret = prop_u64(c, node, "image-max-size", &size);
+
+	if (ret < 0)
+		return ret;
+	if (size > VM_IMAGE_MAX_LIMIT)
+		return cfg_fail(c, node, -EINVAL,
+				"property 'image-max-size': 0x%llx exceeds the maximum of 0x%llx",
+				(unsigned long long)size, (unsigned long long)VM_IMAGE_MAX_LIMIT);
+	vm->image_max = size;
+	return 0;
+}
+
 /* restart-limit = <restarts seconds>: at most that many policy restarts in
  * that window (default 5 in 60 s). */
 static int parse_restart_limit(struct cfg *c, int node, struct vm_config *vm)
@@ -620,6 +637,7 @@ static const struct vm_prop {
 	{ "on-watchdog", parse_on_watchdog },
 	{ "on-poweroff", parse_on_poweroff },
 	{ "restart-limit", parse_restart_limit },
+	{ "image-max-size", parse_image_max },
 };
 
 static bool vm_prop_known(const char *name)

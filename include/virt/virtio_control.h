@@ -21,7 +21,7 @@
 #define CTL_QUEUE		64
 #define CTL_RX			0
 #define CTL_TX			1
-#define CTL_LINE_MAX		256
+#define CTL_LINE_MAX		1024	/* an image data line: 500 bytes as hex */
 #define CTL_REQ_DEPTH		4
 #define CTL_ANS_SIZE		32768
 #define CTL_NOTIFY_BYTES	65536

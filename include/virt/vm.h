@@ -82,6 +82,8 @@ struct vm {
 	unsigned n_mmio;
 	void *uart;			/* struct vpl011 */
 	struct sp805 *wdog;		/* NULL unless cfg.watchdog */
+	struct vm_image_buf *image_stage;	/* a kernel image arriving (virt/vm_image.c) */
+	struct vm_image_buf *image_live;	/* the one the next start loads, NULL: the bundle's */
 	struct passthru_dev pt[VM_MAX_PASSTHRU];	/* cfg.passthru's, completed */
 	struct shm_region *shm_region;	/* cfg.shm's, joined (virt/shm.c) */
 	unsigned shm_index;		/* this VM's slot on it */

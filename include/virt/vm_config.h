@@ -14,6 +14,7 @@
 
 #define VM_NAME_LEN	32
 #define VM_MAX_MANAGED	8	/* VMs one control channel may act on */
+#define VM_IMAGE_MAX_LIMIT	(256ULL << 20)	/* image-max-size at most */
 #define VM_RESTART_LIMIT_DEFAULT	5	/* policy restarts ... */
 #define VM_RESTART_WINDOW_DEFAULT_S	60	/* ... within this many seconds */
 #define VM_FILE_LEN	64
@@ -112,6 +113,7 @@ struct vm_config {
 	bool autostart;
 	bool watchdog;			/* an SP805 at GUEST_WDOG_BASE (virt/devices/sp805.c) */
 	struct vm_policy policy;	/* on-crash, on-watchdog, on-poweroff, restart-limit */
+	uint64_t image_max;		/* image-max-size: 0 = no image replacement */
 	unsigned n_passthru;
 	struct vm_passthru passthru[VM_MAX_PASSTHRU];
 	bool has_shm;

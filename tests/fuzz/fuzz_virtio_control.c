@@ -7,7 +7,7 @@
  * executor takes requests and answers with any number of bytes. Guest RAM
  * is a heap buffer of exactly its size, so AddressSanitizer stops any
  * access outside it. Checked:
- *   - a request handed to the executor is 1..256 bytes of printable ASCII
+ *   - a request handed to the executor is 1..1024 bytes of printable ASCII
  *     or tabs, with no line end;
  *   - at most CTL_REQ_DEPTH requests wait, at most CTL_ANS_SIZE answer
  *     bytes wait, and none of either survives a reset;

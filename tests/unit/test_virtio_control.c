@@ -132,18 +132,25 @@ static void test_bad_lines_refused(void **state)
 	tx_desc = rx_desc = 0;
 	memset(big, 'x', sizeof(big));
 	big[sizeof(big) - 1] = '\n';
-	send(big, sizeof(big));
+	send(big, 600);			/* one line across two buffers */
+	send(big + 600, sizeof(big) - 600);
 	send("vm \x01list\n", 9);
 	send("vm \xfflist\n", 9);
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "@id7 vm list ", 13);	/* a refusal carries the id it got */
+	big[sizeof(big) - 1] = '\n';
+	send(big, 600);
+	send(big + 600, sizeof(big) - 600);
 	sends("vm list\n");			/* a good line after bad ones works */
 	assert_string_equal(take(), "vm list");
 	assert_null(take());
-	assert_int_equal(chan.refused, 3);
+	assert_int_equal(chan.refused, 4);
 	rx = post_rx(0x1000);
 	assert_string_equal((char *)at(rx),
-			    "status=error msg=\"line longer than 256 bytes\"\n"
+			    "status=error msg=\"line longer than 1024 bytes\"\n"
 			    "status=error msg=\"a byte that is not printable ASCII\"\n"
-			    "status=error msg=\"a byte that is not printable ASCII\"\n");
+			    "status=error msg=\"a byte that is not printable ASCII\"\n"
+			    "status=error id=id7 msg=\"line longer than 1024 bytes\"\n");
 }
 
 static void test_flood_bounded(void **state)

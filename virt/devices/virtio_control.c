@@ -62,10 +62,27 @@ static void drain(struct virtio_mmio *t, struct ctl_chan *c)
 	}
 }
 
+/* The "@id" a refused line began with, if its start made it in. */
+static void line_id(const struct ctl_chan *c, char id[17])
+{
+	unsigned n = 0;
+
+	if (c->line_len && c->line[0] == '@')
+		while (n < 16 && 1 + n < c->line_len && c->line[1 + n] != ' ' &&
+		       c->line[1 + n] != '\t') {
+			id[n] = c->line[1 + n];
+			n++;
+		}
+	id[n] = '\0';
+}
+
 static void refuse_line(struct virtio_mmio *t, struct ctl_chan *c, const char *why)
 {
-	char buf[96];
-	int n = ctl_status_line(buf, sizeof(buf), NULL, -1, why);
+	char buf[128], id[17];
+	int n;
+
+	line_id(c, id);
+	n = ctl_status_line(buf, sizeof(buf), id, -1, why);
 
 	c->refused++;
 	ans_put(c, buf, (size_t)n);
@@ -105,7 +122,7 @@ static void feed(struct virtio_mmio *t, struct ctl_chan *c, const char *s, size_
 		} else if ((ch < 0x20 && ch != '\t') || ch > 0x7e) {
 			c->line_bad = "a byte that is not printable ASCII";
 		} else if (c->line_len >= CTL_LINE_MAX) {
-			c->line_bad = "line longer than 256 bytes";
+			c->line_bad = "line longer than 1024 bytes";
 		} else {
 			c->line[c->line_len++] = ch;
 		}

@@ -92,9 +92,14 @@ static const char *refusal(struct ctl_dev *d, int argc, char **argv)
 		return "not allowed on the control channel (only 'vm' requests)";
 	if (argc == 2 && !strcmp(argv[1], "list"))
 		return NULL;
+	if (argc >= 4 && !strcmp(argv[1], "image")) {
+		target = vm_find(argv[2]);
+		return target && manages(d, target->name) ? NULL
+			: "no such VM among those this channel manages";
+	}
 	if (argc != 3)
 		return "not allowed on the control channel (vm list | vm info|log|start|stop|"
-		       "reset|pause|resume <vm>)";
+		       "reset|pause|resume <vm> | vm image <vm> ...)";
 	for (unsigned i = 0; i < ARRAY_SIZE(on_one); i++) {
 		if (strcmp(argv[1], on_one[i]))
 			continue;
@@ -124,7 +129,7 @@ static void log_request(struct ctl_dev *d, const char *cmd)
 static void run_request(struct ctl_dev *d, char *line, uint32_t gen)
 {
 	char copy[CTL_LINE_MAX + 1], status[160], id[ID_MAX + 1] = "";
-	char *argv[4], *cmd = line;
+	char *argv[8], *cmd = line;
 	const char *why;
 	struct shell sh;
 	int argc, ret = 0;
