@@ -33,7 +33,7 @@ static struct ctl_chan chan;
 
 static void host_irq(struct virtio_mmio *tr, bool level) { }
 static void host_warn(struct virtio_mmio *tr, enum virtio_warn why, const char *what, uint64_t v) { }
-static const struct virtio_host_ops host = { host_irq, host_warn };
+static const struct virtio_host_ops host = { .set_irq = host_irq, .warn = host_warn };
 
 static void wr(uint64_t off, uint32_t v)
 {

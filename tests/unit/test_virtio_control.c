@@ -34,7 +34,7 @@ static void host_warn(struct virtio_mmio *tr, enum virtio_warn why, const char *
 	warns++;
 }
 
-static const struct virtio_host_ops host = { host_irq, host_warn };
+static const struct virtio_host_ops host = { .set_irq = host_irq, .warn = host_warn };
 
 static int setup(void **state)
 {

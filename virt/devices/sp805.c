@@ -21,17 +21,29 @@ struct sp805 {
 	struct sp805_regs regs;
 	struct k_timer timer;
 	bool line, live;
+	bool was_paused;
+	ticks_t paused_since, paused_ticks;	/* the VM's pauses, for wdog_now() */
 	uint64_t resets;		/* since create, for `vm info` */
 	uint64_t expiries_before;	/* of earlier runs */
 };
 
-/* Watchdog ticks of the VM's own time (its pauses left out). */
-static uint64_t wdog_now(const struct vm *vm)
+/* Watchdog ticks of the VM's own time: the host counter less the time the
+ * VM spent paused, noticed at each access and expiry (every 10 ms while
+ * paused). Under w->lock. */
+static uint64_t wdog_now(struct sp805 *w)
 {
-	ticks_t now = vm->paused ? vm->paused_at : k_cycle_get();
-	uint64_t ns = k_cycles_to_ns(now - vm->paused_total);
+	ticks_t now = k_cycle_get();
+	bool paused = w->vm->paused;
 
-	return (uint64_t)((unsigned __int128)ns * SP805_CLOCK_HZ / 1000000000ULL);
+	if (paused && !w->was_paused)
+		w->paused_since = now;
+	else if (!paused && w->was_paused)
+		w->paused_ticks += now - w->paused_since;
+	w->was_paused = paused;
+	if (paused)
+		now = w->paused_since;
+	return (uint64_t)((unsigned __int128)k_cycles_to_ns(now - w->paused_ticks) *
+			  SP805_CLOCK_HZ / 1000000000ULL);
 }
 
 static uint64_t wdog_ticks_to_ns(uint64_t ticks)
@@ -88,12 +100,13 @@ static void expired(struct k_timer *t)
 	uint64_t now;
 
 	if (w->vm->paused) {
+		wdog_now(w);	/* notes the pause */
 		if (w->live)
 			k_timer_start(&w->timer, K_NSEC(PAUSED_RECHECK_NS), K_NO_WAIT);
 		k_spin_unlock(&w->lock, key);
 		return;
 	}
-	now = wdog_now(w->vm);
+	now = wdog_now(w);
 	sp805_regs_advance(&w->regs, now, &e);
 	rearm(w, now);
 	effect_done(w, &e, key);
@@ -104,7 +117,7 @@ static int sp805_access(struct vcpu *v, struct mmio_device *d, uint64_t off, uns
 {
 	struct sp805 *w = d->priv;
 	k_spinlock_key_t key = k_spin_lock(&w->lock);
-	uint64_t now = wdog_now(w->vm);
+	uint64_t now = wdog_now(w);
 	struct sp805_effect e;
 	int ret;
 
@@ -145,6 +158,8 @@ void sp805_start(struct sp805 *w)
 	w->expiries_before += w->regs.expiries;
 	sp805_regs_reset(&w->regs);
 	w->line = false;
+	w->was_paused = false;
+	w->paused_ticks = 0;
 	w->live = true;
 	k_spin_unlock(&w->lock, key);
 }
