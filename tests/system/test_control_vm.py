@@ -90,7 +90,7 @@ def replace_image(t, new):
     assert rc == 0 and not any(NEW_BANNER in l for l in lines), lines[-5:]
     lines, rc = ctl(t, "$I begin $N $(printf %064d 0)")
     assert rc == 0, lines
-    guest(t, "H /root/new.elf | fold -w 960 >/root/hex")
+    guest(t, "{ H /root/new.elf; echo; } | fold -w 960 >/root/hex")
     guest_more(t, "o=0; while read h; do")
     guest_more(t, "tandemctl $I data $o $h")
     guest_more(t, "o=$((o + ${#h} / 2)); done </root/hex", timeout=300)
