@@ -112,13 +112,73 @@ static void page_span(uint64_t base, uint64_t size, uint64_t *pbase, uint64_t *p
 	*psize = ALIGN_UP(base + size, PT_PAGE) - *pbase;
 }
 
+/*
+ * The interrupt controller is never a guest's: its frames route every
+ * interrupt of the machine, and an ITS (any msi-controller) writes its
+ * tables, wherever GITS_BASER points, by DMA. Part of it is the GIC node
+ * Tandem drives and everything below it (ITS, GICv2m frames), and any
+ * node that says msi-controller.
+ */
+static bool in_irq_controller(const void *fdt, int node, bool *msi)
+{
+	int gic = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3"), len;
+
+	*msi = fdt_getprop(fdt, node, "msi-controller", &len) != NULL;
+	if (*msi)
+		return true;
+	for (int n = node; n > 0; n = fdt_parent_offset(fdt, n))
+		if (n == gic || fdt_getprop(fdt, n, "msi-controller", &len))
+			return true;
+	return false;
+}
+
+/* A reg range of an interrupt-controller node overlapping [base, +size):
+ * that node, or -1. Nodes on a translating bus cannot be placed here: the
+ * board's own GICD/GICR ranges (translated) stand in for them. */
+static int irq_controller_at(const void *fdt, uint64_t base, uint64_t size, bool *msi)
+{
+	for (int node = fdt_next_node(fdt, 0, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
+		const fdt32_t *p;
+		int ac, sc, len;
+
+		if (!in_irq_controller(fdt, node, msi) || bus_cells(fdt, node, &ac, &sc))
+			continue;
+		p = fdt_getprop(fdt, node, "reg", &len);
+		for (int i = 0; p && i + (ac + sc) * 4 <= len; i += (ac + sc) * 4) {
+			const fdt32_t *e = p + i / 4;
+
+			if (ranges_overlap(base, size, read_cells(e, ac), read_cells(e + ac, sc)))
+				return node;
+		}
+	}
+	return -1;
+}
+
+static int refuse_irq_controller(struct pt_res *r, int node, bool msi, uint64_t base,
+				 uint64_t size)
+{
+	char path[96];
+
+	if (fdt_get_path(r->fdt, node, path, sizeof(path)))
+		snprintf(path, sizeof(path), "?");
+	return res_fail(r, "property '%s': 0x%llx+0x%llx is the interrupt controller's (%s%s), never a guest's",
+			r->d->device[0] ? "device" : "reg", (unsigned long long)base,
+			(unsigned long long)size, path, msi ? ", an msi-controller" : "");
+}
+
 static int check_host_range(struct pt_res *r, uint64_t base, uint64_t size)
 {
 	const struct board *b = r->b;
+	bool msi;
+	int ic;
 
 	if (ranges_overlap(base, size, b->uart.base, b->uart.size))
 		return res_fail(r, "0x%llx+0x%llx is the host's console UART",
 				(unsigned long long)base, (unsigned long long)size);
+	ic = irq_controller_at(r->fdt, base, size, &msi);
+	if (ic >= 0)
+		return refuse_irq_controller(r, ic, msi, base, size);
 	if (ranges_overlap(base, size, b->gicd.base, b->gicd.size))
 		return res_fail(r, "0x%llx+0x%llx is the host's GIC distributor",
 				(unsigned long long)base, (unsigned long long)size);
@@ -203,9 +263,13 @@ static uint32_t irq_flags_of(const void *fdt, int node, irqid_t intid)
 static int resolve_path(struct pt_res *r, struct vm_passthru *d, struct vm_fdt_dev *out)
 {
 	int node = fdt_path_offset(r->fdt, d->device), n;
+	bool msi;
 
 	if (node < 0)
 		return res_fail(r, "property 'device': '%s' is not in the board DTB", d->device);
+	if (in_irq_controller(r->fdt, node, &msi))
+		return res_fail(r, "property 'device': '%s' is part of the interrupt controller%s, never a guest's",
+				d->device, msi ? " (an msi-controller)" : "");
 	n = node_regs(r->fdt, node, d->pa, d->size, PT_MAX_REGS);
 	if (n <= 0)
 		return res_fail(r, "property 'device': '%s' has no 'reg' on a bus Tandem can map",
@@ -238,21 +302,26 @@ static int resolve_reg(struct pt_res *r, struct vm_passthru *d, struct vm_fdt_de
 }
 
 /*
- * A device that writes memory itself (the board says `dma-coherent`) uses
- * guest-physical addresses as bus addresses: without an IOMMU they are
- * host-physical, so the VM must be direct-mapped (memory-base ==
- * memory-phys), and since the device can then reach all of memory, the
- * config must say it accepts that (dma-no-iommu).
+ * Without an IOMMU a bus master uses guest-physical addresses as
+ * host-physical ones, so it can reach all memory. Any device may be one
+ * (an SD host, an Ethernet MAC or a USB controller need not say
+ * `dma-coherent`), so every device is taken for one unless its config says
+ * `no-dma;` (and the board does not contradict it); a DMA device needs the
+ * VM direct-mapped (memory-base == memory-phys) and the config to accept
+ * the hole (dma-no-iommu).
  */
 static int check_dma(struct pt_res *r, int node)
 {
 	const struct vm_config *c = r->cfg;
 	int len;
 
-	if (!fdt_getprop(r->fdt, node, "dma-coherent", &len))
+	if (r->d->no_dma) {
+		if (fdt_getprop(r->fdt, node, "dma-coherent", &len))
+			return res_fail(r, "property 'no-dma': the board DTB says the device does DMA (dma-coherent)");
 		return 0;
+	}
 	if (!r->d->dma_no_iommu)
-		return res_fail(r, "the device does DMA and there is no IOMMU: it could reach all memory (say 'dma-no-iommu;' to accept that)");
+		return res_fail(r, "the device may do DMA and there is no IOMMU: it could reach all memory (say 'no-dma;' if it is no bus master, 'dma-no-iommu;' to accept that)");
 	if (c->ram_phys != c->ram_base)
 		return res_fail(r, "property 'dma-no-iommu': a DMA device needs the VM direct-mapped (memory-phys = memory-base, now 0x%llx and 0x%llx)",
 				(unsigned long long)c->ram_phys, (unsigned long long)c->ram_base);

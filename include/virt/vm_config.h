@@ -40,6 +40,7 @@ struct vm_passthru {
 	unsigned n_guest_irqs;		/* guest-interrupts entries, 0 = 1:1 */
 	irqid_t guest_intid[PT_MAX_IRQS];
 	bool dma_no_iommu;		/* accepts a DMA device reaching all memory */
+	bool no_dma;			/* says the device is no bus master */
 };
 
 /*

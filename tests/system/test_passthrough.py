@@ -154,7 +154,13 @@ def vm(name, dev):
 REFUSED = {
     "nodev": "property 'device': '/nope@1000' is not in the board DTB",
     "uart": "0x9000000+0x1000 is the host's console UART",
-    "gicd": "0x8000000+0x10000 is the host's GIC distributor",
+    "gicd": "property 'reg': 0x8000000+0x10000 is the interrupt controller's (/intc@8000000), never a"
+            " guest's",
+    "its": "property 'device': '/intc@8000000/its@8080000' is part of the interrupt controller (an"
+           " msi-controller), never a guest's",
+    "itsreg": "property 'reg': 0x8080000+0x20000 is the interrupt controller's"
+              " (/intc@8000000/its@8080000, an msi-controller), never a guest's",
+    "rtcdma": "the device may do DMA and there is no IOMMU",
     "ram": "0x40000000+0x1000 is RAM, not a device",
     "nowhere": "property 'reg': 0xb000000+0x1000 is not a device in the board DTB",
     "uartirq": "interrupt 33 is the host's console UART's",
@@ -167,14 +173,17 @@ def test_refused_devices(tmp_path):
         vm("nodev", "d { device = \"/nope@1000\"; };"),
         vm("uart", "d { device = \"/pl011@9000000\"; };"),
         vm("gicd", "d { reg = <0 0x8000000 0 0x10000>; guest-reg = <0 0x20000000>; };"),
+        vm("its", "d { device = \"/intc@8000000/its@8080000\"; guest-reg = <0 0x20000000>; };"),
+        vm("itsreg", "d { reg = <0 0x8080000 0 0x20000>; guest-reg = <0 0x20000000>; no-dma; };"),
+        vm("rtcdma", "d { device = \"/pl061@9030000\"; };"),
         vm("ram", "d { reg = <0 0x40000000 0 0x1000>; guest-reg = <0 0x20000000>; };"),
         vm("nowhere", "d { reg = <0 0xb000000 0 0x1000>; };"),
         vm("uartirq", "d { reg = <0 0x9030000 0 0x1000>; interrupts = <33>;"
                           " guest-interrupts = <40>; };"),
         # the same PL031, once by path and once by range: only the board
         # knows they are one device, so vm create tells them apart
-        vm("bypath", "d { device = \"/pl031@9010000\"; };"),
-        vm("byreg", "d { reg = <0 0x9010000 0 0x1000>; interrupts = <34>; };"),
+        vm("bypath", "d { device = \"/pl031@9010000\"; no-dma; };"),
+        vm("byreg", "d { reg = <0 0x9010000 0 0x1000>; interrupts = <34>; no-dma; };"),
     ]))
     rc, out, bundle = make_bundle(tmp_path, [cfg])
     assert rc == 0, out
@@ -205,7 +214,7 @@ LINUX_RTC = """/dts-v1/;
     linux { compatible = "tandem,vm"; vcpus = <2>; memory-size = <0x0 0x10000000>;
             kernel = "linux/Image"; initrd = "linux/initramfs.cpio.gz";
             bootargs = "console=ttyAMA0"; vcpu-cpus = <1 2>; autostart;
-            passthrough { rtc { device = "/pl031@9010000"; }; }; }; };
+            passthrough { rtc { device = "/pl031@9010000"; no-dma; }; }; }; };
 """
 
 
@@ -247,8 +256,8 @@ PHYS = """/dts-v1/;
 / { compatible = "tandem,config";
     placed { compatible = "tandem,vm"; vcpus = <1>; memory-size = <0x0 0x2000000>;
              memory-phys = <0x0 0x60000000>; kernel = "guests/ptdev.elf"; kernel-format = "elf";
-             vcpu-cpus = <1>; passthrough { rtc { device = "/pl031@9010000"; };
-                                            gpio { device = "/pl061@9030000"; }; }; };
+             vcpu-cpus = <1>; passthrough { rtc { device = "/pl031@9010000"; no-dma; };
+                                            gpio { device = "/pl061@9030000"; no-dma; }; }; };
     onimage { compatible = "tandem,vm"; vcpus = <1>; memory-size = <0x0 0x2000000>;
               memory-phys = <0x0 0x40000000>; kernel = "guests/ptdev.elf"; kernel-format = "elf";
               vcpu-cpus = <2>; };
@@ -285,7 +294,7 @@ def test_memory_phys_and_dma_rules(tmp_path):
         assert ("error: configs/phys.dtb: /blk/passthrough/d: property 'dma-no-iommu': a DMA device"
                 " needs the VM direct-mapped") in out, out
         out = t.run("vm create blknohole")
-        assert ("error: configs/phys.dtb: /blknohole/passthrough/d: the device does DMA and there"
+        assert ("error: configs/phys.dtb: /blknohole/passthrough/d: the device may do DMA and there"
                 " is no IOMMU") in out, out
         # the placed VM's RAM comes back when it is deleted
         t.run("vm delete placed")
