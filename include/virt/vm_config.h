@@ -79,6 +79,7 @@ struct vm_virtio {
 	bool read_only;			/* block: writes fail */
 	char network[VM_NAME_LEN];	/* net: the switch its card plugs into */
 	uint8_t mac[6];			/* net: given, or derived from the names */
+	bool allow_mac_spoofing;	/* net: may send from other source MACs */
 };
 
 enum vm_image_format {
