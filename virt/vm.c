@@ -37,6 +37,7 @@ void vcpu_setup_thread(struct vcpu *v);
 int vgic_mmio_register(struct vm *vm);
 void *vpl011_create(struct vm *vm, uint64_t base, irqid_t intid);
 void vpl011_destroy(void *uart);
+void vpl011_reset(void *uart);
 
 #define ERR(...) snprintf(err, errlen, __VA_ARGS__)
 
@@ -466,8 +467,8 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 	host_ipa_bits(&pa_range);
 	vtcr = stage2_vtcr(&vm->s2, pa_range);
 	vgic_init(&vm->vgic, vm->n_vcpus, GUEST_NR_SPIS, vgic_kick, vm);
+	vpl011_reset(vm->uart);
 	virtio_vm_reset(vm);
-	passthru_start(vm);
 	vm->stopping = false;
 	vm->paused = false;
 	vm->paused_total = 0;
@@ -509,6 +510,9 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 	}
 	vm->started_at = k_cycle_get();
 	vm->state = VM_RUNNING;
+	/* Only now: a line already up fires at once, and its handler must
+	 * find the VM running (or it masks the line for the whole run). */
+	passthru_start(vm);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		k_thread_start(vm->vcpus[i].thread);
 	LOG_INF("vm %s: started, entry %#llx, DTB at %#llx, prepared in %llu us", vm->name,
