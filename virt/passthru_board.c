@@ -132,27 +132,66 @@ static bool in_irq_controller(const void *fdt, int node, bool *msi)
 	return false;
 }
 
+/* Entry i of node's reg, however many it has: false past the last, or on
+ * a bus that translates (such a node cannot be placed here). */
+static bool node_reg_entry(const void *fdt, int node, int i, uint64_t *base, uint64_t *size)
+{
+	const fdt32_t *p;
+	int ac, sc, len;
+
+	if (bus_cells(fdt, node, &ac, &sc))
+		return false;
+	p = fdt_getprop(fdt, node, "reg", &len);
+	if (!p || (i + 1) * (ac + sc) * 4 > len)
+		return false;
+	*base = read_cells(p + i * (ac + sc), ac);
+	*size = read_cells(p + i * (ac + sc) + ac, sc);
+	return true;
+}
+
 /* A reg range of an interrupt-controller node overlapping [base, +size):
- * that node, or -1. Nodes on a translating bus cannot be placed here: the
- * board's own GICD/GICR ranges (translated) stand in for them. */
+ * that node, or -1. One on a translating bus is not found: the board's
+ * own GICD/GICR ranges (translated) stand in for it. */
 static int irq_controller_at(const void *fdt, uint64_t base, uint64_t size, bool *msi)
 {
 	for (int node = fdt_next_node(fdt, 0, NULL); node >= 0;
 	     node = fdt_next_node(fdt, node, NULL)) {
-		const fdt32_t *p;
-		int ac, sc, len;
+		uint64_t b, sz;
 
-		if (!in_irq_controller(fdt, node, msi) || bus_cells(fdt, node, &ac, &sc))
+		if (!in_irq_controller(fdt, node, msi))
 			continue;
-		p = fdt_getprop(fdt, node, "reg", &len);
-		for (int i = 0; p && i + (ac + sc) * 4 <= len; i += (ac + sc) * 4) {
-			const fdt32_t *e = p + i / 4;
-
-			if (ranges_overlap(base, size, read_cells(e, ac), read_cells(e + ac, sc)))
+		for (int i = 0; node_reg_entry(fdt, node, i, &b, &sz); i++)
+			if (ranges_overlap(base, size, b, sz))
 				return node;
-		}
 	}
 	return -1;
+}
+
+/* The first page of [pa, pa + size) on which no board node has registers,
+ * or pa + size: a range given by reg is mapped only where the board says
+ * there is a device, none of the space between (a secure-only or
+ * undescribed block). */
+static uint64_t first_unlisted_page(const void *fdt, uint64_t pa, uint64_t size)
+{
+	uint64_t cur = pa, end = pa + size;
+	bool moved = true;
+
+	while (cur < end && moved) {
+		moved = false;
+		for (int node = fdt_next_node(fdt, 0, NULL); node >= 0;
+		     node = fdt_next_node(fdt, node, NULL)) {
+			uint64_t b, sz, pb, ps;
+
+			for (int i = 0; node_reg_entry(fdt, node, i, &b, &sz); i++) {
+				page_span(b, sz, &pb, &ps);
+				if (cur >= pb && cur - pb < ps) {
+					cur = pb + ps;
+					moved = true;
+				}
+			}
+		}
+	}
+	return cur < end ? cur : end;
 }
 
 static int refuse_irq_controller(struct pt_res *r, int node, bool msi, uint64_t base,
@@ -289,9 +328,15 @@ static int resolve_reg(struct pt_res *r, struct vm_passthru *d, struct vm_fdt_de
 	for (unsigned i = 0; i < d->n_regs; i++) {
 		int n = find_node_by_reg(r->fdt, d->pa[i], d->size[i]);
 
+		uint64_t gap = first_unlisted_page(r->fdt, d->pa[i], d->size[i]);
+
 		if (n < 0)
 			return res_fail(r, "property 'reg': 0x%llx+0x%llx is not a device in the board DTB",
 					(unsigned long long)d->pa[i], (unsigned long long)d->size[i]);
+		if (gap < d->pa[i] + d->size[i])
+			return res_fail(r, "property 'reg': 0x%llx+0x%llx is not all devices of the board DTB (nothing at 0x%llx)",
+					(unsigned long long)d->pa[i], (unsigned long long)d->size[i],
+					(unsigned long long)gap);
 		if (node < 0)
 			node = n;
 	}

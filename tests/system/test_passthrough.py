@@ -174,6 +174,8 @@ REFUSED = {
     "rtcdma": "the device may do DMA and there is no IOMMU",
     "ram": "0x40000000+0x1000 is RAM, not a device",
     "nowhere": "property 'reg': 0xb000000+0x1000 is not a device in the board DTB",
+    "wider": "property 'reg': 0x9020000+0x2000 is not all devices of the board DTB (nothing at"
+             " 0x9021000)",
     "uartirq": "interrupt 33 is the host's console UART's",
 }
 
@@ -189,6 +191,7 @@ def test_refused_devices(tmp_path):
         vm("rtcdma", "d { device = \"/pl061@9030000\"; };"),
         vm("ram", "d { reg = <0 0x40000000 0 0x1000>; guest-reg = <0 0x20000000>; };"),
         vm("nowhere", "d { reg = <0 0xb000000 0 0x1000>; };"),
+        vm("wider", "d { reg = <0 0x9020000 0 0x2000>; no-dma; };"),
         vm("uartirq", "d { reg = <0 0x9030000 0 0x1000>; interrupts = <33>;"
                           " guest-interrupts = <40>; };"),
         # the same PL031, once by path and once by range: only the board

@@ -152,6 +152,16 @@ static void test_by_reg(void **state)
 	assert_int_equal(resolve(f, &c, &out, err), 0);
 	assert_int_equal(out.node, fdt_path_offset(f->dtb, "/pl061@9030000"));
 	assert_int_equal(out.irq_flags[0], 4);	/* the board's, for SPI 7 */
+
+	/* many nodes' pages in one range: every page is some device's */
+	c = config();
+	c.passthru[0].no_dma = false;
+	c.passthru[0].dma_no_iommu = true;
+	c.ram_base = c.ram_phys = 0x60000000;
+	c.passthru[0].n_regs = 1;
+	c.passthru[0].pa[0] = 0xa000000;
+	c.passthru[0].size[0] = 0x4000;		/* QEMU's 32 virtio-mmio transports */
+	assert_int_equal(resolve(f, &c, &out, err), 0);
 }
 
 static void test_refused(void **state)
@@ -174,6 +184,11 @@ static void test_refused(void **state)
 	expect_refused(f, &c, "0x50000000+0x1000 is RAM, not a device");
 	c.passthru[0].pa[0] = 0xb000000;
 	expect_refused(f, &c, "property 'reg': 0xb000000+0x1000 is not a device in the board DTB");
+	/* the PL061's page and the empty one after it: only devices are mapped */
+	c.passthru[0].pa[0] = 0x9030000;
+	c.passthru[0].size[0] = 0x2000;
+	expect_refused(f, &c, "property 'reg': 0x9030000+0x2000 is not all devices of the board DTB (nothing at 0x9031000)");
+	c.passthru[0].size[0] = 0x1000;
 	c = config();
 	c.passthru[0].n_regs = 1;
 	c.passthru[0].pa[0] = 0x9030000;
