@@ -1,24 +1,34 @@
 /*
  * The host console on the board's UART: a transmit ring drained by the
- * UART's TX interrupt (or by polling before interrupts are up, and when the
- * ring is full), a receive ring filled by the RX interrupt, and atomic
- * printf so lines from different cores never interleave.
+ * UART's TX interrupt (or by polling before interrupts are up), a receive
+ * ring filled by the RX interrupt, and atomic printf so lines from
+ * different cores never interleave.
+ *
+ * Nobody polls the UART for guest output: with IRQs masked under tx_lock,
+ * a 115200-baud line would hold every core that logs for tens of ms.
+ * Guest bytes (console_write_guest) take what room the ring has below its
+ * host reserve and the rest is dropped and counted (per VM in `vm info`).
+ * A host line that does not fit waits for room outside the lock, sleeping,
+ * when its caller may sleep (a thread with IRQs on); from an interrupt
+ * handler, with IRQs masked or before the scheduler runs it polls the UART
+ * for the bytes it lacks, as it always did: host output is the host's own
+ * and rate-limited, and guests never fill the reserve it writes into.
+ * The ring itself (what fits, what is dropped) is kernel/console_ring.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <tandem/console.h>
+#include <tandem/console_ring.h>
 #include <tandem/irq.h>
 #include <drivers/pl011.h>
 #include "sched.h"
 
-#define TX_RING 16384
 #define RX_RING 512
 
-static char tx_ring[TX_RING];
-static unsigned tx_head, tx_tail;	/* free-running indexes */
+static struct console_tx tx;
 static struct k_spinlock tx_lock;
 static bool irq_mode;
-static char tx_last;		/* last byte queued, to not double a CR */
+static const struct console_uart uart = { pl011_tx_full, pl011_tx_byte };
 
 static bool (*input_hook)(char c);
 
@@ -27,52 +37,78 @@ static unsigned rx_head, rx_tail;
 static struct k_spinlock rx_lock;
 static struct k_sem rx_sem;
 
-/* Move bytes from the ring to the UART FIFO; lock held. */
+/* Move bytes from the ring to the UART FIFO; lock held. Before interrupts
+ * are up (host output only) everything is polled out. */
 static void tx_pump(void)
 {
+	char c;
+
 	if (!irq_mode) {
-		while (tx_tail != tx_head)
-			pl011_putc_poll(tx_ring[tx_tail++ % TX_RING]);
+		while (console_tx_take(&tx, &c))
+			pl011_putc_poll(c);
 		return;
 	}
-	while (tx_tail != tx_head && !pl011_tx_full())
-		pl011_tx_byte(tx_ring[tx_tail++ % TX_RING]);
-	pl011_set_tx_irq(tx_tail != tx_head);
+	console_tx_pump(&tx, &uart);
+	pl011_set_tx_irq(console_tx_queued(&tx) != 0);
 }
 
-static void tx_put(char c)
+/* May a writer whose IRQ state was key sleep for room? */
+static bool may_sleep(k_spinlock_key_t key)
 {
-	if (tx_head - tx_tail == TX_RING)	/* full: make room by waiting */
-		pl011_putc_poll(tx_ring[tx_tail++ % TX_RING]);
-	tx_ring[tx_head++ % TX_RING] = c;
+	struct cpu *c = this_cpu();
+
+	return irq_mode && arch_irq_unlocked(key.key) && c->irq_nesting == 0 &&
+	       c->current && c->current != &c->idle;
+}
+
+static void host_write(const char *buf, size_t len, bool crlf)
+{
+	for (;;) {
+		k_spinlock_key_t key = k_spin_lock(&tx_lock);
+		size_t n = console_tx_put(&tx, buf, len, crlf, false);
+		char c;
+
+		buf += n;
+		len -= n;
+		tx_pump();
+		if (!len) {
+			k_spin_unlock(&tx_lock, key);
+			return;
+		}
+		if (may_sleep(key)) {
+			k_spin_unlock(&tx_lock, key);
+			k_msleep(1);
+			continue;
+		}
+		/* Atomic context: room for the rest by polling (host bytes only). */
+		while (console_tx_queued(&tx) + 2 * len > CONSOLE_TX_RING &&
+		       console_tx_take(&tx, &c))
+			pl011_putc_poll(c);
+		k_spin_unlock(&tx_lock, key);
+	}
 }
 
 void console_write(const char *buf, size_t len)
 {
-	k_spinlock_key_t key = k_spin_lock(&tx_lock);
-
-	for (size_t i = 0; i < len; i++) {
-		if (buf[i] == '\n' && tx_last != '\r')
-			tx_put('\r');
-		tx_put(buf[i]);
-		tx_last = buf[i];
-	}
-	tx_pump();
-	k_spin_unlock(&tx_lock, key);
+	host_write(buf, len, true);
 }
 
 /* As console_write, but with no CR added: for replaying a guest's own
- * output, which already has its line ends. */
+ * output (vm log), which already has its line ends. */
 void console_write_raw(const char *buf, size_t len)
 {
-	k_spinlock_key_t key = k_spin_lock(&tx_lock);
+	host_write(buf, len, false);
+}
 
-	for (size_t i = 0; i < len; i++) {
-		tx_put(buf[i]);
-		tx_last = buf[i];
-	}
-	tx_pump();
+size_t console_write_guest(const char *buf, size_t len, bool crlf)
+{
+	k_spinlock_key_t key = k_spin_lock(&tx_lock);
+	size_t n = console_tx_put(&tx, buf, len, crlf, true);
+
+	if (irq_mode)
+		tx_pump();	/* before that, the next host write polls it out */
 	k_spin_unlock(&tx_lock, key);
+	return len - n;
 }
 
 void console_puts(const char *s)
@@ -117,8 +153,10 @@ bool console_panic_begin(void)
 {
 	for (unsigned i = 0; i < PANIC_LOCK_TRIES; i++) {
 		if (arch_spin_trylock(&tx_lock)) {
-			while (tx_tail != tx_head)
-				pl011_putc_poll(tx_ring[tx_tail++ % TX_RING]);
+			char c;
+
+			while (console_tx_take(&tx, &c))
+				pl011_putc_poll(c);
 			return true;
 		}
 		__asm__ volatile("yield");

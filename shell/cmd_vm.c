@@ -117,8 +117,11 @@ static int vm_info(struct shell *sh, struct vm *vm)
 
 		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 			n += vm->vcpus[i].exits[r];
-		shell_printf(sh, "  vcpu%u counts: exits=%llu timer-ticks=%llu\n", i,
-			     (unsigned long long)n, (unsigned long long)vm->vcpus[i].vtimer_ticks);
+		shell_printf(sh, "  vcpu%u counts: exits=%llu timer-ticks=%llu ptimer-fires=%llu"
+			     " setway-traps=%llu\n", i, (unsigned long long)n,
+			     (unsigned long long)vm->vcpus[i].vtimer_ticks,
+			     (unsigned long long)vm->vcpus[i].ptimer.fired,
+			     (unsigned long long)vm->vcpus[i].setway_traps);
 	}
 	shell_printf(sh, "  devices:");
 	for (unsigned i = 0; i < vm->n_mmio; i++)
@@ -126,7 +129,8 @@ static int vm_info(struct shell *sh, struct vm *vm)
 	shell_printf(sh, "\n");
 	vm_info_passthru(sh, vm);
 	virtio_vm_info(vm, info_line, sh);
-	shell_printf(sh, "  console bytes: %llu\n  exits:", (unsigned long long)vm->console_bytes);
+	shell_printf(sh, "  console bytes: %llu (%llu dropped live)\n  exits:",
+		     (unsigned long long)vm->console_bytes, (unsigned long long)vm->console_dropped);
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 		shell_printf(sh, " %s=%llu", vm_exit_names[r], (unsigned long long)totals[r]);
 	shell_printf(sh, "\n  warnings suppressed:");

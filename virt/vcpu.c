@@ -189,19 +189,33 @@ static k_timeout_t vtimer_wait(struct vcpu *v, bool *due)
 	if ((ctl & 3) != 1)	/* not enabled, or masked */
 		return K_FOREVER;
 	cval = read_sysreg(cntv_cval_el0);
-	now = k_cycle_get() - v->arch.cntvoff;
+	now = k_cycle_get();	/* CNTVOFF_EL2 is 0 (docs/architecture.md, Timer) */
 	if (cval <= now) {
 		*due = true;
 		return K_NO_WAIT;
 	}
-	return K_NSEC(k_cycles_to_ns(cval - now));
+	/* A parked CVAL (~0) waits in capped steps, not a wrapped deadline. */
+	return K_NSEC(k_cycles_to_ns(timer_ticks_until(cval, now)));
 }
 
-static void handle_wfi(struct vcpu *v)
+void vcpu_wait_for_interrupt(struct vcpu *v)
 {
 	bool due;
 	k_timeout_t t;
 
+	/* A wake-up left over from an earlier kick (an interrupt injected while
+	 * the vCPU ran) must not end this wait: the pending check below covers
+	 * anything that arrived, and a kick after it gives the token afresh. */
+	v->in_wfi = true;	/* from here on, kicks must give the token */
+	k_sem_take(&v->wake, K_NO_WAIT);
+	t = vtimer_wait(v, &due);
+	if (!due && !vcpu_has_pending(v) && !vm_is_stopping(v->vm))
+		k_sem_take(&v->wake, t);
+	v->in_wfi = false;
+}
+
+static void handle_wfi(struct vcpu *v)
+{
 	v->arch.pc += 4;
 	if (v->arch.esr & 1) {		/* WFE: let others run */
 		v->exits[EXIT_WFE]++;
@@ -209,15 +223,7 @@ static void handle_wfi(struct vcpu *v)
 		return;
 	}
 	v->exits[EXIT_WFI]++;
-	/* A wake-up left over from an earlier kick (an interrupt injected while
-	 * the vCPU ran) must not end this wait: the pending check below covers
-	 * anything that arrived, and a kick after it gives the token afresh. */
-	v->in_wfi = true;	/* from here on, kicks must give the token */
-	k_sem_take(&v->wake, K_NO_WAIT);
-	t = vtimer_wait(v, &due);
-	if (!due && !vcpu_has_pending(v) && !v->vm->stopping)
-		k_sem_take(&v->wake, t);
-	v->in_wfi = false;
+	vcpu_wait_for_interrupt(v);
 }
 
 /* ---- system registers ------------------------------------------------------ */
@@ -234,6 +240,7 @@ static void handle_sysreg(struct vcpu *v)
 	uint64_t val = rt == 31 ? 0 : v->arch.x[rt];
 	unsigned enc = SYSREG(op0, op1, crn, crm, op2);
 	k_spinlock_key_t key;
+	char what[64];
 
 	v->exits[EXIT_SYSREG]++;
 	if (enc == SYSREG(3, 0, 12, 11, 5) || enc == SYSREG(3, 0, 12, 11, 6)) {
@@ -256,9 +263,9 @@ static void handle_sysreg(struct vcpu *v)
 		val = vcpu_id_reg_value(&v->arch, crm, op2);	/* ID registers (HCR_EL2.TID3) */
 	} else if (enc == SYSREG(3, 0, 1, 0, 1)) {
 		val = 0;	/* ACTLR_EL1: nothing implementation-defined to offer */
-	} else if (op0 == 3 && op1 == 3 && crn == 14 && crm == 2) {
-		/* CNTP_*: guests get the virtual timer; the physical one is idle. */
-		val = 0;
+	} else if (op0 == 3 && op1 == 3 && crn == 14 && crm == 2 &&
+		   vptimer_access(v, op2, read, &val)) {
+		/* CNTP_TVAL/CTL/CVAL_EL0: the emulated EL1 physical timer. */
 	} else if (op0 == 2) {
 		/* Debug registers (MDCR_EL2.TDA/TDOSA/TDRA), per vCPU. */
 		uint64_t irq = arch_irq_lock();
@@ -269,12 +276,15 @@ static void handle_sysreg(struct vcpu *v)
 			inject_undef(v, "debug register access");
 			return;
 		}
-	} else if (op0 == 1 && crn == 7) {
-		/* DC ISW/CSW/CISW (HCR_EL2.TSW): set/way maintenance cannot be
-		 * virtualized per VM; coherency comes from stage-2 attributes. */
-		val = 0;
+	} else if (op0 == 1 && op1 == 0 && crn == 7 && (crm == 6 || crm == 10 || crm == 14) &&
+		   op2 == 2) {
+		vcpu_cache_setway(v, val);	/* DC ISW/CSW/CISW (HCR_EL2.TSW) */
+	} else if (!read && vcpu_cache_vm_reg_write(v, enc, val)) {
+		/* SCTLR_EL1 and the other HCR_EL2.TVM registers. */
 	} else {
-		inject_undef(v, "trapped system register access");
+		snprintf(what, sizeof(what), "trapped %s of S%u_%u_C%u_C%u_%u (unsupported)",
+			 read ? "read" : "write", op0, op1, crn, crm, op2);
+		inject_undef(v, what);
 		return;
 	}
 	if (read && rt != 31)
@@ -462,7 +472,6 @@ static void vcpu_reset_self(struct vcpu *v)
 	struct vcpu_arch *a = &v->arch;
 	uint64_t key = arch_irq_lock();
 
-	a->cntvoff = v->vm->cntvoff_base + v->vm->paused_total;
 	vgic_lr_reset(v);	/* before the LRs' saved copies go */
 	vdebug_put(&a->dbg);	/* its comparators leave the core with it */
 	vcpu_arch_reset(a, a->vmpidr & 0xff00ffffffUL, a->vttbr, a->vtcr, v->reset_entry,
@@ -470,25 +479,21 @@ static void vcpu_reset_self(struct vcpu *v)
 	vcpu_arch_load(a);
 	vgic_hw_load(&a->gic);
 	a->gic.vtimer_resync = true;
+	vptimer_reset(v);
 	v->reset_pending = false;
 	arch_irq_unlock(key);
 }
 
-/* Wait out a pause; then move guest time on by no more than it ran. */
+/* Wait out a pause. Guest time runs on meanwhile (CNTVOFF_EL2 is 0): a
+ * timer that fell due fires at once on resume. */
 static void vcpu_park(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	uint64_t key;
 
 	v->parked = true;
 	while (vm->paused && !vm->stopping)
 		k_sem_take(&v->wake, K_FOREVER);
 	v->parked = false;
-	key = arch_irq_lock();		/* loaded here: update the live register */
-	v->arch.cntvoff = vm->cntvoff_base + vm->paused_total;
-	write_sysreg(cntvoff_el2, v->arch.cntvoff);
-	isb();
-	arch_irq_unlock(key);
 }
 
 void vcpu_thread(void *p1, void *p2, void *p3)
@@ -508,6 +513,7 @@ void vcpu_thread(void *p1, void *p2, void *p3)
 			vcpu_reset_self(v);
 		vcpu_run_once(v);
 	}
+	vptimer_reset(v);	/* its comparator lives on this core */
 	/* Kept for `vm list` once the thread is gone (its last few
 	 * instructions from here are not counted). */
 	v->ended_ticks = k_thread_runtime(k_current_get());

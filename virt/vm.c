@@ -356,7 +356,7 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 {
 	const struct vm_config *c = &vm->cfg;
 	uint64_t ram_end = c->ram_base + c->ram_size;
-	uint64_t dtb_at = ram_end - MiB(2), initrd_at = 0, limit = dtb_at;
+	uint64_t dtb_at = ram_end - GUEST_DTB_SPACE, initrd_at = 0, limit = dtb_at;
 	struct cpio_file kf, rf = { 0 };
 	struct vm_fdt_dev devs[VM_MAX_PASSTHRU];
 	struct vm_fdt_params p;
@@ -374,7 +374,12 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 			    c->name, c->initrd);
 			return -ENOENT;
 		}
-		initrd_at = ALIGN_DOWN(dtb_at - rf.size, PAGE_SIZE);
+		if (!guest_initrd_at(c->ram_base, c->ram_size, rf.size, &initrd_at)) {
+			ERR("%s: /%s: property 'initrd': '%s' (%zu bytes) does not fit in the "
+			    "%llu KiB of RAM below the DTB", c->file, c->name, c->initrd, rf.size,
+			    (unsigned long long)((c->ram_size - GUEST_DTB_SPACE) >> 10));
+			return -ENOSPC;
+		}
 		limit = initrd_at;
 	}
 	if (c->format == VM_IMAGE_LINUX)
@@ -388,6 +393,15 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 	if (rf.size) {
 		void *dst = vm_ipa_to_host(vm, initrd_at, rf.size);
 
+		if (!dst)	/* guest_initrd_at keeps it inside RAM */
+			return -EFAULT;
+		if (c->format == VM_IMAGE_RAW &&
+		    ranges_overlap(c->load_addr, kf.size, initrd_at, rf.size)) {
+			ERR("%s: /%s: property 'initrd': '%s' at %#llx would overwrite the kernel "
+			    "at %#llx (%zu bytes)", c->file, c->name, c->initrd,
+			    (unsigned long long)initrd_at, (unsigned long long)c->load_addr, kf.size);
+			return -ENOSPC;
+		}
 		mem_copy_bulk(dst, rf.data, rf.size);
 	}
 
@@ -470,22 +484,21 @@ int vm_run_start(struct vm *vm, char *err, size_t errlen)
 	virtio_vm_reset(vm);
 	vm->stopping = false;
 	vm->paused = false;
-	vm->paused_total = 0;
 	vm->crashed = false;
 	vm->crash_reason[0] = '\0';
 	for (unsigned i = 0; i < WARN_COUNT; i++)
 		ratelimit_reset(&vm->warn[i]);
-	vm->cntvoff_base = k_cycle_get();	/* guest time starts at 0 */
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		uint64_t aff = (uint64_t)(i / 16) << 8 | (i % 16);
 
 		memset(v->exits, 0, sizeof(v->exits));
 		v->vtimer_ticks = 0;
+		v->setway_traps = 0;
+		vptimer_init(v);
 		v->ended_ticks = 0;
 		v->inject_target = ~0ULL;
 		v->inject_loops = 0;
-		v->arch.cntvoff = vm->cntvoff_base;
 		vcpu_arch_reset(&v->arch, aff, vm_vttbr(vm), vtcr, i == 0 ? entry : 0,
 				i == 0 ? dtb : 0);
 		v->powered = (i == 0);
@@ -527,7 +540,6 @@ int vm_run_pause(struct vm *vm)
 {
 	ticks_t deadline;
 
-	vm->paused_at = k_cycle_get();
 	vm->paused = true;
 	passthru_mask(vm, true);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
@@ -551,8 +563,6 @@ int vm_run_pause(struct vm *vm)
 
 void vm_run_resume(struct vm *vm)
 {
-	/* Guest time stands still while paused: the vCPUs add this to CNTVOFF. */
-	vm->paused_total += k_cycle_get() - vm->paused_at;
 	vm->paused = false;
 	passthru_mask(vm, false);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)

@@ -38,7 +38,6 @@
 void vcpu_arch_reset(struct vcpu_arch *a, uint64_t vmpidr, uint64_t vttbr,
 		     uint64_t vtcr, uint64_t entry, uint64_t x0)
 {
-	uint64_t cntvoff = a->cntvoff;
 	unsigned nbp, nwp;
 
 	__builtin_memset(a, 0, sizeof(*a));
@@ -52,7 +51,6 @@ void vcpu_arch_reset(struct vcpu_arch *a, uint64_t vmpidr, uint64_t vttbr,
 	a->vttbr = vttbr;
 	a->vtcr = vtcr;
 	a->vmpidr = vmpidr | (1UL << 31);
-	a->cntvoff = cntvoff;
 	a->gic.vmcr = 0;
 }
 
@@ -64,7 +62,6 @@ void vcpu_arch_load(struct vcpu_arch *a)
 	write_sysreg(vtcr_el2, a->vtcr);
 	write_sysreg(vmpidr_el2, a->vmpidr);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
-	write_sysreg(cntvoff_el2, a->cntvoff);
 	write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
 	write_sysreg(sctlr_el1, r->sctlr);
 	write_sysreg(cpacr_el1, r->cpacr);

@@ -12,6 +12,7 @@
 #include <virt/vgic.h>
 #include <virt/vm_config.h>
 #include <virt/passthru.h>
+#include <virt/vptimer.h>
 #include <virt/vm_state.h>
 #include <arch/vcpu_arch.h>
 
@@ -60,6 +61,8 @@ struct vcpu {
 	struct k_sem wake;		/* WFI, CPU_ON and stop wake-ups */
 	uint64_t exits[EXIT_REASON_COUNT];
 	uint64_t vtimer_ticks;		/* its timer's interrupts taken at EL2 */
+	struct vptimer ptimer;		/* the EL1 physical timer, emulated */
+	uint64_t setway_traps;		/* trapped DC ISW/CSW/CISW (virt/vcpu_cache.c) */
 	uint64_t ended_ticks;		/* its thread's run time when it ended */
 	/* The last injected exception: where it sent the guest, its ESR,
 	 * and how many in a row faulted at the vector they were sent to. */
@@ -85,6 +88,7 @@ struct vm {
 	struct shm_region *shm_region;	/* cfg.shm's, joined (virt/shm.c) */
 	unsigned shm_index;		/* this VM's slot on it */
 	struct virtio_mmio *virtio[VM_MAX_VIRTIO];	/* cfg.virtio's (virt/virtio_vm.c) */
+	uint64_t blk_chunks_held;	/* written chunks of its disks (the quota's) */
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned n_vcpus;
 	/* The lifecycle (virt/vm_lifecycle.c): state, the one pending guest
@@ -96,13 +100,11 @@ struct vm {
 	struct vm_backoff backoff;
 	volatile bool stopping;
 	volatile bool paused;		/* vCPUs park until resumed */
-	ticks_t paused_at;
-	ticks_t paused_total;		/* guest time stands still while paused */
-	ticks_t cntvoff_base;		/* guest counter = physical - base - paused_total */
 	ticks_t started_at;
 	ticks_t prep_ticks;		/* vm_start: zero, load, clean, DTB */
 	volatile ticks_t first_output_at;	/* first console byte, 0 = none yet */
 	uint64_t console_bytes;
+	uint64_t console_dropped;	/* live output the host console had no room for */
 	struct vm_console *con;		/* output ring, kept while detached */
 	struct k_spinlock warn_lock;
 	struct ratelimit warn[WARN_COUNT];
@@ -142,6 +144,12 @@ struct vm *console_focus(void);
 /* From a vCPU: VM_OP_GUEST_OFF or VM_OP_GUEST_RESET for its VM, carried
  * out by the VM manager; one pending per VM (vm_guest_op_merge). */
 void vm_guest_request(struct vm *vm, enum vm_op op);
+/* Is the VM on its way down? Long work done for it (a device's notify)
+ * checks this and gives up. */
+static inline bool vm_is_stopping(const struct vm *vm)
+{
+	return vm->stopping;
+}
 /* From a vCPU: mark the VM crashed with a reason, log it, stop it. */
 void vm_crash(struct vm *vm, const char *fmt, ...) __printf_like(2, 3);
 void vmm_init(void);
@@ -152,12 +160,19 @@ void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len);
 
 /* vCPU side. */
 void vcpu_kick(struct vcpu *v);
+/* On the vCPU's own thread, as WFI does: return at once if an interrupt is
+ * pending for it, its virtual timer is due or its VM is stopping, else
+ * sleep until one of those (WFI, PSCI CPU_SUSPEND). */
+void vcpu_wait_for_interrupt(struct vcpu *v);
 void vcpu_inject_abort(struct vcpu *v, uint64_t ipa, const char *why);
 int vm_add_mmio(struct vm *vm, const struct mmio_device *d);
 
 /* Exits handled by other files. */
 void vpsci_handle(struct vcpu *v, bool smc);
 void vtimer_cpu_init(void);
+/* Set/way cache maintenance (virt/vcpu_cache.c); the vCPU is loaded. */
+void vcpu_cache_setway(struct vcpu *v, uint64_t set_way);
+bool vcpu_cache_vm_reg_write(struct vcpu *v, unsigned enc, uint64_t val);
 #define VTIMER_INTID 27
 /* The virtual timer's output as the GIC sees it: CNTV_CTL_EL0's ENABLE &&
  * !IMASK && ISTATUS, of the vCPU loaded here. */

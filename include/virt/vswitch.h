@@ -91,6 +91,16 @@ void vswitch_port_remove(struct vswitch *sw, int port);
  * any: one that is another port's own), counted in src's tx_spoofed.
  */
 int vswitch_forward(struct vswitch *sw, int src, const uint8_t *frame, size_t len);
+/*
+ * vswitch_forward in two halves, for a caller that delivers without its
+ * lock held (virt/vnet.c): route learns the source and counts the frame
+ * sent, and gives the ports it goes to as a bit set (0 on success; the
+ * same refusals as vswitch_forward); delivered counts one delivery's
+ * outcome (0, or the deliver function's error) against a port.
+ */
+int vswitch_route(struct vswitch *sw, int src, const uint8_t *frame, size_t len,
+		  uint32_t *ports);
+void vswitch_delivered(struct vswitch *sw, int port, int ret, size_t len);
 /* The port a unicast MAC belongs to (its own or learnt), or -ENOENT. */
 int vswitch_fdb_lookup(const struct vswitch *sw, const uint8_t mac[ETH_ALEN]);
 

@@ -62,7 +62,7 @@ struct vcpu_arch {
 	struct el1_sysregs el1;
 	struct vtimer_state vtimer;
 	struct vgic_hw_state gic;
-	uint64_t hcr, vttbr, vtcr, vmpidr, cntvoff;
+	uint64_t hcr, vttbr, vtcr, vmpidr;
 	struct vcpu_debug dbg;		/* MDSCR_EL1 and the debug registers */
 };
 
