@@ -79,6 +79,7 @@ struct vm {
 	uint16_t vmid;
 	uint64_t ram_pa;		/* host-physical, contiguous */
 	unsigned ram_order;
+	bool ram_dirty;			/* it ran: its RAM holds guest data (virt/vm_ram.c) */
 	struct vgic vgic;
 	struct k_spinlock vgic_lock;
 	struct mmio_device mmio[VM_MAX_MMIO];
@@ -135,7 +136,18 @@ struct vm_console *vm_console_create(void);
 void vm_console_destroy(struct vm_console *c);
 void vm_console_put(struct vm *vm, char c);
 void vm_console_write(struct vm *vm, const char *s, size_t n);
-void vm_console_dump(struct vm *vm, void (*out)(void *ctx, const char *s, size_t n), void *ctx);
+/* stamps: each line led by the host uptime at which it arrived */
+void vm_console_dump(struct vm *vm, bool stamps,
+		     void (*out)(void *ctx, const char *s, size_t n), void *ctx);
+/* RAM (virt/vm_ram.c): allocation, preparation at start, loading, release. */
+int vm_ram_alloc(struct vm *vm, char *err, size_t errlen);
+void vm_ram_free(struct vm *vm);
+void vm_ram_prepare(struct vm *vm);
+void vm_ram_copy(void *dst, const void *src, size_t len);
+void vm_ram_zero(void *dst, size_t len);
+void vm_ram_loaded(void *p, size_t len);
+void vm_ram_rt_cores_update(void);
+
 void vm_console_set_mux(bool on);
 bool vm_console_mux(void);
 /* Console input focus: a VM, or NULL for the shell. */
