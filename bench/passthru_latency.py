@@ -11,7 +11,7 @@ the same ptdev.elf
   native  on QEMU at EL1, no hypervisor (-smp 1): the device's interrupt
           taken by the CPU directly;
   Tandem  as a VM (configs/ptdev.dts: the PL061 and the PL031 passed
-          through, one vCPU on core 1): the physical SPI taken at EL2,
+          through, vCPU 0 on core 1): the physical SPI taken at EL2,
           forwarded hardware-linked, taken by the guest at its vector;
 
 both under the same -icount (1 ns per instruction), and prints a table.

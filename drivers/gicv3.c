@@ -16,6 +16,7 @@
 #define GICD_IGROUPR		0x0080
 #define GICD_ISENABLER		0x0100
 #define GICD_ICENABLER		0x0180
+#define GICD_ISPENDR		0x0200
 #define GICD_ICPENDR		0x0280
 #define GICD_ISACTIVER		0x0300
 #define GICD_ICACTIVER		0x0380
@@ -264,6 +265,14 @@ bool gic_irq_is_active(irqid_t intid)
 	if (intid >= n_irqs)
 		return false;
 	return rd32(reg_base_for(intid), GICD_ISACTIVER + (intid / 32) * 4) &
+	       (1U << (intid % 32));
+}
+
+bool gic_irq_is_pending(irqid_t intid)
+{
+	if (intid >= n_irqs)
+		return false;
+	return rd32(reg_base_for(intid), GICD_ISPENDR + (intid / 32) * 4) &
 	       (1U << (intid % 32));
 }
 

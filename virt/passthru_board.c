@@ -112,13 +112,112 @@ static void page_span(uint64_t base, uint64_t size, uint64_t *pbase, uint64_t *p
 	*psize = ALIGN_UP(base + size, PT_PAGE) - *pbase;
 }
 
+/*
+ * The interrupt controller is never a guest's: its frames route every
+ * interrupt of the machine, and an ITS (any msi-controller) writes its
+ * tables, wherever GITS_BASER points, by DMA. Part of it is the GIC node
+ * Tandem drives and everything below it (ITS, GICv2m frames), and any
+ * node that says msi-controller.
+ */
+static bool in_irq_controller(const void *fdt, int node, bool *msi)
+{
+	int gic = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3"), len;
+
+	*msi = fdt_getprop(fdt, node, "msi-controller", &len) != NULL;
+	if (*msi)
+		return true;
+	for (int n = node; n > 0; n = fdt_parent_offset(fdt, n))
+		if (n == gic || fdt_getprop(fdt, n, "msi-controller", &len))
+			return true;
+	return false;
+}
+
+/* Entry i of node's reg, however many it has: false past the last, or on
+ * a bus that translates (such a node cannot be placed here). */
+static bool node_reg_entry(const void *fdt, int node, int i, uint64_t *base, uint64_t *size)
+{
+	const fdt32_t *p;
+	int ac, sc, len;
+
+	if (bus_cells(fdt, node, &ac, &sc))
+		return false;
+	p = fdt_getprop(fdt, node, "reg", &len);
+	if (!p || (i + 1) * (ac + sc) * 4 > len)
+		return false;
+	*base = read_cells(p + i * (ac + sc), ac);
+	*size = read_cells(p + i * (ac + sc) + ac, sc);
+	return true;
+}
+
+/* A reg range of an interrupt-controller node overlapping [base, +size):
+ * that node, or -1. One on a translating bus is not found: the board's
+ * own GICD/GICR ranges (translated) stand in for it. */
+static int irq_controller_at(const void *fdt, uint64_t base, uint64_t size, bool *msi)
+{
+	for (int node = fdt_next_node(fdt, 0, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
+		uint64_t b, sz;
+
+		if (!in_irq_controller(fdt, node, msi))
+			continue;
+		for (int i = 0; node_reg_entry(fdt, node, i, &b, &sz); i++)
+			if (ranges_overlap(base, size, b, sz))
+				return node;
+	}
+	return -1;
+}
+
+/* The first page of [pa, pa + size) on which no board node has registers,
+ * or pa + size: a range given by reg is mapped only where the board says
+ * there is a device, none of the space between (a secure-only or
+ * undescribed block). */
+static uint64_t first_unlisted_page(const void *fdt, uint64_t pa, uint64_t size)
+{
+	uint64_t cur = pa, end = pa + size;
+	bool moved = true;
+
+	while (cur < end && moved) {
+		moved = false;
+		for (int node = fdt_next_node(fdt, 0, NULL); node >= 0;
+		     node = fdt_next_node(fdt, node, NULL)) {
+			uint64_t b, sz, pb, ps;
+
+			for (int i = 0; node_reg_entry(fdt, node, i, &b, &sz); i++) {
+				page_span(b, sz, &pb, &ps);
+				if (cur >= pb && cur - pb < ps) {
+					cur = pb + ps;
+					moved = true;
+				}
+			}
+		}
+	}
+	return cur < end ? cur : end;
+}
+
+static int refuse_irq_controller(struct pt_res *r, int node, bool msi, uint64_t base,
+				 uint64_t size)
+{
+	char path[96];
+
+	if (fdt_get_path(r->fdt, node, path, sizeof(path)))
+		snprintf(path, sizeof(path), "?");
+	return res_fail(r, "property '%s': 0x%llx+0x%llx is the interrupt controller's (%s%s), never a guest's",
+			r->d->device[0] ? "device" : "reg", (unsigned long long)base,
+			(unsigned long long)size, path, msi ? ", an msi-controller" : "");
+}
+
 static int check_host_range(struct pt_res *r, uint64_t base, uint64_t size)
 {
 	const struct board *b = r->b;
+	bool msi;
+	int ic;
 
 	if (ranges_overlap(base, size, b->uart.base, b->uart.size))
 		return res_fail(r, "0x%llx+0x%llx is the host's console UART",
 				(unsigned long long)base, (unsigned long long)size);
+	ic = irq_controller_at(r->fdt, base, size, &msi);
+	if (ic >= 0)
+		return refuse_irq_controller(r, ic, msi, base, size);
 	if (ranges_overlap(base, size, b->gicd.base, b->gicd.size))
 		return res_fail(r, "0x%llx+0x%llx is the host's GIC distributor",
 				(unsigned long long)base, (unsigned long long)size);
@@ -203,9 +302,13 @@ static uint32_t irq_flags_of(const void *fdt, int node, irqid_t intid)
 static int resolve_path(struct pt_res *r, struct vm_passthru *d, struct vm_fdt_dev *out)
 {
 	int node = fdt_path_offset(r->fdt, d->device), n;
+	bool msi;
 
 	if (node < 0)
 		return res_fail(r, "property 'device': '%s' is not in the board DTB", d->device);
+	if (in_irq_controller(r->fdt, node, &msi))
+		return res_fail(r, "property 'device': '%s' is part of the interrupt controller%s, never a guest's",
+				d->device, msi ? " (an msi-controller)" : "");
 	n = node_regs(r->fdt, node, d->pa, d->size, PT_MAX_REGS);
 	if (n <= 0)
 		return res_fail(r, "property 'device': '%s' has no 'reg' on a bus Tandem can map",
@@ -225,9 +328,15 @@ static int resolve_reg(struct pt_res *r, struct vm_passthru *d, struct vm_fdt_de
 	for (unsigned i = 0; i < d->n_regs; i++) {
 		int n = find_node_by_reg(r->fdt, d->pa[i], d->size[i]);
 
+		uint64_t gap = first_unlisted_page(r->fdt, d->pa[i], d->size[i]);
+
 		if (n < 0)
 			return res_fail(r, "property 'reg': 0x%llx+0x%llx is not a device in the board DTB",
 					(unsigned long long)d->pa[i], (unsigned long long)d->size[i]);
+		if (gap < d->pa[i] + d->size[i])
+			return res_fail(r, "property 'reg': 0x%llx+0x%llx is not all devices of the board DTB (nothing at 0x%llx)",
+					(unsigned long long)d->pa[i], (unsigned long long)d->size[i],
+					(unsigned long long)gap);
 		if (node < 0)
 			node = n;
 	}
@@ -238,21 +347,26 @@ static int resolve_reg(struct pt_res *r, struct vm_passthru *d, struct vm_fdt_de
 }
 
 /*
- * A device that writes memory itself (the board says `dma-coherent`) uses
- * guest-physical addresses as bus addresses: without an IOMMU they are
- * host-physical, so the VM must be direct-mapped (memory-base ==
- * memory-phys), and since the device can then reach all of memory, the
- * config must say it accepts that (dma-no-iommu).
+ * Without an IOMMU a bus master uses guest-physical addresses as
+ * host-physical ones, so it can reach all memory. Any device may be one
+ * (an SD host, an Ethernet MAC or a USB controller need not say
+ * `dma-coherent`), so every device is taken for one unless its config says
+ * `no-dma;` (and the board does not contradict it); a DMA device needs the
+ * VM direct-mapped (memory-base == memory-phys) and the config to accept
+ * the hole (dma-no-iommu).
  */
 static int check_dma(struct pt_res *r, int node)
 {
 	const struct vm_config *c = r->cfg;
 	int len;
 
-	if (!fdt_getprop(r->fdt, node, "dma-coherent", &len))
+	if (r->d->no_dma) {
+		if (fdt_getprop(r->fdt, node, "dma-coherent", &len))
+			return res_fail(r, "property 'no-dma': the board DTB says the device does DMA (dma-coherent)");
 		return 0;
+	}
 	if (!r->d->dma_no_iommu)
-		return res_fail(r, "the device does DMA and there is no IOMMU: it could reach all memory (say 'dma-no-iommu;' to accept that)");
+		return res_fail(r, "the device may do DMA and there is no IOMMU: it could reach all memory (say 'no-dma;' if it is no bus master, 'dma-no-iommu;' to accept that)");
 	if (c->ram_phys != c->ram_base)
 		return res_fail(r, "property 'dma-no-iommu': a DMA device needs the VM direct-mapped (memory-phys = memory-base, now 0x%llx and 0x%llx)",
 				(unsigned long long)c->ram_phys, (unsigned long long)c->ram_base);

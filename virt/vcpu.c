@@ -21,6 +21,7 @@
 
 void vgic_lr_flush(struct vcpu *v);
 void vgic_lr_sync(struct vcpu *v);
+void vgic_lr_reset(struct vcpu *v);
 void irq_handle(void *tf);
 
 const char *const vm_exit_names[EXIT_REASON_COUNT] = {
@@ -470,8 +471,8 @@ static void vcpu_reset_self(struct vcpu *v)
 {
 	struct vcpu_arch *a = &v->arch;
 	uint64_t key = arch_irq_lock();
-	k_spinlock_key_t gkey;
 
+	vgic_lr_reset(v);	/* before the LRs' saved copies go */
 	vdebug_put(&a->dbg);	/* its comparators leave the core with it */
 	vcpu_arch_reset(a, a->vmpidr & 0xff00ffffffUL, a->vttbr, a->vtcr, v->reset_entry,
 			v->reset_x0);
@@ -479,18 +480,6 @@ static void vcpu_reset_self(struct vcpu *v)
 	vgic_hw_load(&a->gic);
 	a->gic.vtimer_resync = true;
 	vptimer_reset(v);
-	gkey = k_spin_lock(&v->vm->vgic_lock);
-	for (irqid_t i = 0; i < VGIC_NR_PRIVATE + v->vm->vgic.nr_spis; i++) {
-		struct vgic_irq *irq = vgic_get_irq(&v->vm->vgic, v->id, i);
-
-		if (irq && irq->lr_vcpu == (int)v->id) {
-			irq->lr_vcpu = -1;
-			irq->lr_pending = false;
-			irq->lr_req = 0;
-		}
-	}
-	vgic_touch(&v->vm->vgic);
-	k_spin_unlock(&v->vm->vgic_lock, gkey);
 	v->reset_pending = false;
 	arch_irq_unlock(key);
 }

@@ -93,6 +93,34 @@ static void lr_apply_requests(struct vcpu *v, unsigned i, struct vgic_irq *irq)
 	lr_release(v, i, irq);
 }
 
+/*
+ * A passed-through level SPI follows its line, as on a GIC, where an
+ * untaken level interrupt stops being pending when its input drops. The
+ * guest clears its device with an untrapped write, so Tandem looks: its
+ * physical interrupt is active (the host took it, only the guest's
+ * deactivation or this ends that), and an active level interrupt's
+ * pending bit is its line. A guest that EOIs before clearing its device
+ * (the line still up re-fires at once and is injected again) thus does
+ * not take the interrupt a second time, provided it exits (any trapped
+ * access, a WFI) between the clear and unmasking: with no exit Tandem
+ * cannot see the write. A software latch (ISPENDR) keeps it pending.
+ * The timer's PPI is vtimer_sync_line()'s. vgic lock held.
+ */
+static bool hw_level_went_down(const struct vgic_irq *irq)
+{
+	return irq->hw_intid >= VGIC_NR_PRIVATE && !irq->edge && !irq->lr_latched &&
+	       !irq->pending_latch && !gic_irq_is_pending(irq->hw_intid);
+}
+
+/* The line is down: lower it and deactivate the physical interrupt so
+ * its next assertion fires. Off any LR. vgic lock held. */
+static void hw_level_drop(struct vm *vm, struct vgic_irq *irq)
+{
+	irq->line_level = false;
+	gic_irq_set_active(irq->hw_intid, false);
+	vgic_touch(&vm->vgic);
+}
+
 /* The timer's output went down (disabled, masked, compare value moved on)
  * while its interrupt is raised: lower it, withdraw it from an LR where it
  * is pending and not yet taken (once taken the guest's EOI ends it), and
@@ -164,10 +192,15 @@ void vgic_lr_flush(struct vcpu *v)
 	free_mask = ~hw->used_lrs & ((1U << n_lrs) - 1);
 	free_lrs = hweight32(free_mask);
 	n = vgic_collect_pending(&vm->vgic, v->id, pend, free_lrs + 1);
-	for (; free_mask && k < n; free_mask &= free_mask - 1) {
+	for (; free_mask && k < n; k++) {
 		unsigned i = (unsigned)__builtin_ctz(free_mask);
-		struct vgic_irq *irq = pend[k++];
+		struct vgic_irq *irq = pend[k];
 
+		if (irq->hw_intid && hw_level_went_down(irq)) {
+			hw_level_drop(vm, irq);		/* resampled: not delivered */
+			continue;
+		}
+		free_mask &= free_mask - 1;
 		vgic_hw_write_lr(i, lr_value(irq));
 		hw->used_lrs |= 1U << i;
 		hw->lr_intid[i] = irq->intid;
@@ -216,6 +249,13 @@ void vgic_lr_sync(struct vcpu *v)
 			irq->lr_pending = (lr & ICH_LR_PENDING) != 0;
 			vgic_touch(&vm->vgic);
 		}
+		if ((lr & (ICH_LR_PENDING | ICH_LR_ACTIVE)) == ICH_LR_PENDING &&
+		    (lr & ICH_LR_HW) && hw_level_went_down(irq)) {
+			/* untaken, and its device cleared: withdrawn */
+			lr_release(v, i, irq);
+			hw_level_drop(vm, irq);
+			continue;
+		}
 		if (lr & (ICH_LR_PENDING | ICH_LR_ACTIVE))
 			continue;	/* still the guest's */
 		/* Done: acknowledged, handled and deactivated by the guest. */
@@ -224,6 +264,52 @@ void vgic_lr_sync(struct vcpu *v)
 	/* The guest may have disabled, masked or re-armed its timer: what it
 	 * reads next (GICR_ISPENDR0) must show the line as it is now. */
 	vtimer_sync_line(v);
+	k_spin_unlock(&vm->vgic_lock, key);
+}
+
+/*
+ * The vCPU is reset (PSCI CPU_ON): its list registers go, but what they
+ * held does not vanish with them. Pending there, and not taken: pending
+ * in the model again (a distributor keeps an SPI's pending state across a
+ * CPU's reset), a hardware-linked one keeping its physical interrupt
+ * active for the guest's later EOI. Active (taken, not yet deactivated):
+ * deactivated, the physical one too, which nobody else would ever
+ * deactivate: an edge line would stay dead, a level one re-fires if it is
+ * still up. vgic lock taken; IRQs masked, v loaded here.
+ */
+void vgic_lr_reset(struct vcpu *v)
+{
+	struct vgic_hw_state *hw = &v->arch.gic;
+	struct vm *vm = v->vm;
+	k_spinlock_key_t key = k_spin_lock(&vm->vgic_lock);
+
+	for (uint32_t used = hw->used_lrs; used; used &= used - 1) {
+		unsigned i = (unsigned)__builtin_ctz(used);
+		struct vgic_irq *irq = lr_irq(v, i);
+		uint64_t lr = vgic_hw_read_lr(i);
+		bool pending, active;
+
+		vgic_hw_write_lr(i, 0);
+		if (!irq)
+			continue;
+		pending = (lr & ICH_LR_PENDING) && !(irq->lr_req & VGIC_LR_REQ_CLEAR_PENDING);
+		active = ((lr & ICH_LR_ACTIVE) && !(irq->lr_req & VGIC_LR_REQ_CLEAR_ACTIVE)) ||
+			 ((irq->lr_req & VGIC_LR_REQ_SET_ACTIVE) && !(lr & ICH_LR_HW));
+		if (pending && (irq->edge || irq->lr_latched))
+			irq->pending_latch = true;
+		if (active && (lr & ICH_LR_HW))
+			gic_irq_set_active(irq->hw_intid, false);
+		if ((lr & ICH_LR_HW) && !(pending && !active))
+			irq->line_level = false;	/* re-fires if still up */
+		irq->active = false;
+		irq->lr_vcpu = -1;
+		irq->lr_pending = false;
+		irq->lr_latched = false;
+		irq->lr_req = 0;
+		vgic_note_pending(&vm->vgic, v->id, irq);
+	}
+	hw->used_lrs = 0;
+	vgic_touch(&vm->vgic);
 	k_spin_unlock(&vm->vgic_lock, key);
 }
 

@@ -39,6 +39,7 @@ void vcpu_setup_thread(struct vcpu *v);
 int vgic_mmio_register(struct vm *vm);
 void *vpl011_create(struct vm *vm, uint64_t base, irqid_t intid);
 void vpl011_destroy(void *uart);
+void vpl011_reset(void *uart);
 
 #define ERR(...) snprintf(err, errlen, __VA_ARGS__)
 
@@ -452,8 +453,8 @@ int vm_run_start(struct vm *vm, char *err, size_t errlen)
 	host_ipa_bits(&pa_range);
 	vtcr = stage2_vtcr(&vm->s2, pa_range);
 	vgic_init(&vm->vgic, vm->n_vcpus, GUEST_NR_SPIS, vgic_kick, vm);
+	vpl011_reset(vm->uart);
 	virtio_vm_reset(vm);
-	passthru_start(vm);
 	sp805_start(vm->wdog);
 	vm->stopping = false;
 	vm->paused = false;
@@ -496,6 +497,10 @@ int vm_run_start(struct vm *vm, char *err, size_t errlen)
 		vcpu_setup_thread(v);
 	}
 	vm->started_at = k_cycle_get();
+	/* Only now (stopping clear, the vCPUs made): a line already up fires
+	 * at once, and a handler that found the VM still stopping would mask
+	 * it for the whole run. */
+	passthru_start(vm);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		k_thread_start(vm->vcpus[i].thread);
 	LOG_INF("vm %s: started, entry %#llx, DTB at %#llx, prepared in %llu us", vm->name,

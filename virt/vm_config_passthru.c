@@ -182,7 +182,7 @@ static bool pt_prop_known(const char *name)
 {
 	static const char *const known[] = {
 		"device", "reg", "interrupts", "guest-reg", "guest-interrupts",
-		"dma-no-iommu", "phandle", "name",
+		"dma-no-iommu", "no-dma", "phandle", "name",
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(known); i++)
@@ -263,6 +263,19 @@ int vm_passthru_check_guest(const struct vm_config *vm, const struct vm_passthru
 	return 0;
 }
 
+/* An empty property: present or not. */
+static int parse_flag(struct pt_cfg *c, int node, const char *name, bool *out)
+{
+	int len;
+
+	if (!fdt_getprop(c->fdt, node, name, &len))
+		return 0;
+	if (len)
+		return pt_fail(c, node, "property '%s' takes no value (write '%s;')", name, name);
+	*out = true;
+	return 0;
+}
+
 static int parse_one(struct pt_cfg *c, int node, struct vm_config *vm, struct vm_passthru *d)
 {
 	char msg[160];
@@ -290,11 +303,13 @@ static int parse_one(struct pt_cfg *c, int node, struct vm_config *vm, struct vm
 		ret = parse_guest_interrupts(c, node, d);
 	if (ret)
 		return ret;
-	if (fdt_getprop(c->fdt, node, "dma-no-iommu", &len)) {
-		if (len)
-			return pt_fail(c, node, "property 'dma-no-iommu' takes no value (write 'dma-no-iommu;')");
-		d->dma_no_iommu = true;
-	}
+	ret = parse_flag(c, node, "dma-no-iommu", &d->dma_no_iommu);
+	if (!ret)
+		ret = parse_flag(c, node, "no-dma", &d->no_dma);
+	if (ret)
+		return ret;
+	if (d->dma_no_iommu && d->no_dma)
+		return pt_fail(c, node, "property 'no-dma': the device cannot both do no DMA and need 'dma-no-iommu'");
 	if (!d->device[0] && d->n_guest_irqs && !d->n_irqs)
 		return pt_fail(c, node, "property 'guest-interrupts' without 'interrupts'");
 	if (vm_passthru_check_guest(vm, d, (unsigned)(d - vm->passthru), msg, sizeof(msg)))

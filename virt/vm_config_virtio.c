@@ -144,7 +144,7 @@ struct vio_type {
 static const struct vio_type vio_types[] = {
 	{ "block", VM_VIRTIO_BLOCK, parse_block, { "image", "read-only" } },
 	{ "console", VM_VIRTIO_CONSOLE, parse_nothing, { NULL } },
-	{ "net", VM_VIRTIO_NET, parse_net, { "network", "mac" } },
+	{ "net", VM_VIRTIO_NET, parse_net, { "network", "mac", "allow-mac-spoofing" } },
 	{ "control", VM_VIRTIO_CONTROL, parse_control, { "manages" } },
 };
 

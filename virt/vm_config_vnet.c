@@ -102,6 +102,19 @@ static int parse_mac(struct vnet_cfg *c, const struct vm_config *vm, struct vm_v
 	return 0;
 }
 
+/* allow-mac-spoofing: an empty property. */
+static int parse_spoofing(struct vnet_cfg *c, struct vm_virtio *d)
+{
+	int len;
+
+	if (!fdt_getprop(c->fdt, c->node, "allow-mac-spoofing", &len))
+		return 0;
+	if (len)
+		return vnet_fail(c, "property 'allow-mac-spoofing' takes no value (write 'allow-mac-spoofing;')");
+	d->allow_mac_spoofing = true;
+	return 0;
+}
+
 static bool same_card_address(const struct vm_virtio *a, const struct vm_virtio *b)
 {
 	return a->type == VM_VIRTIO_NET && b->type == VM_VIRTIO_NET &&
@@ -117,6 +130,8 @@ int vm_config_parse_vnet(const void *fdt, int node, const char *file,
 
 	if (!ret)
 		ret = parse_mac(&c, vm, d);
+	if (!ret)
+		ret = parse_spoofing(&c, d);
 	if (ret)
 		return ret;
 	d->type = VM_VIRTIO_NET;

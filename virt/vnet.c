@@ -57,7 +57,8 @@ static struct vnet_network *find_or_make(const char *name)
 	return free_slot;
 }
 
-int vnet_join(const char *name, vswitch_deliver_fn deliver, void *ctx,
+int vnet_join(const char *name, const struct vswitch_port_cfg *cfg,
+	      vswitch_deliver_fn deliver, void *ctx,
 	      struct vnet_network **net, int *port, char *err, size_t errlen)
 {
 	struct vnet_network *n;
@@ -75,15 +76,20 @@ int vnet_join(const char *name, vswitch_deliver_fn deliver, void *ctx,
 	k_mutex_unlock(&networks_lock);
 
 	k_mutex_lock(&n->lock, K_FOREVER);
-	ret = vswitch_port_add(&n->sw, deliver, ctx);
+	ret = vswitch_port_add(&n->sw, cfg, deliver, ctx);
 	k_mutex_unlock(&n->lock);
 	if (ret < 0) {
 		k_mutex_lock(&networks_lock, K_FOREVER);
 		n->refs--;
 		k_mutex_unlock(&networks_lock);
-		snprintf(err, errlen, "network '%s': all %u ports are taken", name,
-			 VSWITCH_MAX_PORTS);
-		return -ENOSPC;
+		if (ret == -ENOSPC)
+			snprintf(err, errlen, "network '%s': all %u ports are taken", name,
+				 VSWITCH_MAX_PORTS);
+		else
+			snprintf(err, errlen, "network '%s': MAC %02x:%02x:%02x:%02x:%02x:%02x is another card's (%d)",
+				 name, cfg->mac[0], cfg->mac[1], cfg->mac[2], cfg->mac[3],
+				 cfg->mac[4], cfg->mac[5], ret);
+		return ret;
 	}
 	*net = n;
 	*port = ret;

@@ -1,8 +1,10 @@
 /*
- * The learning switch of one VM network: ports, the table of MACs learnt
- * on them (a fixed array, oldest entry replaced when full, so a guest
- * inventing source addresses costs table churn, never memory), and
- * forwarding. Binding and locking: virt/vnet.c.
+ * The switch of one VM network: ports, the table of MACs (each port's own,
+ * entered when it joins and fixed, then what ports allowed any source were
+ * seen sending from: a fixed array, the least recently seen learnt entry
+ * replaced when full, so a guest inventing source addresses costs table
+ * churn among learnt entries, never memory and never another port's
+ * address), and forwarding. Binding and locking: virt/vnet.c.
  */
 #include <errno.h>
 #include <string.h>
@@ -19,8 +21,40 @@ static bool port_valid(const struct vswitch *sw, int port)
 	return port >= 0 && port < VSWITCH_MAX_PORTS && sw->port[port].used;
 }
 
-int vswitch_port_add(struct vswitch *sw, vswitch_deliver_fn deliver, void *ctx)
+static struct vswitch_fdb_entry *fdb_find(const struct vswitch *sw, const uint8_t mac[ETH_ALEN])
 {
+	for (unsigned i = 0; i < VSWITCH_FDB_SIZE; i++)
+		if (sw->fdb[i].used && !memcmp(sw->fdb[i].mac, mac, ETH_ALEN))
+			return (struct vswitch_fdb_entry *)&sw->fdb[i];
+	return NULL;
+}
+
+/* The entry for mac: its own, a free one, or the least recently seen
+ * learnt one (own entries are at most VSWITCH_MAX_PORTS of them). */
+static struct vswitch_fdb_entry *fdb_slot(struct vswitch *sw, const uint8_t mac[ETH_ALEN])
+{
+	struct vswitch_fdb_entry *e = fdb_find(sw, mac), *oldest = NULL;
+
+	for (unsigned i = 0; i < VSWITCH_FDB_SIZE && !e; i++) {
+		if (!sw->fdb[i].used)
+			e = &sw->fdb[i];
+		else if (!sw->fdb[i].own && (!oldest || sw->fdb[i].seen < oldest->seen))
+			oldest = &sw->fdb[i];
+	}
+	return e ? e : oldest;
+}
+
+int vswitch_port_add(struct vswitch *sw, const struct vswitch_port_cfg *cfg,
+		     vswitch_deliver_fn deliver, void *ctx)
+{
+	static const uint8_t zero[ETH_ALEN];
+	const struct vswitch_fdb_entry *have = fdb_find(sw, cfg->mac);
+	struct vswitch_fdb_entry *e;
+
+	if (eth_is_group(cfg->mac) || !memcmp(cfg->mac, zero, ETH_ALEN))
+		return -EINVAL;
+	if (have && have->own)
+		return -EEXIST;
 	for (int i = 0; i < VSWITCH_MAX_PORTS; i++) {
 		struct vswitch_port *p = &sw->port[i];
 
@@ -28,9 +62,13 @@ int vswitch_port_add(struct vswitch *sw, vswitch_deliver_fn deliver, void *ctx)
 			continue;
 		memset(p, 0, sizeof(*p));
 		p->used = true;
+		p->cfg = *cfg;
 		p->deliver = deliver;
 		p->ctx = ctx;
 		sw->n_ports++;
+		e = fdb_slot(sw, cfg->mac);
+		*e = (struct vswitch_fdb_entry){ .used = true, .own = true, .port = (uint8_t)i };
+		memcpy(e->mac, cfg->mac, ETH_ALEN);
 		return i;
 	}
 	return -ENOSPC;
@@ -47,14 +85,6 @@ void vswitch_port_remove(struct vswitch *sw, int port)
 	sw->n_ports--;
 }
 
-static struct vswitch_fdb_entry *fdb_find(const struct vswitch *sw, const uint8_t mac[ETH_ALEN])
-{
-	for (unsigned i = 0; i < VSWITCH_FDB_SIZE; i++)
-		if (sw->fdb[i].used && !memcmp(sw->fdb[i].mac, mac, ETH_ALEN))
-			return (struct vswitch_fdb_entry *)&sw->fdb[i];
-	return NULL;
-}
-
 int vswitch_fdb_lookup(const struct vswitch *sw, const uint8_t mac[ETH_ALEN])
 {
 	const struct vswitch_fdb_entry *e = fdb_find(sw, mac);
@@ -62,25 +92,34 @@ int vswitch_fdb_lookup(const struct vswitch *sw, const uint8_t mac[ETH_ALEN])
 	return e ? e->port : -ENOENT;
 }
 
-/* Remember that mac lives behind port (a MAC that moved follows). */
+/* Remember that mac (not a port's own) lives behind port: a learnt MAC
+ * that moved follows. */
 static void learn(struct vswitch *sw, const uint8_t mac[ETH_ALEN], int port)
 {
-	struct vswitch_fdb_entry *e = fdb_find(sw, mac), *oldest = &sw->fdb[0];
+	struct vswitch_fdb_entry *e = fdb_slot(sw, mac);
 
-	if (!e) {
-		for (unsigned i = 0; i < VSWITCH_FDB_SIZE && !e; i++) {
-			if (!sw->fdb[i].used)
-				e = &sw->fdb[i];
-			else if (sw->fdb[i].seen < oldest->seen)
-				oldest = &sw->fdb[i];
-		}
-		if (!e)
-			e = oldest;
+	if (!e->used || memcmp(e->mac, mac, ETH_ALEN)) {
 		e->used = true;
+		e->own = false;
 		memcpy(e->mac, mac, ETH_ALEN);
 	}
 	e->port = (uint8_t)port;
 	e->seen = sw->clock;
+}
+
+/* May port p send from src_mac? Its own always; another only if its
+ * config allows any source, and never another port's own. */
+static bool source_allowed(const struct vswitch *sw, const struct vswitch_port *p,
+			   const uint8_t src_mac[ETH_ALEN])
+{
+	const struct vswitch_fdb_entry *e;
+
+	if (!memcmp(src_mac, p->cfg.mac, ETH_ALEN))
+		return true;
+	if (!p->cfg.any_source)
+		return false;
+	e = fdb_find(sw, src_mac);
+	return !e || !e->own;
 }
 
 void vswitch_delivered(struct vswitch *sw, int port, int ret, size_t len)
@@ -127,10 +166,15 @@ int vswitch_route(struct vswitch *sw, int src, const uint8_t *frame, size_t len,
 		p->st.tx_bad++;
 		return -EINVAL;
 	}
+	if (!source_allowed(sw, p, src_mac)) {
+		p->st.tx_spoofed++;
+		return -EPERM;
+	}
 	p->st.tx_frames++;
 	p->st.tx_bytes += len;
 	sw->clock++;
-	learn(sw, src_mac, src);
+	if (memcmp(src_mac, p->cfg.mac, ETH_ALEN))
+		learn(sw, src_mac, src);
 	if (eth_is_group(dst_mac)) {
 		*ports = flood_set(sw, src);
 		return 0;

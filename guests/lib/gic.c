@@ -16,6 +16,7 @@
 
 volatile unsigned int gic_unhandled[NR_CPUS];
 volatile unsigned int gic_fiqs[NR_CPUS];
+static volatile bool eoi_done[MAX_CPUS];
 static irq_handler_t handlers[NR_HANDLERS];
 static bool dist_ready;
 
@@ -225,16 +226,28 @@ void gic_send_sgi(unsigned int intid, uint64_t target_mpidr)
 	gic_send_sgi_raw(gic_sgi_value(intid, target_mpidr), false);
 }
 
+/* From a handler: its EOI now, before it has quietened its device (as
+ * kvm-unit-tests' pl031 test does); gic_handle_irq() then writes none. */
+void gic_eoi_now(unsigned int intid)
+{
+	write_sysreg(intid, icc_eoir1_el1);
+	isb();
+	eoi_done[this_cpu()] = true;
+}
+
 void gic_handle_irq(void)
 {
 	uint32_t intid = (uint32_t)read_sysreg(icc_iar1_el1) & 0xffffff;
 
 	if (intid >= NR_HANDLERS && intid <= INTID_SPURIOUS)
 		return;
+	eoi_done[this_cpu()] = false;
 	if (intid < NR_HANDLERS && handlers[intid])
 		handlers[intid](intid);
 	else
 		gic_unhandled[this_cpu()]++;
+	if (eoi_done[this_cpu()])
+		return;
 	write_sysreg(intid, icc_eoir1_el1);
 	isb();
 }

@@ -22,19 +22,8 @@
 #include <lib/sysreg.h>
 #include <lib/test.h>
 #include <lib/timer.h>
+#include "ptdev.h"
 
-#define GPIO_BASE	0x09030000UL
-#define GPIO_DATA_PIN0	0x004	/* GPIODATA, address bits [9:2] = pin 0 */
-#define GPIO_DIR	0x400
-#define GPIO_IS		0x404	/* interrupt sense: 1 = level */
-#define GPIO_IBE	0x408
-#define GPIO_IEV	0x40c	/* interrupt event: 1 = high level */
-#define GPIO_IE		0x410	/* interrupt mask: 1 = unmasked */
-#define GPIO_RIS	0x414
-#define GPIO_MIS	0x418
-#define GPIO_PERIPHID0	0xfe0
-#define GPIO_INTID	39
-#define GPIO_PIN	BIT(0)
 #define GPIO_SAMPLES	1000
 /*
  * QEMU raises the line inside the write and the CPU takes it at the next
@@ -46,20 +35,18 @@
  */
 #define GPIO_WAIT_SPINS	1000000UL
 
-void test_gpio_latency(void);
-
 extern char stamp_vectors[], vectors[];
 extern volatile uint64_t irq_entry_stamp;
 
 static volatile unsigned int gpio_taken;
 static volatile uint64_t gpio_stamp;
 
-static void gpio_writel(uint32_t val, unsigned int reg)
+void gpio_writel(uint32_t val, unsigned int reg)
 {
 	writel(val, GPIO_BASE + reg);
 }
 
-static uint32_t gpio_readl(unsigned int reg)
+uint32_t gpio_readl(unsigned int reg)
 {
 	return readl(GPIO_BASE + reg);
 }
@@ -77,14 +64,27 @@ static bool gpio_pending(void)
 	return readl(GICD_BASE + GICD_ISPENDR + 4 * (GPIO_INTID / 32)) & BIT(GPIO_INTID % 32);
 }
 
-static bool gpio_wait_taken(unsigned int want)
+bool wait_count(volatile unsigned int *count, unsigned int want)
 {
 	for (unsigned long spin = 0; spin < GPIO_WAIT_SPINS; spin++) {
-		if (gpio_taken == want)
+		if (*count == want)
 			return true;
 		cpu_relax();
 	}
-	return gpio_taken == want;
+	return *count == want;
+}
+
+void spi_take_here(unsigned int intid, void (*handler)(unsigned int))
+{
+	writeq(this_mpidr() & 0xff00ffffffUL, GICD_BASE + GICD_IROUTER + 8 * intid);
+	gic_set_handler(intid, handler);
+	writel(BIT(intid % 32), GICD_BASE + GICD_ISENABLER + 4 * (intid / 32));
+}
+
+void spi_disable(unsigned int intid)
+{
+	writel(BIT(intid % 32), GICD_BASE + GICD_ICENABLER + 4 * (intid / 32));
+	gicd_wait_rwp();
 }
 
 static uint64_t ticks_to_ns(uint64_t ticks)
@@ -97,8 +97,7 @@ static void set_vbar(void *table)
 	asm volatile("msr vbar_el1, %0\n\tisb" :: "r"(table) : "memory");
 }
 
-/* Pin 0 an input whose level interrupt is already raised, but masked. */
-static bool gpio_arm(void)
+bool gpio_arm(void)
 {
 	uint32_t level;
 
@@ -124,16 +123,14 @@ void test_gpio_latency(void)
 	CHECK(gic_init(), "GIC set-up failed");
 	if (!gpio_arm())
 		return;
-	writeq(this_mpidr() & 0xff00ffffffUL, GICD_BASE + GICD_IROUTER + 8 * GPIO_INTID);
-	gic_set_handler(GPIO_INTID, gpio_handler);
-	writel(BIT(GPIO_INTID % 32), GICD_BASE + GICD_ISENABLER + 4 * (GPIO_INTID / 32));
+	spi_take_here(GPIO_INTID, gpio_handler);
 	gpio_taken = 0;
 	set_vbar(stamp_vectors);
 	irq_enable();
 	for (n = 0; n < GPIO_SAMPLES; n++) {
 		t0 = timer_now();
 		gpio_writel(GPIO_PIN, GPIO_IE);
-		if (!gpio_wait_taken(n + 1))
+		if (!wait_count(&gpio_taken, n + 1))
 			break;
 		ticks = gpio_stamp - t0;
 		lo = ticks < lo ? ticks : lo;

@@ -25,5 +25,8 @@ unsigned gic_num_irqs(void);
 /* Active state of an interrupt (SGI/PPI: this core's). */
 bool gic_irq_is_active(irqid_t intid);
 void gic_irq_set_active(irqid_t intid, bool active);
+/* Pending state; of a level interrupt, the input line (or a software
+ * latch), also while it is active: what resampling a line reads. */
+bool gic_irq_is_pending(irqid_t intid);
 
 #endif

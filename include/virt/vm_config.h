@@ -45,6 +45,7 @@ struct vm_passthru {
 	unsigned n_guest_irqs;		/* guest-interrupts entries, 0 = 1:1 */
 	irqid_t guest_intid[PT_MAX_IRQS];
 	bool dma_no_iommu;		/* accepts a DMA device reaching all memory */
+	bool no_dma;			/* says the device is no bus master */
 };
 
 /*
@@ -88,6 +89,7 @@ struct vm_virtio {
 	bool read_only;			/* block: writes fail */
 	char network[VM_NAME_LEN];	/* net: the switch its card plugs into */
 	uint8_t mac[6];			/* net: given, or derived from the names */
+	bool allow_mac_spoofing;	/* net: may send from other source MACs */
 	/* control: the VMs (by name) its requests may act on */
 	char manages[VM_MAX_MANAGED][VM_NAME_LEN];
 	unsigned n_manages;

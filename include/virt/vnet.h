@@ -14,9 +14,11 @@
 
 struct vnet_network;
 
-/* Join (or create) the network `name`: 0 with *net and *port, -ENOSPC
- * (no network slot or no port left) with err. */
-int vnet_join(const char *name, vswitch_deliver_fn deliver, void *ctx,
+/* Join (or create) the network `name` with a port cfg says: 0 with *net
+ * and *port; -ENOSPC (no network slot or no port left) or -EEXIST (the
+ * MAC is another card's there) with err. */
+int vnet_join(const char *name, const struct vswitch_port_cfg *cfg,
+	      vswitch_deliver_fn deliver, void *ctx,
 	      struct vnet_network **net, int *port, char *err, size_t errlen);
 /* Leave it: no delivery to this port once it returns; the last one out
  * frees the network. */

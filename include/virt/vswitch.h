@@ -1,8 +1,11 @@
 /*
- * A learning Ethernet switch between VM network ports (virt/vswitch.c):
- * each virtio-net device is one port; a frame from a port goes to the port
- * its destination MAC was last seen on, or to every other port when the
- * destination is broadcast, multicast or not learnt yet. No locking and no
+ * The Ethernet switch between VM network ports (virt/vswitch.c): each
+ * virtio-net device is one port with its configured MAC, which the table
+ * holds from the start and nothing moves or evicts. A port sends from its
+ * own MAC only, unless its config allows any source (allow-mac-spoofing),
+ * whose other sources are learnt in the rest of the table. A frame goes to
+ * the port its destination belongs to, or to every other port when the
+ * destination is broadcast, multicast or unknown. No locking and no
  * allocation here, so the host tests it (tests/unit/test_vswitch.c); the
  * named networks and their locks are virt/vnet.c's.
  *
@@ -22,7 +25,7 @@
 /* The largest frame: header, one 802.1Q tag and the MTU (no FCS). */
 #define VSWITCH_FRAME_MAX	(ETH_HLEN + ETH_VLAN_HLEN + VSWITCH_MTU)
 #define VSWITCH_MAX_PORTS	16
-#define VSWITCH_FDB_SIZE	64	/* learnt MACs; the least recently seen goes first */
+#define VSWITCH_FDB_SIZE	64	/* ports' own MACs, then learnt ones (least recently seen go first) */
 
 /*
  * Hand one frame to a port's receiver (the peer's RX queue): 0 when it
@@ -35,12 +38,20 @@ typedef int (*vswitch_deliver_fn)(void *ctx, const uint8_t *frame, size_t len);
 struct vswitch_port_stats {
 	uint64_t tx_frames, tx_bytes;	/* accepted from this port */
 	uint64_t tx_bad;		/* refused: size out of range, group source */
+	uint64_t tx_spoofed;		/* refused: a source MAC the port may not use */
 	uint64_t rx_frames, rx_bytes;	/* delivered to this port */
 	uint64_t rx_dropped;		/* for it, but its receive queue was full */
 };
 
+/* What a port is: its card's MAC, and whether it may send from others. */
+struct vswitch_port_cfg {
+	uint8_t mac[ETH_ALEN];		/* unicast, not zero */
+	bool any_source;		/* allow-mac-spoofing */
+};
+
 struct vswitch_port {
 	bool used;
+	struct vswitch_port_cfg cfg;
 	vswitch_deliver_fn deliver;
 	void *ctx;
 	struct vswitch_port_stats st;
@@ -48,6 +59,7 @@ struct vswitch_port {
 
 struct vswitch_fdb_entry {
 	bool used;
+	bool own;			/* the port's configured MAC: never moves or goes */
 	uint8_t mac[ETH_ALEN];
 	uint8_t port;
 	uint64_t seen;			/* the switch's frame clock when last seen */
@@ -61,16 +73,22 @@ struct vswitch {
 };
 
 void vswitch_init(struct vswitch *sw);
-/* A new port: its index, or -ENOSPC when all VSWITCH_MAX_PORTS are taken. */
-int vswitch_port_add(struct vswitch *sw, vswitch_deliver_fn deliver, void *ctx);
+/* A new port with its own MAC in the table: its index; -ENOSPC when all
+ * VSWITCH_MAX_PORTS are taken, -EEXIST when the MAC is another port's,
+ * -EINVAL for a group or zero MAC. A port's own MAC takes over an entry
+ * another port only learnt. */
+int vswitch_port_add(struct vswitch *sw, const struct vswitch_port_cfg *cfg,
+		     vswitch_deliver_fn deliver, void *ctx);
 /* The port goes, and every MAC learnt on it with it. */
 void vswitch_port_remove(struct vswitch *sw, int port);
 /*
- * A frame from port src: learn its source, deliver it. Returns how many
- * ports took it (0 when it had nowhere to go or every receiver was full),
- * -EMSGSIZE for a frame shorter than ETH_HLEN or longer than
- * VSWITCH_FRAME_MAX, -EINVAL for a group source MAC or a bad port (each
- * refused frame counts in src's tx_bad).
+ * A frame from port src: check (and, from a port that may use any source,
+ * learn) its source, deliver it. Returns how many ports took it (0 when it
+ * had nowhere to go or every receiver was full), -EMSGSIZE for a frame
+ * shorter than ETH_HLEN or longer than VSWITCH_FRAME_MAX, -EINVAL for a
+ * group source MAC or a bad port (each counted in src's tx_bad), -EPERM
+ * for a source that is not the port's own MAC (from a port that may use
+ * any: one that is another port's own), counted in src's tx_spoofed.
  */
 int vswitch_forward(struct vswitch *sw, int src, const uint8_t *frame, size_t len);
 /*
@@ -83,7 +101,7 @@ int vswitch_forward(struct vswitch *sw, int src, const uint8_t *frame, size_t le
 int vswitch_route(struct vswitch *sw, int src, const uint8_t *frame, size_t len,
 		  uint32_t *ports);
 void vswitch_delivered(struct vswitch *sw, int port, int ret, size_t len);
-/* The port a unicast MAC was learnt on, or -ENOENT. */
+/* The port a unicast MAC belongs to (its own or learnt), or -ENOENT. */
 int vswitch_fdb_lookup(const struct vswitch *sw, const uint8_t mac[ETH_ALEN]);
 
 static inline bool eth_is_group(const uint8_t mac[ETH_ALEN])

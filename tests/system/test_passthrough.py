@@ -41,6 +41,12 @@ GPIO_RE = re.compile(r"^  passthrough gpio: /pl061@9030000, PA 0x9030000\+0x1000
                      r" INTID 39 as 39 \(level, (\d+) fired, to core 1\)$", re.M)
 LATENCY_RE = re.compile(r"^LATENCY gpio: samples=(\d+) min=(\d+) avg=(\d+) max=(\d+)$", re.M)
 GPIO_SAMPLES = 1000
+PTDEV_TESTS = ("gpio_line_at_start", "uart_reset", "gpio_latency", "rtc_read", "rtc_alarm",
+               "rtc_eoi_first", "gpio_cpu_reset", "leave_lines_up")
+RTC_FIRES = 2 * 3 + 2
+# per run: the samples, CPU 1's and CPU 0's in gpio_cpu_reset, leave_lines_up's
+# (and from the second run on, the line found up at start)
+GPIO_FIRES = GPIO_SAMPLES + 2 + 1
 
 
 def wait_log(t, vm, pattern, timeout, count=1):
@@ -64,19 +70,24 @@ def test_ptdev_guest_owns_the_pl031(tmp_path):
         for run in (1, 2):  # a second run (a reset) gets a working device again
             t.run("vm start ptdev")
             log = wait_log(t, "ptdev", r"^RESULT: \d+ passed, \d+ failed$", 60, run)
-            assert len(re.findall(r"^RESULT: 3 passed, 0 failed$", log, re.M)) == run, log
-            assert "TEST rtc_alarm ... PASS" in log
-            assert "TEST gpio_latency ... PASS" in log
+            assert len(re.findall(r"^RESULT: 8 passed, 0 failed$", log, re.M)) == run, log
+            for name in PTDEV_TESTS:
+                assert "TEST %s ... PASS" % name in log, log
+            # the second run starts with the line the first left up: taken once
+            assert len(re.findall(r"^ptdev: PL061 line up at start$", log, re.M)) == run - 1, log
+            assert len(re.findall(r"^ptdev: the line up at start taken 1 times$", log, re.M)) \
+                == run - 1, log
             info = t.run("vm info ptdev")
             m = PASSTHRU_RE.search(info)
             assert m, info
             assert m.groups()[:8] == ("rtc", "/pl031@9010000", "0x9010000", "0x1000",
                                       "0x9010000", "34", "34", "level"), info
             assert m.group(10) == "1", info  # its one vCPU's core
-            # 3 takes per alarm, 2 alarms a run: every one the physical line
-            assert int(m.group(9)) == 6 * run, info
+            # 3 takes per alarm, 2 alarms a run, and the early-EOI alarm's
+            # first take and its re-fire: every one the physical line
+            assert int(m.group(9)) == RTC_FIRES * run, info
             g = GPIO_RE.search(info)
-            assert g and int(g.group(1)) == GPIO_SAMPLES * run, info
+            assert g and int(g.group(1)) == GPIO_FIRES * run + run - 1, info
     finally:
         t.close()
 
@@ -104,8 +115,8 @@ def test_paused_vm_line_is_masked(tmp_path):
         assert fired(t, "ptdev") == before
         assert "vm ptdev: resumed" in t.run("vm resume ptdev")
         log = wait_log(t, "ptdev", r"^RESULT: \d+ passed, \d+ failed$", 60)
-        assert re.search(r"^RESULT: 3 passed, 0 failed$", log, re.M), log
-        assert fired(t, "ptdev") == 6
+        assert re.search(r"^RESULT: 8 passed, 0 failed$", log, re.M), log
+        assert fired(t, "ptdev") == RTC_FIRES
     finally:
         t.close()
 
@@ -154,9 +165,17 @@ def vm(name, dev):
 REFUSED = {
     "nodev": "property 'device': '/nope@1000' is not in the board DTB",
     "uart": "0x9000000+0x1000 is the host's console UART",
-    "gicd": "0x8000000+0x10000 is the host's GIC distributor",
+    "gicd": "property 'reg': 0x8000000+0x10000 is the interrupt controller's (/intc@8000000), never a"
+            " guest's",
+    "its": "property 'device': '/intc@8000000/its@8080000' is part of the interrupt controller (an"
+           " msi-controller), never a guest's",
+    "itsreg": "property 'reg': 0x8080000+0x20000 is the interrupt controller's"
+              " (/intc@8000000/its@8080000, an msi-controller), never a guest's",
+    "rtcdma": "the device may do DMA and there is no IOMMU",
     "ram": "0x40000000+0x1000 is RAM, not a device",
     "nowhere": "property 'reg': 0xb000000+0x1000 is not a device in the board DTB",
+    "wider": "property 'reg': 0x9020000+0x2000 is not all devices of the board DTB (nothing at"
+             " 0x9021000)",
     "uartirq": "interrupt 33 is the host's console UART's",
 }
 
@@ -167,14 +186,18 @@ def test_refused_devices(tmp_path):
         vm("nodev", "d { device = \"/nope@1000\"; };"),
         vm("uart", "d { device = \"/pl011@9000000\"; };"),
         vm("gicd", "d { reg = <0 0x8000000 0 0x10000>; guest-reg = <0 0x20000000>; };"),
+        vm("its", "d { device = \"/intc@8000000/its@8080000\"; guest-reg = <0 0x20000000>; };"),
+        vm("itsreg", "d { reg = <0 0x8080000 0 0x20000>; guest-reg = <0 0x20000000>; no-dma; };"),
+        vm("rtcdma", "d { device = \"/pl061@9030000\"; };"),
         vm("ram", "d { reg = <0 0x40000000 0 0x1000>; guest-reg = <0 0x20000000>; };"),
         vm("nowhere", "d { reg = <0 0xb000000 0 0x1000>; };"),
+        vm("wider", "d { reg = <0 0x9020000 0 0x2000>; no-dma; };"),
         vm("uartirq", "d { reg = <0 0x9030000 0 0x1000>; interrupts = <33>;"
                           " guest-interrupts = <40>; };"),
         # the same PL031, once by path and once by range: only the board
         # knows they are one device, so vm create tells them apart
-        vm("bypath", "d { device = \"/pl031@9010000\"; };"),
-        vm("byreg", "d { reg = <0 0x9010000 0 0x1000>; interrupts = <34>; };"),
+        vm("bypath", "d { device = \"/pl031@9010000\"; no-dma; };"),
+        vm("byreg", "d { reg = <0 0x9010000 0 0x1000>; interrupts = <34>; no-dma; };"),
     ]))
     rc, out, bundle = make_bundle(tmp_path, [cfg])
     assert rc == 0, out
@@ -205,7 +228,7 @@ LINUX_RTC = """/dts-v1/;
     linux { compatible = "tandem,vm"; vcpus = <2>; memory-size = <0x0 0x10000000>;
             kernel = "linux/Image"; initrd = "linux/initramfs.cpio.gz";
             bootargs = "console=ttyAMA0"; vcpu-cpus = <1 2>; autostart;
-            passthrough { rtc { device = "/pl031@9010000"; }; }; }; };
+            passthrough { rtc { device = "/pl031@9010000"; no-dma; }; }; }; };
 """
 
 
@@ -245,10 +268,10 @@ def test_linux_binds_rtc_pl031(tmp_path):
 
 PHYS = """/dts-v1/;
 / { compatible = "tandem,config";
-    placed { compatible = "tandem,vm"; vcpus = <1>; memory-size = <0x0 0x2000000>;
+    placed { compatible = "tandem,vm"; vcpus = <2>; memory-size = <0x0 0x2000000>;
              memory-phys = <0x0 0x60000000>; kernel = "guests/ptdev.elf"; kernel-format = "elf";
-             vcpu-cpus = <1>; passthrough { rtc { device = "/pl031@9010000"; };
-                                            gpio { device = "/pl061@9030000"; }; }; };
+             vcpu-cpus = <1 2>; passthrough { rtc { device = "/pl031@9010000"; no-dma; };
+                                            gpio { device = "/pl061@9030000"; no-dma; }; }; };
     onimage { compatible = "tandem,vm"; vcpus = <1>; memory-size = <0x0 0x2000000>;
               memory-phys = <0x0 0x40000000>; kernel = "guests/ptdev.elf"; kernel-format = "elf";
               vcpu-cpus = <2>; };
@@ -276,7 +299,7 @@ def test_memory_phys_and_dma_rules(tmp_path):
         assert "32 MiB at PA 0x60000000" in t.run("vm create placed")
         t.run("vm start placed")
         log = wait_log(t, "placed", r"^RESULT: \d+ passed, \d+ failed$", 60)
-        assert re.search(r"^RESULT: 3 passed, 0 failed$", log, re.M), log
+        assert re.search(r"^RESULT: 8 passed, 0 failed$", log, re.M), log
         assert "IPA 0x40000000-0x41ffffff -> PA 0x60000000" in t.run("vm info placed")
         out = t.run("vm create onimage")
         assert ("error: configs/phys.dtb: /onimage: property 'memory-phys': 0x40000000+0x2000000"
@@ -285,7 +308,7 @@ def test_memory_phys_and_dma_rules(tmp_path):
         assert ("error: configs/phys.dtb: /blk/passthrough/d: property 'dma-no-iommu': a DMA device"
                 " needs the VM direct-mapped") in out, out
         out = t.run("vm create blknohole")
-        assert ("error: configs/phys.dtb: /blknohole/passthrough/d: the device does DMA and there"
+        assert ("error: configs/phys.dtb: /blknohole/passthrough/d: the device may do DMA and there"
                 " is no IOMMU") in out, out
         # the placed VM's RAM comes back when it is deleted
         t.run("vm delete placed")

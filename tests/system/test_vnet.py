@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(not os.path.isfile(net.LINUX),
                                 reason="no guest Linux: run `make bundle`")
 PING_RE = re.compile(r"(\d+) packets transmitted, (\d+) packets received, (\d+)% packet loss")
 INFO_RE = re.compile(r"virtio net eth0: IPA (0x[0-9a-f]+), INTID (\d+), status 0xf, network 'lan' "
-                     r"port (\d+), MAC ([0-9a-f:]{17}), tx (\d+) frames (\d+) bytes \((\d+) bad\), rx (\d+) frames "
+                     r"port (\d+), MAC ([0-9a-f:]{17}), tx (\d+) frames (\d+) bytes \((\d+) bad, 0 spoofed\), rx (\d+) frames "
                      r"(\d+) bytes \((\d+) dropped: (\d+) no buffer, (\d+) bad\)")
 MIB = 4
 

@@ -71,6 +71,7 @@ static struct vm_config config(void)
 	c.ram_size = 0x2000000;
 	c.n_passthru = 1;
 	strcpy(c.passthru[0].name, "d");
+	c.passthru[0].no_dma = true;	/* the PL031 and PL061 are no bus masters */
 	return c;
 }
 
@@ -126,6 +127,7 @@ static void test_by_path(void **state)
 	 * so only direct-mapped and with the no-IOMMU hole accepted */
 	c = config();
 	strcpy(c.passthru[0].device, "/virtio_mmio@a000200");
+	c.passthru[0].no_dma = false;
 	c.passthru[0].dma_no_iommu = true;
 	c.ram_base = c.ram_phys = 0x60000000;
 	assert_int_equal(resolve(f, &c, &out, err), 0);
@@ -150,6 +152,16 @@ static void test_by_reg(void **state)
 	assert_int_equal(resolve(f, &c, &out, err), 0);
 	assert_int_equal(out.node, fdt_path_offset(f->dtb, "/pl061@9030000"));
 	assert_int_equal(out.irq_flags[0], 4);	/* the board's, for SPI 7 */
+
+	/* many nodes' pages in one range: every page is some device's */
+	c = config();
+	c.passthru[0].no_dma = false;
+	c.passthru[0].dma_no_iommu = true;
+	c.ram_base = c.ram_phys = 0x60000000;
+	c.passthru[0].n_regs = 1;
+	c.passthru[0].pa[0] = 0xa000000;
+	c.passthru[0].size[0] = 0x4000;		/* QEMU's 32 virtio-mmio transports */
+	assert_int_equal(resolve(f, &c, &out, err), 0);
 }
 
 static void test_refused(void **state)
@@ -164,19 +176,19 @@ static void test_refused(void **state)
 	strcpy(c.passthru[0].device, "/pl011@9000000");
 	expect_refused(f, &c, "0x9000000+0x1000 is the host's console UART");
 	c = config();
-	strcpy(c.passthru[0].device, "/intc@8000000");
-	expect_refused(f, &c, "interrupt 0 of /intc@8000000 is not an SPI");
-	c = config();
 	c.passthru[0].n_regs = 1;
-	c.passthru[0].pa[0] = 0x80a0000;
-	c.passthru[0].size[0] = 0x1000;
 	c.passthru[0].n_guest_regs = 1;
 	c.passthru[0].ipa[0] = 0x20000000;
-	expect_refused(f, &c, "0x80a0000+0x1000 is the host's GIC redistributors");
 	c.passthru[0].pa[0] = 0x50000000;
+	c.passthru[0].size[0] = 0x1000;
 	expect_refused(f, &c, "0x50000000+0x1000 is RAM, not a device");
 	c.passthru[0].pa[0] = 0xb000000;
 	expect_refused(f, &c, "property 'reg': 0xb000000+0x1000 is not a device in the board DTB");
+	/* the PL061's page and the empty one after it: only devices are mapped */
+	c.passthru[0].pa[0] = 0x9030000;
+	c.passthru[0].size[0] = 0x2000;
+	expect_refused(f, &c, "property 'reg': 0x9030000+0x2000 is not all devices of the board DTB (nothing at 0x9031000)");
+	c.passthru[0].size[0] = 0x1000;
 	c = config();
 	c.passthru[0].n_regs = 1;
 	c.passthru[0].pa[0] = 0x9030000;
@@ -189,7 +201,9 @@ static void test_refused(void **state)
 	/* DMA: the hole must be accepted, and the VM direct-mapped */
 	c = config();
 	strcpy(c.passthru[0].device, "/virtio_mmio@a000000");
-	expect_refused(f, &c, "the device does DMA and there is no IOMMU");
+	expect_refused(f, &c, "property 'no-dma': the board DTB says the device does DMA (dma-coherent)");
+	c.passthru[0].no_dma = false;
+	expect_refused(f, &c, "the device may do DMA and there is no IOMMU");
 	c.passthru[0].dma_no_iommu = true;
 	expect_refused(f, &c, "property 'dma-no-iommu': a DMA device needs the VM direct-mapped");
 	c.ram_phys = 0x60000000;
@@ -204,6 +218,66 @@ static void test_refused(void **state)
 	c.ram_base = 0x09000000 + 0x1000;
 	strcpy(c.passthru[0].device, "/pl031@9010000");
 	expect_refused(f, &c, "property 'guest-reg'");
+}
+
+/* A device that does not say it is no bus master is taken for one, even
+ * if the board says nothing about DMA (a non-coherent SD or Ethernet). */
+static void test_dma_unless_said_otherwise(void **state)
+{
+	struct fixture *f = *state;
+	struct vm_config c = config();
+	struct vm_fdt_dev out;
+	char err[256];
+
+	strcpy(c.passthru[0].device, "/pl031@9010000");
+	c.passthru[0].no_dma = false;
+	expect_refused(f, &c, "the device may do DMA and there is no IOMMU: it could reach all memory (say 'no-dma;' if it is no bus master, 'dma-no-iommu;' to accept that)");
+	c.passthru[0].dma_no_iommu = true;
+	expect_refused(f, &c, "property 'dma-no-iommu': a DMA device needs the VM direct-mapped");
+	c.ram_phys = c.ram_base;
+	assert_int_equal(resolve(f, &c, &out, err), 0);
+	/* given by reg: the same rule */
+	c = config();
+	c.passthru[0].no_dma = false;
+	c.passthru[0].n_regs = 1;
+	c.passthru[0].pa[0] = 0x9030000;
+	c.passthru[0].size[0] = 0x1000;
+	expect_refused(f, &c, "the device may do DMA and there is no IOMMU");
+}
+
+static void set_reg(struct vm_config *c, uint64_t pa, uint64_t size)
+{
+	c->passthru[0].n_regs = 1;
+	c->passthru[0].pa[0] = pa;
+	c->passthru[0].size[0] = size;
+	c->passthru[0].n_guest_regs = 1;
+	c->passthru[0].ipa[0] = 0x20000000;
+}
+
+/* No frame of the interrupt controller, by path or by range: the GIC node
+ * and its children (QEMU's ITS), and any msi-controller. */
+static void test_irq_controller_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct vm_config c;
+
+	c = config();
+	strcpy(c.passthru[0].device, "/intc@8000000/its@8080000");
+	c.passthru[0].n_guest_regs = 1;		/* clear of the vGIC in the guest */
+	c.passthru[0].ipa[0] = 0x20000000;
+	expect_refused(f, &c, "property 'device': '/intc@8000000/its@8080000' is part of the interrupt controller (an msi-controller), never a guest's");
+	c = config();
+	strcpy(c.passthru[0].device, "/intc@8000000");
+	expect_refused(f, &c, "property 'device': '/intc@8000000' is part of the interrupt controller, never a guest's");
+	c = config();
+	set_reg(&c, 0x8080000, 0x20000);
+	expect_refused(f, &c, "property 'reg': 0x8080000+0x20000 is the interrupt controller's (/intc@8000000/its@8080000, an msi-controller), never a guest's");
+	set_reg(&c, 0x8090000, 0x1000);	/* the ITS's translation frame alone */
+	expect_refused(f, &c, "(/intc@8000000/its@8080000, an msi-controller)");
+	set_reg(&c, 0x8000000, 0x10000);
+	expect_refused(f, &c, "property 'reg': 0x8000000+0x10000 is the interrupt controller's (/intc@8000000), never a guest's");
+	set_reg(&c, 0x80a0000, 0x1000);
+	expect_refused(f, &c, "property 'reg': 0x80a0000+0x1000 is the interrupt controller's (/intc@8000000)");
 }
 
 /* The node the guest's DTB gets for the PL031. */
@@ -263,6 +337,8 @@ int main(void)
 		cmocka_unit_test(test_by_path),
 		cmocka_unit_test(test_by_reg),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_dma_unless_said_otherwise),
+		cmocka_unit_test(test_irq_controller_refused),
 		cmocka_unit_test(test_guest_node),
 	};
 

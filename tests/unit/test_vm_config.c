@@ -1056,8 +1056,13 @@ static void test_passthrough_ok(void **state)
 	assert_int_equal(vm.passthru[1].guest_intid[0], 48);
 	assert_false(vm.passthru[0].dma_no_iommu);
 
+	assert_false(vm.passthru[0].no_dma);
+
 	parse_one(state, PT("blk { device = \"/virtio_mmio@a003e00\"; dma-no-iommu; };"), &vm);
 	assert_true(vm.passthru[0].dma_no_iommu);
+	parse_one(state, PT("rtc { device = \"/pl031@9010000\"; no-dma; };"), &vm);
+	assert_true(vm.passthru[0].no_dma);
+	assert_false(vm.passthru[0].dma_no_iommu);
 
 	/* no passthrough node: no devices */
 	parse_one(state, BASIC, &vm);
@@ -1108,6 +1113,10 @@ static void test_passthrough_errors(void **state)
 		    -EINVAL, "/vm/passthrough/b: ", "property 'guest-reg'", "device 'a'");
 	expect_fail(state, one_vm(PT("rtc { device = \"/pl031@9010000\"; dma-no-iommu = <1>; };")),
 		    -EINVAL, "/vm/passthrough/rtc: ", "property 'dma-no-iommu' takes no value");
+	expect_fail(state, one_vm(PT("rtc { device = \"/pl031@9010000\"; no-dma = \"yes\"; };")),
+		    -EINVAL, "/vm/passthrough/rtc: ", "property 'no-dma' takes no value");
+	expect_fail(state, one_vm(PT("rtc { device = \"/pl031@9010000\"; no-dma; dma-no-iommu; };")),
+		    -EINVAL, "/vm/passthrough/rtc: ", "property 'no-dma': the device cannot both");
 	expect_fail(state, one_vm(BASIC " passthrough { x = <1>; };"), -EINVAL,
 		    "/vm/passthrough: ", "unknown property 'x'");
 	expect_fail(state, one_vm(PT("a { device = \"/a\"; }; b { device = \"/b\"; }; c { device = \"/c\"; };"

@@ -115,8 +115,10 @@ static void test_given_mac_and_two_cards(void **state)
 	if (!dir[0])
 		skip();
 	parse_ok("eth0 { " CARD "network = \"a-b_9\"; mac = [52 54 00 12 34 56]; }; "
-		 "eth1 { " CARD2 "network = \"a-b_9\"; };", &vm);
+		 "eth1 { " CARD2 "network = \"a-b_9\"; allow-mac-spoofing; };", &vm);
 	assert_int_equal(vm.n_virtio, 2);
+	assert_false(vm.virtio[0].allow_mac_spoofing);
+	assert_true(vm.virtio[1].allow_mac_spoofing);
 	assert_string_equal(vm.virtio[0].network, "a-b_9");
 	assert_memory_equal(vm.virtio[0].mac, mac, 6);
 	assert_memory_not_equal(vm.virtio[1].mac, mac, 6);
@@ -142,6 +144,8 @@ static void test_bad_values(void **state)
 	expect_fail("network = \"lan\"; mac = [01 00 5e 00 00 01];", "property 'mac'", "group address");
 	expect_fail("network = \"lan\"; mac = [ff ff ff ff ff ff];", "property 'mac'", "group address");
 	expect_fail("network = \"lan\"; mac = [00 00 00 00 00 00];", "property 'mac'", "no address");
+	expect_fail("network = \"lan\"; allow-mac-spoofing = <1>;",
+		    "property 'allow-mac-spoofing' takes no value");
 	/* and the block type does not take a network */
 	check_fail("d", "d { type = \"block\"; guest-reg = <0x0 0x0a000000>; interrupt = <48>; "
 		   "image = \"x\"; network = \"lan\"; };",

@@ -83,9 +83,17 @@ static void test_delivery_without_the_network_lock(void **state)
 	int pa, pb, pc;
 	char err[128];
 
-	assert_int_equal(vnet_join("lan", deliver, &a, &net, &pa, err, sizeof(err)), 0);
-	assert_int_equal(vnet_join("lan", deliver, &b, &net2, &pb, err, sizeof(err)), 0);
-	assert_int_equal(vnet_join("lan", deliver, &c, &net3, &pc, err, sizeof(err)), 0);
+	/* each card with its own MAC, 02:00:00:00:00:0<n> */
+	struct vswitch_port_cfg ca = { { 0x02, 0, 0, 0, 0, 1 }, false },
+		cb = { { 0x02, 0, 0, 0, 0, 2 }, false },
+		cc = { { 0x02, 0, 0, 0, 0, 3 }, false };
+
+	assert_int_equal(vnet_join("lan", &ca, deliver, &a, &net, &pa, err, sizeof(err)), 0);
+	assert_int_equal(vnet_join("lan", &cb, deliver, &b, &net2, &pb, err, sizeof(err)), 0);
+	assert_int_equal(vnet_join("lan", &cc, deliver, &c, &net3, &pc, err, sizeof(err)), 0);
+	/* another card's MAC on the same network is refused */
+	assert_int_equal(vnet_join("lan", &cb, deliver, &c, &net3, &pc, err, sizeof(err)), -EEXIST);
+	assert_non_null(strstr(err, "02:00:00:00:00:02 is another card's"));
 	assert_ptr_equal(net, net2);
 	assert_int_equal(held, 0);
 
@@ -113,6 +121,11 @@ static void test_delivery_without_the_network_lock(void **state)
 	/* Refused frames: counted, delivered nowhere. */
 	assert_int_equal(vnet_send(net, pa, frame, 4), -EMSGSIZE);
 	assert_int_equal(b.frames, 2);
+	make_frame(bcast, 2);	/* b's address, from a */
+	assert_int_equal(vnet_send(net, pa, frame, sizeof(frame)), -EPERM);
+	assert_int_equal(b.frames, 2);
+	vnet_port_stats(net, pa, &st);
+	assert_int_equal(st.tx_spoofed, 1);
 	vnet_leave(net, pb);
 	vnet_leave(net, pa);
 	assert_int_equal(held, 0);

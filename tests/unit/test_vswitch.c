@@ -1,7 +1,10 @@
 /*
- * Unit tests for virt/vswitch.c: broadcast and unknown unicast reach every
- * other port, never the sender; a learnt MAC gets its frames alone; a MAC
- * that moves is followed; a full receiver drops (counted against it)
+ * Unit tests for virt/vswitch.c: a port sends from its own MAC only (other
+ * sources dropped and counted) unless it may use any, and then never from
+ * another port's; ports' own MACs are in the table from the start and no
+ * learning moves or evicts them; broadcast and unknown unicast reach every
+ * other port, never the sender; a learnt MAC gets its frames alone; a
+ * learnt MAC that moves is followed; a full receiver drops (counted against it)
  * without stopping delivery to the others; frames shorter than a header
  * or longer than the MTU allows, and group source MACs, are refused and
  * counted; the table replaces its least recently seen entry when full; a
@@ -45,16 +48,41 @@ static int fake_deliver(void *ctx, const uint8_t *frame, size_t len)
 	return 0;
 }
 
-static int setup(void **state)
+/* Port i's own MAC: 02:00:00:00:01:<i>. */
+static struct vswitch_port_cfg port_cfg(unsigned i, bool any_source)
+{
+	return (struct vswitch_port_cfg){ { 0x02, 0, 0, 0, 1, (uint8_t)i }, any_source };
+}
+
+static int add_port(unsigned i, bool any_source, void *ctx)
+{
+	struct vswitch_port_cfg c = port_cfg(i, any_source);
+
+	return vswitch_port_add(&sw, &c, fake_deliver, ctx);
+}
+
+static int setup_ports(bool any_source)
 {
 	vswitch_init(&sw);
 	memset(rx, 0, sizeof(rx));
 	for (int i = 0; i < N_PORTS; i++) {
 		rx[i].room = 1000;
-		port[i] = vswitch_port_add(&sw, fake_deliver, &rx[i]);
+		port[i] = add_port((unsigned)i, any_source, &rx[i]);
 		assert_true(port[i] >= 0);
 	}
 	return 0;
+}
+
+/* Ports that may send from any source: the learning tests. */
+static int setup(void **state)
+{
+	return setup_ports(true);
+}
+
+/* Ports held to their own MACs, as configs have them by default. */
+static int setup_strict(void **state)
+{
+	return setup_ports(false);
 }
 
 static const uint8_t BCAST[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -237,10 +265,10 @@ static void test_ports_run_out(void **state)
 	struct rx extra;
 
 	for (int i = N_PORTS; i < VSWITCH_MAX_PORTS; i++)
-		assert_true(vswitch_port_add(&sw, fake_deliver, &extra) >= 0);
-	assert_int_equal(vswitch_port_add(&sw, fake_deliver, &extra), -ENOSPC);
+		assert_true(add_port((unsigned)i, false, &extra) >= 0);
+	assert_int_equal(add_port(100, false, &extra), -ENOSPC);
 	vswitch_port_remove(&sw, 5);
-	assert_int_equal(vswitch_port_add(&sw, fake_deliver, &extra), 5);
+	assert_int_equal(add_port(100, false, &extra), 5);
 }
 
 static void test_removed_port_forgets_its_macs(void **state)
@@ -258,7 +286,7 @@ static void test_removed_port_forgets_its_macs(void **state)
 	got(1, 0, 2, 2);
 	assert_int_equal(sw.n_ports, N_PORTS - 1);
 	/* a new port in the old slot starts with clean counters */
-	port[1] = vswitch_port_add(&sw, fake_deliver, &rx[1]);
+	port[1] = add_port(1, true, &rx[1]);
 	assert_int_equal(sw.port[port[1]].st.tx_frames, 0);
 }
 
@@ -268,8 +296,9 @@ static void test_table_replaces_least_recent(void **state)
 
 	mac_of(keep, 999);
 	send(3, BCAST, keep, 60);
-	/* fill the table, touching `keep` on the way so it stays recent */
-	for (unsigned i = 0; i < VSWITCH_FDB_SIZE - 1; i++) {
+	/* fill the table (the ports' own MACs hold N_PORTS entries), touching
+	 * `keep` on the way so it stays recent */
+	for (unsigned i = 0; i < VSWITCH_FDB_SIZE - N_PORTS - 1; i++) {
 		mac_of(m, 100 + i);
 		send(0, BCAST, m, 60);
 		if (i == VSWITCH_FDB_SIZE / 2)
@@ -297,6 +326,75 @@ static void test_table_replaces_least_recent(void **state)
 		used += sw.fdb[i].used;
 	assert_int_equal(used, VSWITCH_FDB_SIZE);
 	assert_int_equal(vswitch_fdb_lookup(&sw, m), port[2]);
+	/* and the ports' own MACs never went */
+	for (unsigned i = 0; i < N_PORTS; i++) {
+		struct vswitch_port_cfg c = port_cfg(i, true);
+
+		assert_int_equal(vswitch_fdb_lookup(&sw, c.mac), port[i]);
+	}
+}
+
+/* A port held to its MAC: frames from any other source are dropped,
+ * reach nobody, teach the table nothing and are counted. */
+static void test_strict_port_sends_from_own_mac_only(void **state)
+{
+	struct vswitch_port_cfg own0 = port_cfg(0, false), own1 = port_cfg(1, false);
+	uint8_t other[ETH_ALEN];
+
+	mac_of(other, 80);
+	assert_int_equal(send(0, BCAST, own0.mac, 60), 3);
+	got(0, 1, 1, 1);
+	assert_int_equal(send(0, BCAST, other, 60), -EPERM);
+	assert_int_equal(send(0, own1.mac, other, 60), -EPERM);
+	/* another port's address: that is spoofing too */
+	assert_int_equal(send(0, BCAST, own1.mac, 60), -EPERM);
+	got(0, 1, 1, 1);
+	assert_int_equal(sw.port[port[0]].st.tx_spoofed, 3);
+	assert_int_equal(sw.port[port[0]].st.tx_frames, 1);
+	assert_int_equal(sw.port[port[0]].st.tx_bad, 0);
+	assert_int_equal(vswitch_fdb_lookup(&sw, other), -ENOENT);
+	assert_int_equal(vswitch_fdb_lookup(&sw, own1.mac), port[1]);
+	/* unicast to a port's own MAC goes there alone, learnt from nothing */
+	assert_int_equal(send(2, own1.mac, port_cfg(2, false).mac, 60), 1);
+	got(0, 2, 1, 1);
+}
+
+/* With every MAC known the table is static: a flood of invented sources
+ * from a port that may use any changes no port's entry. */
+static void test_own_macs_never_evicted_or_stolen(void **state)
+{
+	struct vswitch_port_cfg spoofer = port_cfg(9, true), own1 = port_cfg(1, false);
+	struct rx srx = { .room = 1000 };
+	int sp = vswitch_port_add(&sw, &spoofer, fake_deliver, &srx);
+	uint8_t m[ETH_ALEN];
+
+	assert_true(sp >= 0);
+	for (unsigned i = 0; i < 10 * VSWITCH_FDB_SIZE; i++) {
+		mac_of(m, 7000 + i);
+		assert_int_equal(vswitch_forward(&sw, sp, (uint8_t[ETH_HLEN]){ 0xff, 0xff, 0xff, 0xff,
+				 0xff, 0xff, m[0], m[1], m[2], m[3], m[4], m[5] }, ETH_HLEN), N_PORTS);
+	}
+	/* it may not take another port's address */
+	assert_int_equal(vswitch_forward(&sw, sp, (uint8_t[ETH_HLEN]){ 0xff, 0xff, 0xff, 0xff, 0xff,
+			 0xff, 0x02, 0, 0, 0, 1, 1 }, ETH_HLEN), -EPERM);
+	assert_int_equal(sw.port[sp].st.tx_spoofed, 1);
+	for (unsigned i = 0; i < N_PORTS; i++) {
+		struct vswitch_port_cfg c = port_cfg(i, false);
+
+		assert_int_equal(vswitch_fdb_lookup(&sw, c.mac), port[i]);
+	}
+	assert_int_equal(vswitch_fdb_lookup(&sw, spoofer.mac), sp);
+	/* nor join with it */
+	assert_int_equal(vswitch_port_add(&sw, &own1, fake_deliver, &srx), -EEXIST);
+	own1.mac[0] = 0x01;
+	assert_int_equal(vswitch_port_add(&sw, &own1, fake_deliver, &srx), -EINVAL);
+	memset(own1.mac, 0, ETH_ALEN);
+	assert_int_equal(vswitch_port_add(&sw, &own1, fake_deliver, &srx), -EINVAL);
+	/* a learnt MAC becomes a joining port's own */
+	assert_int_equal(vswitch_fdb_lookup(&sw, m), sp);
+	memcpy(own1.mac, m, ETH_ALEN);
+	assert_int_equal(vswitch_port_add(&sw, &own1, fake_deliver, &srx), sp + 1);
+	assert_int_equal(vswitch_fdb_lookup(&sw, m), sp + 1);
 }
 
 int main(void)
@@ -313,6 +411,8 @@ int main(void)
 		cmocka_unit_test_setup(test_ports_run_out, setup),
 		cmocka_unit_test_setup(test_removed_port_forgets_its_macs, setup),
 		cmocka_unit_test_setup(test_table_replaces_least_recent, setup),
+		cmocka_unit_test_setup(test_strict_port_sends_from_own_mac_only, setup_strict),
+		cmocka_unit_test_setup(test_own_macs_never_evicted_or_stolen, setup_strict),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

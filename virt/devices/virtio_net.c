@@ -125,6 +125,7 @@ static struct virtio_mmio *net_create(struct vm *vm, const struct vm_virtio *c, 
 				      size_t errlen)
 {
 	struct virtio_net *n = calloc(1, sizeof(*n));
+	struct vswitch_port_cfg port = { .any_source = c->allow_mac_spoofing };
 
 	if (!n) {
 		snprintf(err, errlen, "VM '%s': virtio device '%s': out of memory", vm->name, c->name);
@@ -140,7 +141,8 @@ static struct virtio_mmio *net_create(struct vm *vm, const struct vm_virtio *c, 
 		free(n);
 		return NULL;
 	}
-	if (vnet_join(c->network, net_deliver, n, &n->net, &n->port, err, errlen)) {
+	memcpy(port.mac, c->mac, ETH_ALEN);
+	if (vnet_join(c->network, &port, net_deliver, n, &n->net, &n->port, err, errlen)) {
 		/* Its MMIO slot stays with the VM being torn down; nothing reaches it. */
 		virtio_mmio_destroy(n->t);
 		free(n);
@@ -170,11 +172,11 @@ static void net_info(struct virtio_mmio *t, char *buf, size_t len)
 	virtio_mmio_unlock(t);
 	vnet_port_stats(n->net, n->port, &st);
 	snprintf(buf, len, "network '%s' port %d, MAC %02x:%02x:%02x:%02x:%02x:%02x, "
-		 "tx %llu frames %llu bytes (%llu bad), rx %llu frames %llu bytes "
+		 "tx %llu frames %llu bytes (%llu bad, %llu spoofed), rx %llu frames %llu bytes "
 		 "(%llu dropped: %llu no buffer, %llu bad)",
 		 n->network, n->port, m[0], m[1], m[2], m[3], m[4], m[5],
 		 (unsigned long long)st.tx_frames, (unsigned long long)st.tx_bytes,
-		 (unsigned long long)(c.tx_bad + st.tx_bad),
+		 (unsigned long long)(c.tx_bad + st.tx_bad), (unsigned long long)st.tx_spoofed,
 		 (unsigned long long)st.rx_frames, (unsigned long long)st.rx_bytes,
 		 (unsigned long long)st.rx_dropped, (unsigned long long)c.rx_no_buffer,
 		 (unsigned long long)c.rx_bad);

@@ -4,6 +4,11 @@
  * VM's console ring (virt/vm_console.c); received bytes come from the
  * console when it is attached to this VM. The registers are modelled in
  * vpl011_regs.c; this file adds the lock, the console and the interrupt line.
+ *
+ * The line is driven under the UART's lock (then the vGIC's), so two
+ * vCPUs, or a vCPU and the console, cannot leave it at a level the
+ * registers no longer say. Each VM start resets the registers and the line
+ * with the vGIC: a restarted guest finds a PL011 out of reset.
  */
 #include <stdlib.h>
 #include <virt/vm.h>
@@ -17,6 +22,7 @@ struct vpl011 {
 	bool line;
 };
 
+/* u->lock held. */
 static void set_line(struct vpl011 *u, bool level)
 {
 	struct vm *vm = u->vm;
@@ -40,12 +46,13 @@ static int vpl011_access(struct vcpu *v, struct mmio_device *d, uint64_t off,
 
 	key = k_spin_lock(&u->lock);
 	ret = vpl011_regs_access(&u->regs, off, size, write, val, &e);
+	if (!ret)
+		set_line(u, e.level);
 	k_spin_unlock(&u->lock, key);
 	if (ret)
 		return ret;
 	if (e.tx >= 0)
 		vm_console_put(u->vm, (char)e.tx);
-	set_line(u, e.level);
 	return 0;
 }
 
@@ -54,10 +61,23 @@ void vpl011_receive(void *uart, char c)
 {
 	struct vpl011 *u = uart;
 	k_spinlock_key_t key = k_spin_lock(&u->lock);
-	bool level = vpl011_regs_receive(&u->regs, (uint8_t)c);
 
+	set_line(u, vpl011_regs_receive(&u->regs, (uint8_t)c));
 	k_spin_unlock(&u->lock, key);
-	set_line(u, level);
+}
+
+/* At VM start, after the vGIC's reset (which lowered the line there). */
+void vpl011_reset(void *uart)
+{
+	struct vpl011 *u = uart;
+	k_spinlock_key_t key;
+
+	if (!u)
+		return;
+	key = k_spin_lock(&u->lock);
+	vpl011_regs_reset(&u->regs);
+	u->line = false;
+	k_spin_unlock(&u->lock, key);
 }
 
 void *vpl011_create(struct vm *vm, uint64_t base, irqid_t intid)

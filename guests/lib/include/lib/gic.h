@@ -114,6 +114,8 @@ uint64_t gic_sgi_value(unsigned int intid, uint64_t target_mpidr);
 /* Write val to ICC_SGI1R_EL1, or to ICC_SGI0R_EL1 (Group 0) if group0. */
 void gic_send_sgi_raw(uint64_t val, bool group0);
 void gic_handle_irq(void);
+/* A handler's own EOI, early; the dispatcher then writes none. */
+void gic_eoi_now(unsigned int intid);
 /* Group 0, as a FIQ: ICC_IAR0_EL1, the same handlers, ICC_EOIR0_EL1. */
 void gic_handle_fiq(void);
 
