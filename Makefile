@@ -20,7 +20,7 @@ QEMU_ARGS := -M virt,gic-version=3,virtualization=on -cpu max,pauth-impdef=on \
              -smp $(QEMU_SMP) -m $(QEMU_MEM) -nographic -nic none $(QEMU_EXTRA)
 
 # --- the hypervisor image -------------------------------------------------
-SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c drivers/*.c kernel/*.c \
+SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c drivers/*/*.c kernel/*.c \
                    lib/*.c shell/*.c virt/*.c virt/devices/*.c)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(SRCS)))
 

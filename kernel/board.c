@@ -160,9 +160,10 @@ int board_parse(const void *fdt, struct board *b, char *err, size_t errlen)
 	if (!ret)
 		ret = parse_cpus(&dt, b);
 	if (!ret)
-		ret = board_parse_devices(&dt, b);
-	if (!ret)
 		ret = parse_psci(&dt, b);
+	/* Last: a device without a driver still leaves the rest described. */
+	if (!ret)
+		ret = board_parse_devices(&dt, b);
 	if (ret)
 		return ret;
 
