@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include <tandem/board.h>
+#include <tandem/driver.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -529,6 +530,48 @@ static void test_no_gic(void **state)
 	del_node(fdt, "/intc@8000000");
 	expect_fail(fdt, -EINVAL, "board DTB: /: property 'interrupt-parent'",
 		    "names no node");
+	test_free(fdt);
+}
+
+/* An interrupt controller no driver takes: one line, nothing else read wrong. */
+static void test_gic_without_driver(void **state)
+{
+	void *fdt = qemu_copy(state);
+	struct board b;
+	char err[256];
+
+	set_str(fdt, "/intc@8000000", "compatible", "foo,intc");
+	expect_fail(fdt, -ENODEV,
+		    "no driver for interrupt controller /intc@8000000 'foo,intc': "
+		    "supported: arm,gic-v3");
+	/* A GICv2 is described in full, then refused. */
+	set_str(fdt, "/intc@8000000", "compatible", "arm,gic-400");
+	assert_int_equal(board_parse(fdt, &b, err, sizeof(err)), -ENODEV);
+	assert_string_equal(err, "no driver for interrupt controller /intc@8000000 "
+			    "'arm,gic-400': supported: arm,gic-v3");
+	assert_int_equal(b.gic_version, 2);
+	assert_null(b.irqchip_driver);
+	assert_int_equal(b.gicc.base, 0x080a0000);	/* reg[1] */
+	assert_int_equal(b.uart.reg.base, 0x09000000);
+	assert_string_equal(b.uart.driver->name, "pl011");
+	test_free(fdt);
+}
+
+static void test_uart_register_layout(void **state)
+{
+	void *fdt = qemu_copy(state);
+	struct board b;
+
+	set_cells(fdt, "/pl011@9000000", "reg-shift", 1, 2);
+	set_cells(fdt, "/pl011@9000000", "reg-io-width", 1, 4);
+	parse_ok(fdt, &b);
+	assert_int_equal(b.uart.reg_shift, 2);
+	assert_int_equal(b.uart.reg_io_width, 4);
+	set_cells(fdt, "/pl011@9000000", "reg-io-width", 1, 2);
+	expect_fail(fdt, -EINVAL, "/pl011@9000000", "'reg-io-width' is 2");
+	set_cells(fdt, "/pl011@9000000", "reg-io-width", 1, 1);
+	set_cells(fdt, "/pl011@9000000", "reg-shift", 1, 4);
+	expect_fail(fdt, -EINVAL, "/pl011@9000000", "'reg-shift' is 4");
 	test_free(fdt);
 }
 
@@ -1188,6 +1231,8 @@ int main(void)
 		cmocka_unit_test(test_cpu_reg_missing),
 		cmocka_unit_test(test_cpus_size_cells),
 		cmocka_unit_test(test_no_gic),
+		cmocka_unit_test(test_gic_without_driver),
+		cmocka_unit_test(test_uart_register_layout),
 		cmocka_unit_test(test_gic_one_reg_entry),
 		cmocka_unit_test(test_gic_two_redist_regions),
 		cmocka_unit_test(test_gic_too_many_redist_regions),
