@@ -65,7 +65,7 @@ static int bind(struct dt *dt, enum driver_class cls, int node,
 		const char *path, const char *compat,
 		const struct driver **out)
 {
-	char supported[160];
+	char supported[192];
 	const char *c;
 	int len;
 

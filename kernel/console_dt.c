@@ -32,7 +32,7 @@ static bool bind_uart(const struct board_uart *u)
 void console_early_init(const void *dtb)
 {
 	struct board_uart u;
-	char why[256];
+	char why[384];
 
 	if (!board_find_console(dtb, &u, why, sizeof(why))) {
 		if (bind_uart(&u)) {

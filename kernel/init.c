@@ -133,7 +133,7 @@ static void cpus_from_board(const struct board *b)
 __noreturn void kernel_main(const void *dtb)
 {
 	struct cpu *c = &cpu_data[0];
-	char err[160];
+	char err[384];	/* a refusal names node, compatible and a list */
 	uint64_t t0;
 
 	arch_percpu_set(c);
