@@ -120,10 +120,11 @@ void irq_handle(struct trap_frame *tf)
 	struct cpu *c = this_cpu();
 	const struct irqchip_ops *ic = chip;	/* one load for the whole loop */
 	irqid_t intid;
+	uint32_t ack;
 
 	(void)tf;
 	c->irq_nesting++;
-	while ((intid = ic->ack()) < IRQ_MAX) {
+	while ((intid = IRQCHIP_ACK_INTID(ack = ic->ack())) < IRQ_MAX) {
 		struct irq_desc *d = &irq_table[intid];
 
 		c->irqs++;
@@ -134,9 +135,9 @@ void irq_handle(struct trap_frame *tf)
 			d->fn(intid, d->arg);
 		else
 			LOG_WRN("unhandled interrupt %u", intid);
-		ic->eoi(intid);
+		ic->eoi(ack);
 		if (!d->forwarded)
-			ic->deactivate(intid);
+			ic->deactivate(ack);
 	}
 	k_timer_run_callbacks();
 	c->irq_nesting--;

@@ -21,14 +21,23 @@
 
 struct board;
 
+#define IRQCHIP_ACK_INTID(ack) ((irqid_t)((ack) & 0x3ffU))
+
 struct irqchip_ops {
 	const char *name;			/* "GICv3", for the boot log */
 	int (*init)(const struct board *b);	/* boot CPU: the distributor */
 	int (*init_cpu)(uint64_t mpidr);	/* each CPU: its own interface */
-	/* The highest-priority pending INTID, or >= IRQ_MAX if none. */
-	irqid_t (*ack)(void);
-	void (*eoi)(irqid_t intid);		/* priority drop only */
-	void (*deactivate)(irqid_t intid);
+	/*
+	 * Acknowledge the highest-priority pending interrupt. The value holds
+	 * its INTID in bits [9:0] (IRQCHIP_ACK_INTID; >= IRQ_MAX: none) and
+	 * whatever eoi/deactivate need back, which the kernel hands them
+	 * unchanged: on a GICv2 an SGI's source CPU ([12:10]); on a GICv3
+	 * nothing, the value is the INTID.
+	 */
+	uint32_t (*ack)(void);
+	void (*eoi)(uint32_t ack);		/* priority drop only */
+	/* The ack value, or a bare INTID for anything but an SGI. */
+	void (*deactivate)(uint32_t ack);
 	void (*enable)(irqid_t intid);		/* SGI/PPI: the calling CPU's */
 	void (*disable)(irqid_t intid);
 	void (*set_priority)(irqid_t intid, uint8_t prio);
