@@ -120,7 +120,7 @@ void irq_handle(struct trap_frame *tf)
 	struct cpu *c = this_cpu();
 	const struct irqchip_ops *ic = chip;	/* one load for the whole loop */
 	irqid_t intid;
-	uint32_t ack;
+	uint64_t ack;
 
 	(void)tf;
 	c->irq_nesting++;

@@ -191,23 +191,22 @@ static int gic_cpu_init(uint64_t mpidr)
 	return 0;
 }
 
-/* The ack value is the INTID; LPIs and extended SPIs (never enabled
- * here) read as spurious, as the 10-bit ack INTID cannot hold them. */
-static uint32_t gic_ack(void)
+/* The ack value is the INTID: nothing else to give back at EOI. */
+static uint64_t gic_ack(void)
 {
-	uint32_t intid = (uint32_t)read_sysreg_s(ICC_IAR1_EL1) & 0xffffff;
+	uint64_t intid = read_sysreg_s(ICC_IAR1_EL1) & 0xffffff;
 
 	dsb(sy);	/* the device's state is visible before we handle it */
-	return intid < 1024 ? intid : 1023;
+	return intid;
 }
 
-static void gic_eoi(uint32_t ack)
+static void gic_eoi(uint64_t ack)
 {
 	write_sysreg_s(ICC_EOIR1_EL1, ack);
 	isb();
 }
 
-static void gic_deactivate(uint32_t ack)
+static void gic_deactivate(uint64_t ack)
 {
 	write_sysreg_s(ICC_DIR_EL1, ack);
 	isb();

@@ -21,7 +21,7 @@
 
 struct board;
 
-#define IRQCHIP_ACK_INTID(ack) ((irqid_t)((ack) & 0x3ffU))
+#define IRQCHIP_ACK_INTID(ack) ((irqid_t)(uint32_t)(ack))
 
 struct irqchip_ops {
 	const char *name;			/* "GICv3", for the boot log */
@@ -29,15 +29,15 @@ struct irqchip_ops {
 	int (*init_cpu)(uint64_t mpidr);	/* each CPU: its own interface */
 	/*
 	 * Acknowledge the highest-priority pending interrupt. The value holds
-	 * its INTID in bits [9:0] (IRQCHIP_ACK_INTID; >= IRQ_MAX: none) and
-	 * whatever eoi/deactivate need back, which the kernel hands them
-	 * unchanged: on a GICv2 an SGI's source CPU ([12:10]); on a GICv3
-	 * nothing, the value is the INTID.
+	 * its INTID in bits [31:0] (IRQCHIP_ACK_INTID; >= IRQ_MAX: none) and
+	 * in [63:32] whatever eoi/deactivate need back, which the kernel hands
+	 * them unchanged: on a GICv2 an SGI's source CPU; on a GICv3 nothing.
+	 * (The INTID is the low word so that taking it costs no instruction.)
 	 */
-	uint32_t (*ack)(void);
-	void (*eoi)(uint32_t ack);		/* priority drop only */
+	uint64_t (*ack)(void);
+	void (*eoi)(uint64_t ack);		/* priority drop only */
 	/* The ack value, or a bare INTID for anything but an SGI. */
-	void (*deactivate)(uint32_t ack);
+	void (*deactivate)(uint64_t ack);
 	void (*enable)(irqid_t intid);		/* SGI/PPI: the calling CPU's */
 	void (*disable)(irqid_t intid);
 	void (*set_priority)(irqid_t intid, uint8_t prio);
