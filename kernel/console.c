@@ -1,27 +1,39 @@
 /*
  * The host console on the board's UART: a transmit ring drained by the
- * UART's TX interrupt (or by polling before interrupts are up, and when the
- * ring is full), a receive ring filled by the RX interrupt, and atomic
- * printf so lines from different cores never interleave. The UART is
- * whatever serial driver console_bind() was given; until then output
- * waits in the ring (the oldest bytes give way), so the first lines come
- * out as soon as any UART works.
+ * UART's TX interrupt (or by polling before interrupts are up), a receive
+ * ring filled by the RX interrupt, and atomic printf so lines from
+ * different cores never interleave.
+ *
+ * Nobody polls the UART for guest output: with IRQs masked under tx_lock,
+ * a 115200-baud line would hold every core that logs for tens of ms.
+ * Guest bytes (console_write_guest) take what room the ring has below its
+ * host reserve and the rest is dropped and counted (per VM in `vm info`).
+ * A host line that does not fit waits for room outside the lock, sleeping,
+ * when its caller may sleep (a thread with IRQs on); from an interrupt
+ * handler, with IRQs masked or before the scheduler runs it polls the UART
+ * for the bytes it lacks, as it always did: host output is the host's own
+ * and rate-limited, and guests never fill the reserve it writes into.
+ * The ring itself (what fits, what is dropped) is kernel/console_ring.c.
+ *
+ * The UART is whatever serial driver console_bind() was given; until then
+ * output waits in the ring (the oldest bytes give way), so the first lines
+ * come out as soon as any UART works.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <tandem/console.h>
+#include <tandem/console_ring.h>
 #include <tandem/irq.h>
 #include <tandem/serial.h>
 #include "sched.h"
 
-#define TX_RING 16384
 #define RX_RING 512
 
-static char tx_ring[TX_RING];
-static unsigned tx_head, tx_tail;	/* free-running indexes */
+static struct console_tx tx;
 static struct k_spinlock tx_lock;
 static bool irq_mode;
-static char tx_last;		/* last byte queued, to not double a CR */
+static const struct serial_ops *uart;	/* NULL until console_bind() */
+static struct serial_port port;
 
 static bool (*input_hook)(char c);
 
@@ -30,9 +42,6 @@ static unsigned rx_head, rx_tail;
 static struct k_spinlock rx_lock;
 static struct k_sem rx_sem;
 
-static const struct serial_ops *uart;	/* NULL until console_bind() */
-static struct serial_port port;
-
 static void putc_poll(char c)
 {
 	while (uart->tx_full(&port))
@@ -40,15 +49,28 @@ static void putc_poll(char c)
 	uart->tx_byte(&port, c);
 }
 
+static bool ring_tx_full(void)
+{
+	return uart->tx_full(&port);
+}
+
+static void ring_tx_byte(char c)
+{
+	uart->tx_byte(&port, c);
+}
+
+static const struct console_uart ring_uart = { ring_tx_full, ring_tx_byte };
+
 void console_bind(const struct serial_ops *ops, const struct serial_port *p)
 {
 	k_spinlock_key_t key = k_spin_lock(&tx_lock);
+	char c;
 
 	port = *p;
 	ops->init(&port);
 	uart = ops;
-	while (tx_tail != tx_head)		/* what was said before */
-		putc_poll(tx_ring[tx_tail++ % TX_RING]);
+	while (console_tx_take(&tx, &c))	/* what was said before */
+		putc_poll(c);
 	k_spin_unlock(&tx_lock, key);
 }
 
@@ -57,57 +79,82 @@ bool console_ready(void)
 	return uart != NULL;
 }
 
-/* Move bytes from the ring to the UART FIFO; lock held. */
+/* Move bytes from the ring to the UART FIFO; lock held. Before interrupts
+ * are up (host output only) everything is polled out. */
 static void tx_pump(void)
 {
+	char c;
+
 	if (!uart)
 		return;
 	if (!irq_mode) {
-		while (tx_tail != tx_head)
-			putc_poll(tx_ring[tx_tail++ % TX_RING]);
+		while (console_tx_take(&tx, &c))
+			putc_poll(c);
 		return;
 	}
-	while (tx_tail != tx_head && !uart->tx_full(&port))
-		uart->tx_byte(&port, tx_ring[tx_tail++ % TX_RING]);
-	uart->set_tx_irq(&port, tx_tail != tx_head);
+	console_tx_pump(&tx, &ring_uart);
+	uart->set_tx_irq(&port, console_tx_queued(&tx) != 0);
 }
 
-static void tx_put(char c)
+/* May a writer whose IRQ state was key sleep for room? */
+static bool may_sleep(k_spinlock_key_t key)
 {
-	if (tx_head - tx_tail == TX_RING) {	/* full: make room */
-		if (uart)
-			putc_poll(tx_ring[tx_tail % TX_RING]);
-		tx_tail++;
+	struct cpu *c = this_cpu();
+
+	return irq_mode && arch_irq_unlocked(key.key) && c->irq_nesting == 0 &&
+	       c->current && c->current != &c->idle;
+}
+
+static void host_write(const char *buf, size_t len, bool crlf)
+{
+	for (;;) {
+		k_spinlock_key_t key = k_spin_lock(&tx_lock);
+		size_t n = console_tx_put(&tx, buf, len, crlf, false);
+		char c;
+
+		buf += n;
+		len -= n;
+		tx_pump();
+		if (!len) {
+			k_spin_unlock(&tx_lock, key);
+			return;
+		}
+		if (may_sleep(key)) {
+			k_spin_unlock(&tx_lock, key);
+			k_msleep(1);
+			continue;
+		}
+		/* Atomic context: room for the rest by polling (host bytes
+		 * only); with no UART yet, the oldest bytes give way. */
+		while (console_tx_queued(&tx) + 2 * len > CONSOLE_TX_RING &&
+		       console_tx_take(&tx, &c))
+			if (uart)
+				putc_poll(c);
+		k_spin_unlock(&tx_lock, key);
 	}
-	tx_ring[tx_head++ % TX_RING] = c;
 }
 
 void console_write(const char *buf, size_t len)
 {
-	k_spinlock_key_t key = k_spin_lock(&tx_lock);
-
-	for (size_t i = 0; i < len; i++) {
-		if (buf[i] == '\n' && tx_last != '\r')
-			tx_put('\r');
-		tx_put(buf[i]);
-		tx_last = buf[i];
-	}
-	tx_pump();
-	k_spin_unlock(&tx_lock, key);
+	host_write(buf, len, true);
 }
 
 /* As console_write, but with no CR added: for replaying a guest's own
- * output, which already has its line ends. */
+ * output (vm log), which already has its line ends. */
 void console_write_raw(const char *buf, size_t len)
 {
-	k_spinlock_key_t key = k_spin_lock(&tx_lock);
+	host_write(buf, len, false);
+}
 
-	for (size_t i = 0; i < len; i++) {
-		tx_put(buf[i]);
-		tx_last = buf[i];
-	}
-	tx_pump();
+size_t console_write_guest(const char *buf, size_t len, bool crlf)
+{
+	k_spinlock_key_t key = k_spin_lock(&tx_lock);
+	size_t n = console_tx_put(&tx, buf, len, crlf, true);
+
+	if (irq_mode)
+		tx_pump();	/* before that, the next host write polls it out */
 	k_spin_unlock(&tx_lock, key);
+	return len - n;
 }
 
 void console_puts(const char *s)
@@ -154,8 +201,10 @@ bool console_panic_begin(void)
 {
 	for (unsigned i = 0; i < PANIC_LOCK_TRIES; i++) {
 		if (arch_spin_trylock(&tx_lock)) {
-			while (uart && tx_tail != tx_head)
-				putc_poll(tx_ring[tx_tail++ % TX_RING]);
+			char c;
+
+			while (uart && console_tx_take(&tx, &c))
+				putc_poll(c);
 			return true;
 		}
 		__asm__ volatile("yield");

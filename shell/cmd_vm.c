@@ -126,7 +126,8 @@ static int vm_info(struct shell *sh, struct vm *vm)
 	shell_printf(sh, "\n");
 	vm_info_passthru(sh, vm);
 	virtio_vm_info(vm, info_line, sh);
-	shell_printf(sh, "  console bytes: %llu\n  exits:", (unsigned long long)vm->console_bytes);
+	shell_printf(sh, "  console bytes: %llu (%llu dropped live)\n  exits:",
+		     (unsigned long long)vm->console_bytes, (unsigned long long)vm->console_dropped);
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 		shell_printf(sh, " %s=%llu", vm_exit_names[r], (unsigned long long)totals[r]);
 	shell_printf(sh, "\n  warnings suppressed:");

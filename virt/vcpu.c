@@ -195,11 +195,24 @@ static k_timeout_t vtimer_wait(struct vcpu *v, bool *due)
 	return K_NSEC(k_cycles_to_ns(cval - now));
 }
 
-static void handle_wfi(struct vcpu *v)
+void vcpu_wait_for_interrupt(struct vcpu *v)
 {
 	bool due;
 	k_timeout_t t;
 
+	/* A wake-up left over from an earlier kick (an interrupt injected while
+	 * the vCPU ran) must not end this wait: the pending check below covers
+	 * anything that arrived, and a kick after it gives the token afresh. */
+	v->in_wfi = true;	/* from here on, kicks must give the token */
+	k_sem_take(&v->wake, K_NO_WAIT);
+	t = vtimer_wait(v, &due);
+	if (!due && !vcpu_has_pending(v) && !vm_is_stopping(v->vm))
+		k_sem_take(&v->wake, t);
+	v->in_wfi = false;
+}
+
+static void handle_wfi(struct vcpu *v)
+{
 	v->arch.pc += 4;
 	if (v->arch.esr & 1) {		/* WFE: let others run */
 		v->exits[EXIT_WFE]++;
@@ -207,15 +220,7 @@ static void handle_wfi(struct vcpu *v)
 		return;
 	}
 	v->exits[EXIT_WFI]++;
-	/* A wake-up left over from an earlier kick (an interrupt injected while
-	 * the vCPU ran) must not end this wait: the pending check below covers
-	 * anything that arrived, and a kick after it gives the token afresh. */
-	v->in_wfi = true;	/* from here on, kicks must give the token */
-	k_sem_take(&v->wake, K_NO_WAIT);
-	t = vtimer_wait(v, &due);
-	if (!due && !vcpu_has_pending(v) && !v->vm->stopping)
-		k_sem_take(&v->wake, t);
-	v->in_wfi = false;
+	vcpu_wait_for_interrupt(v);
 }
 
 /* ---- system registers ------------------------------------------------------ */

@@ -355,7 +355,7 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 {
 	const struct vm_config *c = &vm->cfg;
 	uint64_t ram_end = c->ram_base + c->ram_size;
-	uint64_t dtb_at = ram_end - MiB(2), initrd_at = 0, limit = dtb_at;
+	uint64_t dtb_at = ram_end - GUEST_DTB_SPACE, initrd_at = 0, limit = dtb_at;
 	struct cpio_file kf, rf = { 0 };
 	struct vm_fdt_dev devs[VM_MAX_PASSTHRU];
 	struct vm_fdt_params p;
@@ -373,7 +373,12 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 			    c->name, c->initrd);
 			return -ENOENT;
 		}
-		initrd_at = ALIGN_DOWN(dtb_at - rf.size, PAGE_SIZE);
+		if (!guest_initrd_at(c->ram_base, c->ram_size, rf.size, &initrd_at)) {
+			ERR("%s: /%s: property 'initrd': '%s' (%zu bytes) does not fit in the "
+			    "%llu KiB of RAM below the DTB", c->file, c->name, c->initrd, rf.size,
+			    (unsigned long long)((c->ram_size - GUEST_DTB_SPACE) >> 10));
+			return -ENOSPC;
+		}
 		limit = initrd_at;
 	}
 	if (c->format == VM_IMAGE_LINUX)
@@ -387,6 +392,15 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 	if (rf.size) {
 		void *dst = vm_ipa_to_host(vm, initrd_at, rf.size);
 
+		if (!dst)	/* guest_initrd_at keeps it inside RAM */
+			return -EFAULT;
+		if (c->format == VM_IMAGE_RAW &&
+		    ranges_overlap(c->load_addr, kf.size, initrd_at, rf.size)) {
+			ERR("%s: /%s: property 'initrd': '%s' at %#llx would overwrite the kernel "
+			    "at %#llx (%zu bytes)", c->file, c->name, c->initrd,
+			    (unsigned long long)initrd_at, (unsigned long long)c->load_addr, kf.size);
+			return -ENOSPC;
+		}
 		mem_copy_bulk(dst, rf.data, rf.size);
 	}
 

@@ -273,6 +273,22 @@ static int parse_device(struct vio_cfg *c, struct vm_config *vm)
 	return ret;
 }
 
+/* block-write-quota = <hi lo>: bytes, whole 4 KiB chunks (0: no writes kept). */
+static int parse_quota(struct vio_cfg *c, struct vm_config *vm)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(c->fdt, c->node, "block-write-quota", &len);
+
+	if (!p || len != 8)
+		return vio_fail(c, "property 'block-write-quota' is %d bytes, need 8 (2 cells: bytes)",
+				len);
+	vm->blk_write_quota = (uint64_t)fdt32_ld(&p[0]) << 32 | fdt32_ld(&p[1]);
+	if (vm->blk_write_quota % 4096)
+		return vio_fail(c, "property 'block-write-quota': 0x%llx is not a multiple of 4 KiB",
+				(unsigned long long)vm->blk_write_quota);
+	return 0;
+}
+
 bool vm_config_is_virtio_node(const void *fdt, int node)
 {
 	const char *name = fdt_get_name(fdt, node, NULL);
@@ -288,12 +304,18 @@ int vm_config_parse_virtio(const void *fdt, int node, const char *file,
 	int sub, prop, len, ret;
 
 	vm->n_virtio = 0;
+	vm->blk_write_quota = VM_BLK_WRITE_QUOTA_DEFAULT;
 	fdt_for_each_property_offset(prop, fdt, node) {
 		if (!fdt_getprop_by_offset(fdt, prop, &name, &len))
 			return vio_fail(&c, "property unreadable");
-		if (strcmp(name, "name") && strcmp(name, "phandle"))
+		if (!strcmp(name, "block-write-quota")) {
+			ret = parse_quota(&c, vm);
+			if (ret)
+				return ret;
+		} else if (strcmp(name, "name") && strcmp(name, "phandle")) {
 			return vio_fail(&c, "unknown property '%s' (the devices are its child nodes)",
 					name);
+		}
 	}
 	fdt_for_each_subnode(sub, fdt, node) {
 		c.node = sub;

@@ -4,6 +4,9 @@
  * `vm log` replays it. The VM the console is attached to also prints live.
  * In multiplex mode every VM prints live, line by line, each line prefixed
  * with the VM's name, so several guests can talk at once legibly.
+ * Live output never waits for the UART: what the host console has no room
+ * for is dropped there and counted (console_dropped, in `vm info`); the
+ * VM's own ring still has it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +60,8 @@ static void flush_line(struct vm *vm, struct vm_console *c)
 	memcpy(buf + n, c->line, c->line_len);
 	n += c->line_len;
 	c->line_len = 0;
-	console_write(buf, n);		/* the line ends in LF: CR added */
+	/* The line ends in LF: CR added. Never waits (we hold c->lock). */
+	vm->console_dropped += console_write_guest(buf, n, true);
 }
 
 void vm_console_put(struct vm *vm, char ch)
@@ -79,7 +83,7 @@ void vm_console_put(struct vm *vm, char ch)
 	}
 	k_spin_unlock(&c->lock, key);
 	if (live)
-		console_write_raw(&ch, 1);
+		vm->console_dropped += console_write_guest(&ch, 1, false);
 }
 
 /* A whole buffer (virtio-console): one lock and one live write for all of it. */
@@ -106,7 +110,7 @@ void vm_console_write(struct vm *vm, const char *s, size_t n)
 	}
 	k_spin_unlock(&c->lock, key);
 	if (live)
-		console_write_raw(s, n);
+		vm->console_dropped += console_write_guest(s, n, false);
 }
 
 void vm_console_dump(struct vm *vm, void (*out)(void *ctx, const char *s, size_t n), void *ctx)

@@ -6,8 +6,20 @@
  * fuzzed); this file carries the decision out on the VM.
  */
 #include <tandem/log.h>
+#include <arch/sysreg.h>
 #include <virt/vm.h>
 #include <virt/vpsci_call.h>
+
+/* This core's speculation properties, as the guest reads them too (the
+ * fields pass through: docs/id-registers.md). */
+static void speculation_view(struct vpsci_vm_view *view)
+{
+	unsigned csv2 = (unsigned)(read_sysreg(id_aa64pfr0_el1) >> 56) & 0xf;
+	unsigned ecbhb = (unsigned)(read_sysreg(id_aa64mmfr1_el1) >> 60) & 0xf;
+
+	view->csv2 = csv2 >= 1;
+	view->bhb_safe = csv2 >= 3 || ecbhb >= 1;
+}
 
 static int64_t psci_cpu_on(struct vcpu *v, struct vcpu *t, uint64_t entry, uint64_t ctx)
 {
@@ -47,14 +59,16 @@ void vpsci_handle(struct vcpu *v, bool smc)
 
 	for (unsigned i = 0; i < view.n_vcpus; i++)
 		vmpidr[i] = vm->vcpus[i].arch.vmpidr;
+	speculation_view(&view);
 	vpsci_decide((uint16_t)v->arch.esr, v->arch.x, &view, &c);
 	if (c.counted)
 		v->exits[EXIT_PSCI]++;
 
 	switch (c.op) {
 	case VPSCI_OP_SUSPEND:
-		/* Sleeps until an interrupt is pending, then returns. */
-		k_sem_take(&v->wake, K_MSEC(1));
+		/* As a WFI: back at once if an interrupt is pending (masked at
+		 * PSTATE or not) or the timer is due, else sleep until one is. */
+		vcpu_wait_for_interrupt(v);
 		ret = c.ret;
 		break;
 	case VPSCI_OP_CPU_OFF:

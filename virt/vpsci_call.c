@@ -2,6 +2,15 @@
  * PSCI 1.1 calls decoded and checked (include/virt/vpsci_call.h): function
  * IDs, SMC32 argument truncation, target MPIDRs, entry addresses. Every
  * argument is checked here; anything unknown answers NOT_SUPPORTED.
+ *
+ * And the SMCCC 1.1 Arm Architecture Calls, answered as firmware would
+ * (the speculative-execution policy is docs/architecture.md's): VERSION is
+ * 1.1; ARCH_FEATURES says VERSION and ARCH_FEATURES exist; of the
+ * workarounds, none is implemented (Tandem has no firmware call to make
+ * for the guest and invalidates no branch predictor for it), so each is
+ * NOT_REQUIRED where the cores' ID registers say they are not affected and
+ * NOT_SUPPORTED (the guest must assume it is exposed) elsewhere. A guest
+ * that calls a workaround anyway gets NOT_SUPPORTED back.
  */
 #include <virt/vpsci_call.h>
 
@@ -18,6 +27,12 @@
 #define SYSTEM_OFF		8
 #define SYSTEM_RESET		9
 #define PSCI_FEATURES		10
+
+#define SMCCC_VERSION		0x80000000U
+#define SMCCC_ARCH_FEATURES	0x80000001U
+#define SMCCC_ARCH_WORKAROUND_1	0x80008000U	/* Spectre v2: branch target injection */
+#define SMCCC_ARCH_WORKAROUND_2	0x80007fffU	/* Spectre v4: speculative store bypass */
+#define SMCCC_ARCH_WORKAROUND_3	0x80003fffU	/* Spectre-BHB: branch history injection */
 
 /* Aff3, Aff2, Aff1, Aff0 of an MPIDR: what names a CPU. */
 #define MPIDR_AFF_MASK		0xff00ffffffULL
@@ -47,9 +62,26 @@ static bool psci_implemented(uint32_t fn)
 	case PSCI_0_2_FN(SYSTEM_OFF):
 	case PSCI_0_2_FN(SYSTEM_RESET):
 	case PSCI_0_2_FN(PSCI_FEATURES):
+	case SMCCC_VERSION:		/* how a PSCI 1.x caller finds SMCCC 1.1 */
 		return true;
 	default:
 		return false;
+	}
+}
+
+static int64_t smccc_arch_features(const struct vpsci_vm_view *vm, uint32_t fn)
+{
+	switch (fn) {
+	case SMCCC_VERSION:
+	case SMCCC_ARCH_FEATURES:
+		return PSCI_SUCCESS;
+	case SMCCC_ARCH_WORKAROUND_1:
+		return vm->csv2 ? SMCCC_WORKAROUND_NOT_REQUIRED : PSCI_NOT_SUPPORTED;
+	case SMCCC_ARCH_WORKAROUND_3:
+		return vm->bhb_safe ? SMCCC_WORKAROUND_NOT_REQUIRED : PSCI_NOT_SUPPORTED;
+	case SMCCC_ARCH_WORKAROUND_2:	/* a guest with SSBS sets PSTATE.SSBS itself */
+	default:
+		return PSCI_NOT_SUPPORTED;
 	}
 }
 
@@ -142,6 +174,17 @@ void vpsci_decide(uint16_t imm, const uint64_t x[4], const struct vpsci_vm_view 
 		break;
 	case PSCI_0_2_FN(PSCI_FEATURES):
 		answer(c, psci_implemented((uint32_t)a1) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED);
+		break;
+	case SMCCC_VERSION:
+		answer(c, SMCCC_VERSION_1_1);
+		break;
+	case SMCCC_ARCH_FEATURES:
+		answer(c, smccc_arch_features(vm, (uint32_t)a1));
+		break;
+	case SMCCC_ARCH_WORKAROUND_1:
+	case SMCCC_ARCH_WORKAROUND_2:
+	case SMCCC_ARCH_WORKAROUND_3:
+		answer(c, PSCI_NOT_SUPPORTED);	/* discovered as such: no log line */
 		break;
 	default:
 		c->op = VPSCI_OP_UNKNOWN;

@@ -83,35 +83,39 @@ static void learn(struct vswitch *sw, const uint8_t mac[ETH_ALEN], int port)
 	e->seen = sw->clock;
 }
 
-static int deliver(struct vswitch *sw, int port, const uint8_t *frame, size_t len)
+void vswitch_delivered(struct vswitch *sw, int port, int ret, size_t len)
 {
 	struct vswitch_port *p = &sw->port[port];
 
-	if (p->deliver(p->ctx, frame, len)) {
+	if (!port_valid(sw, port))
+		return;		/* it left meanwhile: nobody to count for */
+	if (ret) {
 		p->st.rx_dropped++;
-		return 0;
+		return;
 	}
 	p->st.rx_frames++;
 	p->st.rx_bytes += len;
-	return 1;
 }
 
-static int flood(struct vswitch *sw, int src, const uint8_t *frame, size_t len)
+/* Every used port but src. */
+static uint32_t flood_set(const struct vswitch *sw, int src)
 {
-	int n = 0;
+	uint32_t set = 0;
 
 	for (int i = 0; i < VSWITCH_MAX_PORTS; i++)
 		if (i != src && sw->port[i].used)
-			n += deliver(sw, i, frame, len);
-	return n;
+			set |= 1u << i;
+	return set;
 }
 
-int vswitch_forward(struct vswitch *sw, int src, const uint8_t *frame, size_t len)
+int vswitch_route(struct vswitch *sw, int src, const uint8_t *frame, size_t len,
+		  uint32_t *ports)
 {
 	const uint8_t *dst_mac = frame, *src_mac = frame + ETH_ALEN;
 	struct vswitch_port *p;
 	int dst;
 
+	*ports = 0;
 	if (!port_valid(sw, src))
 		return -EINVAL;
 	p = &sw->port[src];
@@ -127,12 +131,33 @@ int vswitch_forward(struct vswitch *sw, int src, const uint8_t *frame, size_t le
 	p->st.tx_bytes += len;
 	sw->clock++;
 	learn(sw, src_mac, src);
-	if (eth_is_group(dst_mac))
-		return flood(sw, src, frame, len);
+	if (eth_is_group(dst_mac)) {
+		*ports = flood_set(sw, src);
+		return 0;
+	}
 	dst = vswitch_fdb_lookup(sw, dst_mac);
 	if (dst < 0)
-		return flood(sw, src, frame, len);
-	if (dst == src)
-		return 0;	/* it lives where it came from: nothing to do */
-	return deliver(sw, dst, frame, len);
+		*ports = flood_set(sw, src);
+	else if (dst != src)	/* it lives where it came from: nothing to do */
+		*ports = 1u << dst;
+	return 0;
+}
+
+int vswitch_forward(struct vswitch *sw, int src, const uint8_t *frame, size_t len)
+{
+	uint32_t ports;
+	int n = 0, ret = vswitch_route(sw, src, frame, len, &ports);
+
+	if (ret)
+		return ret;
+	for (int i = 0; i < VSWITCH_MAX_PORTS; i++) {
+		struct vswitch_port *p = &sw->port[i];
+
+		if (!(ports & (1u << i)))
+			continue;
+		ret = p->deliver(p->ctx, frame, len);
+		vswitch_delivered(sw, i, ret, len);
+		n += !ret;
+	}
+	return n;
 }

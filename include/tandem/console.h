@@ -23,6 +23,10 @@ void console_write(const char *buf, size_t len);
 void console_puts(const char *s);
 /* Bytes as they are, no CR added before LF (replaying guest output). */
 void console_write_raw(const char *buf, size_t len);
+/* A guest's output (live, or a multiplexed line with a CR added before LF
+ * if crlf): never waits; what finds no room in the ring (kept below a host
+ * reserve) is dropped. Returns the bytes dropped. Any context. */
+size_t console_write_guest(const char *buf, size_t len, bool crlf);
 /* printf to the console; the whole formatted text is written atomically. */
 int console_printf(const char *fmt, ...) __printf_like(1, 2);
 /* Block the calling thread until a received byte is available. */

@@ -158,6 +158,10 @@ struct k_mutex {
 };
 
 int k_mutex_init(struct k_mutex *m);
+/* A mutex ready at load time, as k_mutex_init leaves one (its wait queue's
+ * lock outside the scheduler's lock statistics). */
+#define K_MUTEX_DEFINE(name) \
+	struct k_mutex name = { .wq = { .waiters = LIST_HEAD_INIT(name.wq.waiters) } }
 int k_mutex_lock(struct k_mutex *m, k_timeout_t timeout);	/* 0, -EBUSY, -EAGAIN */
 int k_mutex_unlock(struct k_mutex *m);				/* 0, -EPERM, -EINVAL */
 

@@ -19,6 +19,30 @@
 /* Stage 2 is built for 40-bit guest-physical addresses. */
 #define GUEST_IPA_LIMIT		(1ULL << 40)
 
+/* The generated DTB lives in the top 2 MiB of RAM; the initrd, if any,
+ * page-aligned just below it. */
+#define GUEST_DTB_SPACE		MiB(2)
+#define GUEST_INITRD_ALIGN	0x1000ULL
+
+/* Where an initrd of `size` bytes goes in RAM [ram_base, +ram_size): true
+ * with *at, or false when it does not fit between the base and the DTB. */
+static inline bool guest_initrd_at(uint64_t ram_base, uint64_t ram_size, uint64_t size,
+				   uint64_t *at)
+{
+	uint64_t room, where;
+
+	if (ram_size < GUEST_DTB_SPACE)
+		return false;
+	room = ram_size - GUEST_DTB_SPACE;
+	if (size > room)
+		return false;
+	where = ALIGN_DOWN(ram_base + room - size, GUEST_INITRD_ALIGN);
+	if (where < ram_base)
+		return false;
+	*at = where;
+	return true;
+}
+
 struct guest_window {
 	uint64_t base, size;
 	const char *what;

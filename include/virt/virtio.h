@@ -38,6 +38,16 @@
  *     use; from a thread only, never an interrupt handler.
  *   - reset(t) runs when the driver writes 0 to Status and when the VM is
  *     (re)started: drop everything the device holds for the guest.
+ *   - Bounded work: one notify round moves at most about
+ *     VIRTIO_ROUND_BYTES of guest data (a back end stops taking chains once
+ *     it has moved that much, so a round is that plus one chain, and every
+ *     chain has a per-device cap) and takes no chain once virtio_stopping()
+ *     says the VM is stopping. A back end that stops on its budget calls
+ *     virtio_notify_again(): the glue then drops the lock, yields, and runs
+ *     virtio_mmio_continue() for the rest unless the VM is stopping (chains
+ *     left then wait in the ring; the restart resets the device). So the
+ *     guest never has to notify twice, and no lock is held for more than
+ *     a round.
  */
 #ifndef VIRT_VIRTIO_H
 #define VIRT_VIRTIO_H
@@ -52,6 +62,8 @@
 #define VIRTIO_MMIO_MAGIC_VALUE	0x74726976U	/* "virt" */
 #define VIRTIO_MMIO_VERSION	2
 #define VIRTIO_VENDOR_TANDEM	0x4d444e54U	/* "TNDM" */
+/* Guest bytes one notify round moves before it stops taking chains. */
+#define VIRTIO_ROUND_BYTES	(256u * 1024)
 
 /* Register offsets (virtio 1.x, 4.2.2). */
 #define VIRTIO_MMIO_MAGIC		0x000
@@ -142,6 +154,8 @@ struct virtio_dev_ops {
 struct virtio_host_ops {
 	void (*set_irq)(struct virtio_mmio *t, bool level);
 	void (*warn)(struct virtio_mmio *t, enum virtio_warn why, const char *what, uint64_t val);
+	/* May be NULL (never). True once the device's VM is stopping. */
+	bool (*stopping)(struct virtio_mmio *t);
 };
 
 struct virtio_mmio {
@@ -158,6 +172,7 @@ struct virtio_mmio {
 	uint32_t isr;			/* InterruptStatus */
 	uint32_t config_generation;
 	bool irq_level;
+	uint32_t again;			/* queues whose round stopped on its budget */
 	struct virtq q[VIRTIO_MAX_QUEUES];
 };
 
@@ -180,6 +195,13 @@ void virtio_queue_push(struct virtio_mmio *t, unsigned queue, uint16_t head, uin
  * and stop every queue until the driver resets the device. */
 void virtio_mmio_fail(struct virtio_mmio *t, enum virtio_warn why, const char *what,
 		      uint64_t val);
+/* The notify round of queue stopped on its budget: run it again later. */
+void virtio_notify_again(struct virtio_mmio *t, unsigned queue);
+/* Is the device's VM stopping? A back end then takes no more chains. */
+bool virtio_stopping(struct virtio_mmio *t);
+/* The glue, with the lock held: the next round of each queue that asked
+ * for one (if it still runs). True if some round asked again. */
+bool virtio_mmio_continue(struct virtio_mmio *t);
 /* The device's config space changed: ConfigGeneration moves, interrupt. */
 void virtio_config_changed(struct virtio_mmio *t);
 void virtio_warn(struct virtio_mmio *t, enum virtio_warn why, const char *what, uint64_t val);

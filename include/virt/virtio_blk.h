@@ -16,6 +16,11 @@
 #define VIRTIO_BLK_CHUNK	4096
 #define VIRTIO_BLK_QUEUE	128
 #define VIRTIO_BLK_ID_LEN	20
+/* Offered as size_max and seg_max: a driver never builds a request with
+ * more data than their product, and one that does gets IOERR. */
+#define VIRTIO_BLK_SIZE_MAX	(64u * 1024)
+#define VIRTIO_BLK_SEG_MAX	(VIRTIO_BLK_QUEUE - 2)	/* header and status take two */
+#define VIRTIO_BLK_REQ_MAX	((uint64_t)VIRTIO_BLK_SIZE_MAX * VIRTIO_BLK_SEG_MAX)
 
 /* Request types and status values (5.2.6). */
 #define VIRTIO_BLK_T_IN		0
@@ -27,6 +32,7 @@
 #define VIRTIO_BLK_S_UNSUPP	2
 
 /* Feature bits offered. */
+#define VIRTIO_BLK_F_SIZE_MAX	(1ULL << 1)
 #define VIRTIO_BLK_F_SEG_MAX	(1ULL << 2)
 #define VIRTIO_BLK_F_RO		(1ULL << 5)
 #define VIRTIO_BLK_F_BLK_SIZE	(1ULL << 6)
@@ -43,6 +49,10 @@ struct virtio_blk {
 	uint64_t chunks_held;
 	void *(*chunk_alloc)(void);	/* VIRTIO_BLK_CHUNK bytes, NULL when none */
 	void (*chunk_free)(void *p);
+	/* The written-chunk quota, shared by the VM's disks (NULL: none):
+	 * *quota_held counts their chunks (atomically), at most quota_chunks. */
+	uint64_t *quota_held;
+	uint64_t quota_chunks;
 	uint64_t reads, writes, flushes, errors;	/* requests since the last reset */
 	struct virtq_chain chain;	/* the request being served */
 };

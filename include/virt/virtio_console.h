@@ -15,11 +15,14 @@
 #define VIRTIO_CONSOLE_QUEUE	128
 #define VIRTIO_CONSOLE_RX	0	/* receiveq (port 0) */
 #define VIRTIO_CONSOLE_TX	1	/* transmitq (port 0) */
+/* The bytes of one transmit chain that are output; the rest is dropped. */
+#define VIRTIO_CONSOLE_CHAIN_MAX (64u * 1024)
 
 struct virtio_console {
 	void (*out)(void *ctx, const char *s, size_t n);
 	void *ctx;
 	uint64_t tx_bytes, tx_bad;	/* since the last reset */
+	uint64_t tx_dropped;		/* bytes past VIRTIO_CONSOLE_CHAIN_MAX */
 	struct virtq_chain chain;
 };
 

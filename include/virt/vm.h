@@ -85,6 +85,7 @@ struct vm {
 	struct shm_region *shm_region;	/* cfg.shm's, joined (virt/shm.c) */
 	unsigned shm_index;		/* this VM's slot on it */
 	struct virtio_mmio *virtio[VM_MAX_VIRTIO];	/* cfg.virtio's (virt/virtio_vm.c) */
+	uint64_t blk_chunks_held;	/* written chunks of its disks (the quota's) */
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned n_vcpus;
 	/* The lifecycle (virt/vm_lifecycle.c): state, the one pending guest
@@ -103,6 +104,7 @@ struct vm {
 	ticks_t prep_ticks;		/* vm_start: zero, load, clean, DTB */
 	volatile ticks_t first_output_at;	/* first console byte, 0 = none yet */
 	uint64_t console_bytes;
+	uint64_t console_dropped;	/* live output the host console had no room for */
 	struct vm_console *con;		/* output ring, kept while detached */
 	struct k_spinlock warn_lock;
 	struct ratelimit warn[WARN_COUNT];
@@ -142,6 +144,12 @@ struct vm *console_focus(void);
 /* From a vCPU: VM_OP_GUEST_OFF or VM_OP_GUEST_RESET for its VM, carried
  * out by the VM manager; one pending per VM (vm_guest_op_merge). */
 void vm_guest_request(struct vm *vm, enum vm_op op);
+/* Is the VM on its way down? Long work done for it (a device's notify)
+ * checks this and gives up. */
+static inline bool vm_is_stopping(const struct vm *vm)
+{
+	return vm->stopping;
+}
 /* From a vCPU: mark the VM crashed with a reason, log it, stop it. */
 void vm_crash(struct vm *vm, const char *fmt, ...) __printf_like(2, 3);
 void vmm_init(void);
@@ -152,6 +160,10 @@ void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len);
 
 /* vCPU side. */
 void vcpu_kick(struct vcpu *v);
+/* On the vCPU's own thread, as WFI does: return at once if an interrupt is
+ * pending for it, its virtual timer is due or its VM is stopping, else
+ * sleep until one of those (WFI, PSCI CPU_SUSPEND). */
+void vcpu_wait_for_interrupt(struct vcpu *v);
 void vcpu_inject_abort(struct vcpu *v, uint64_t ipa, const char *why);
 int vm_add_mmio(struct vm *vm, const struct mmio_device *d);
 

@@ -69,6 +69,10 @@ enum vm_virtio_type {
 	VM_VIRTIO_TYPE_COUNT
 };
 
+/* Written virtio-blk sectors a VM may hold in host RAM, all its disks
+ * together, unless its `virtio` node's block-write-quota says otherwise. */
+#define VM_BLK_WRITE_QUOTA_DEFAULT	(64ULL << 20)
+
 struct vm_virtio {
 	char name[VM_NAME_LEN];		/* the child node's name */
 	enum vm_virtio_type type;
@@ -108,6 +112,7 @@ struct vm_config {
 	struct vm_shm shm;
 	unsigned n_virtio;
 	struct vm_virtio virtio[VM_MAX_VIRTIO];
+	uint64_t blk_write_quota;	/* bytes its disks may hold written in RAM */
 };
 
 /*

@@ -4,7 +4,7 @@
  * network exists while some VM is on it. The switch is locked here, so a
  * frame one VM sends reaches another VM's receive queue from the sender's
  * core; the receiver's deliver function may take its own device lock and
- * its VM's vgic_lock (in that order, under the network's lock).
+ * its VM's vgic_lock (in that order); the network's lock is not held then.
  */
 #ifndef VIRT_VNET_H
 #define VIRT_VNET_H

@@ -16,6 +16,9 @@
 #define PSCI_INVALID_ADDRESS	(-9)
 
 #define PSCI_VERSION_1_1	0x00010001
+#define SMCCC_VERSION_1_1	0x00010001
+/* SMCCC_ARCH_FEATURES of a workaround: this PE does not need it. */
+#define SMCCC_WORKAROUND_NOT_REQUIRED	1
 #define PSCI_MIGRATE_NOT_REQUIRED 2
 
 /* AFFINITY_INFO answers. */
@@ -39,6 +42,11 @@ struct vpsci_vm_view {
 	const uint64_t *vmpidr;	/* each vCPU's MPIDR_EL1 as its guest reads it */
 	unsigned n_vcpus;
 	uint64_t ram_base, ram_size;
+	/* Speculation properties of the cores (ID registers), for the SMCCC
+	 * workaround discovery: branch predictors not shared between
+	 * contexts (ID_AA64PFR0_EL1.CSV2 >= 1); branch history not either
+	 * (CSV2 >= 3, or ID_AA64MMFR1_EL1.ECBHB). */
+	bool csv2, bhb_safe;
 };
 
 struct vpsci_call {

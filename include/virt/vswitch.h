@@ -73,6 +73,16 @@ void vswitch_port_remove(struct vswitch *sw, int port);
  * refused frame counts in src's tx_bad).
  */
 int vswitch_forward(struct vswitch *sw, int src, const uint8_t *frame, size_t len);
+/*
+ * vswitch_forward in two halves, for a caller that delivers without its
+ * lock held (virt/vnet.c): route learns the source and counts the frame
+ * sent, and gives the ports it goes to as a bit set (0 on success; the
+ * same refusals as vswitch_forward); delivered counts one delivery's
+ * outcome (0, or the deliver function's error) against a port.
+ */
+int vswitch_route(struct vswitch *sw, int src, const uint8_t *frame, size_t len,
+		  uint32_t *ports);
+void vswitch_delivered(struct vswitch *sw, int port, int ret, size_t len);
 /* The port a unicast MAC was learnt on, or -ENOENT. */
 int vswitch_fdb_lookup(const struct vswitch *sw, const uint8_t mac[ETH_ALEN]);
 

@@ -58,7 +58,7 @@ static void host_warn(struct virtio_mmio *tr, enum virtio_warn why, const char *
 {
 }
 
-static const struct virtio_host_ops host = { host_irq, host_warn };
+static const struct virtio_host_ops host = { host_irq, host_warn, NULL };
 
 static void wr(uint64_t off, uint32_t v)
 {

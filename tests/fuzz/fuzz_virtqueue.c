@@ -126,7 +126,7 @@ static void host_warn(struct virtio_mmio *tr, enum virtio_warn why, const char *
 		step_warns++;
 }
 
-static const struct virtio_host_ops host = { host_irq, host_warn };
+static const struct virtio_host_ops host = { host_irq, host_warn, NULL };
 
 static void check_state(void)
 {

@@ -6,6 +6,8 @@
  * virt/vpsci.c does, so CPU_ON / AFFINITY_INFO / CPU_OFF sequences are
  * checked too: a vCPU turned on is ON_PENDING until it runs, a second
  * CPU_ON hears ALREADY_ON, a call with a bad target or entry changes nothing.
+ * The SMCCC 1.1 Arm Architecture Calls too (DEN0028): VERSION 1.1, and
+ * ARCH_FEATURES' answers as the core's speculation properties dictate.
  */
 #include <string.h>
 
@@ -23,7 +25,29 @@ static bool powered[MAX_VCPUS], pending[MAX_VCPUS];
 static const uint32_t known_fns[] = {
 	0x84000000, 0x84000001, 0xc4000001, 0x84000002, 0x84000003, 0xc4000003,
 	0x84000004, 0xc4000004, 0x84000006, 0x84000008, 0x84000009, 0x8400000a,
+	0x80000000,	/* SMCCC_VERSION: PSCI_FEATURES knows it */
 };
+/* SMCCC calls that are not PSCI_FEATURES' business: ARCH_FEATURES and
+ * WORKAROUND_1/2/3. */
+static const uint32_t smccc_fns[] = { 0x80000001, 0x80008000, 0x80007fff, 0x80003fff };
+
+static uint32_t pick_fn(uint8_t i)
+{
+	i %= ARRAY_SIZE(known_fns) + ARRAY_SIZE(smccc_fns);
+	return i < ARRAY_SIZE(known_fns) ? known_fns[i] : smccc_fns[i - ARRAY_SIZE(known_fns)];
+}
+
+/* SMCCC_ARCH_FEATURES' answer, restated. */
+static int64_t arch_features(const struct vpsci_vm_view *vm, uint32_t fn)
+{
+	if (fn == 0x80000000 || fn == 0x80000001)
+		return 0;
+	if (fn == 0x80008000 && vm->csv2)
+		return 1;
+	if (fn == 0x80003fff && vm->bhb_safe)
+		return 1;
+	return PSCI_NOT_SUPPORTED;
+}
 
 static bool implemented(uint32_t fn)
 {
@@ -49,7 +73,7 @@ static void step(struct fuzz_in *in, const struct vpsci_vm_view *vm, unsigned ca
 	struct vpsci_call c;
 	bool smc32;
 
-	x[0] = (how & 0x40) ? fuzz_u64(in) : known_fns[(how & 0x3f) % ARRAY_SIZE(known_fns)] |
+	x[0] = (how & 0x40) ? fuzz_u64(in) : pick_fn(how & 0x3f) |
 		(fuzz_u64(in) & 0xffffffff00000000ULL);
 	x[1] = fuzz_u64(in);
 	if ((how & 0x30) == 0x10 && vm->n_vcpus)	/* aim at a real vCPU now and then */
@@ -136,6 +160,17 @@ static void step(struct fuzz_in *in, const struct vpsci_vm_view *vm, unsigned ca
 								       : PSCI_NOT_SUPPORTED),
 				   "FEATURES(0x%x) = %lld", (uint32_t)a1, (long long)c.ret);
 			break;
+		case 0x80000000:
+			FUZZ_CHECK(c.op == VPSCI_OP_RETURN && c.ret == SMCCC_VERSION_1_1, "SMCCC_VERSION");
+			break;
+		case 0x80000001:
+			FUZZ_CHECK(c.op == VPSCI_OP_RETURN && c.ret == arch_features(vm, (uint32_t)a1),
+				   "ARCH_FEATURES(0x%x) = %lld", (uint32_t)a1, (long long)c.ret);
+			break;
+		case 0x80008000: case 0x80007fff: case 0x80003fff:
+			FUZZ_CHECK(c.op == VPSCI_OP_RETURN && c.ret == PSCI_NOT_SUPPORTED,
+				   "WORKAROUND 0x%x called", c.fn);
+			break;
 		default:
 			FUZZ_CHECK(c.op == VPSCI_OP_UNKNOWN && c.ret == PSCI_NOT_SUPPORTED,
 				   "unknown fn 0x%x: op %d ret %lld", c.fn, c.op, (long long)c.ret);
@@ -157,6 +192,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Tandem's MPIDRs (bit 31 RES1, Aff0 = i % 16), or any the input gives. */
 	for (unsigned i = 0; i < vm.n_vcpus; i++)
 		mpidr[i] = (shape & 0x80) ? fuzz_u64(&in) : (1ULL << 31) | ((i / 16) << 8) | (i % 16);
+	vm.csv2 = shape & 0x40;
+	vm.bhb_safe = shape & 0x20;
 	vm.ram_base = fuzz_u64(&in) & ~0x1fffffULL;
 	vm.ram_size = ((fuzz_u32(&in) & 0xfff) + 1) * 0x200000ULL;
 	if (vm.ram_base + vm.ram_size < vm.ram_base)

@@ -20,10 +20,10 @@ from tandem_qemu import REPO, ConsoleError, Tandem, guest_hung_in, pack_bundle
 BUNDLE = os.path.join(REPO, "build", "bundle.cpio")
 BUNDLE_DIR = os.path.join(REPO, "build", "bundle")
 WANTED = ("gic_reset", "gicd_regs", "gicr_regs", "sgi_nowake", "psci",
-          "psci_race", "hvc_unknown", "smc", "sgi", "vtimer", "vtimer_pending",
-          "gic_active", "gic_group0", "gic_priority", "gic_spi", "psci_suspend",
-          "unmapped", "exc_entry", "fpsimd", "fpsimd_smp", "id_regs",
-          "debug_regs")
+          "psci_race", "hvc_unknown", "smc", "smccc_arch", "sgi", "vtimer",
+          "vtimer_pending", "gic_active", "gic_group0", "gic_priority", "gic_spi",
+          "psci_suspend", "psci_suspend_pending", "unmapped", "exc_entry", "fpsimd",
+          "fpsimd_smp", "id_regs", "debug_regs")
 GTEST_TIMEOUT = int(os.environ.get("TANDEM_GTEST_TIMEOUT", "120"))
 
 pytestmark = pytest.mark.skipif(not os.path.isfile(BUNDLE),
@@ -55,6 +55,20 @@ def run_gtest(t, name="gtest"):
     return out, "RESULT:" + runs[-1].split("\n")[0]
 
 
+def check_smccc_policy(out):
+    """Tandem answers SMCCC 1.1 discovery as docs/architecture.md says: no
+    workaround implemented; NOT_REQUIRED (1) where the core's ID registers
+    say it is unaffected, NOT_SUPPORTED (-1) elsewhere."""
+    assert "smccc: version 0x10001" in out, out
+    wa = {n: (int(v), int(c)) for n, v, c in
+          re.findall(r"smccc: (WORKAROUND_\d) (-?\d+) \(CSV2 (\d+)\)", out)}
+    assert set(wa) == {"WORKAROUND_1", "WORKAROUND_2", "WORKAROUND_3"}, out
+    r1, csv2 = wa["WORKAROUND_1"]
+    assert r1 == (1 if csv2 >= 1 else -1), wa
+    assert wa["WORKAROUND_2"][0] == -1, wa
+    assert wa["WORKAROUND_3"][0] in ((1,) if csv2 >= 3 else (1, -1)), wa
+
+
 def test_gtest_passes_under_tandem():
     t = Tandem(["-initrd", BUNDLE])
     try:
@@ -82,6 +96,7 @@ def test_gtest_passes_under_tandem():
                              r"on_pending=0$", out, re.M), out
             # Tandem keeps IGRPMODR for secure-world guests (Zephyr -s).
             assert "IGRPMODR0 kept: Secure Group 1 part exercised" in out
+            check_smccc_policy(out)
         assert re.search(r"^\d+\s+gtest\s+stopped", t.run("vm list"), re.M)
     finally:
         t.close()

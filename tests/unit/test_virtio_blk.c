@@ -7,7 +7,10 @@
  * sectors past the end (and a sector number that would wrap), lengths not
  * whole sectors, a write to a read-only disk, buffers outside RAM and no
  * memory left all give VIRTIO_BLK_S_IOERR with one warning; an unknown
- * type VIRTIO_BLK_S_UNSUPP.
+ * type VIRTIO_BLK_S_UNSUPP. Bounds (issue 24 items 3 and 13): a notify
+ * round serves requests only up to its byte budget and asks for another;
+ * a request with more data than size_max x seg_max gets IOERR; written
+ * chunks past the VM's quota get IOERR with one warning.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,7 +24,7 @@
 #include <virt/virtio_blk.h>
 
 #define RAM_BASE	0x40000000ULL
-#define RAM_SIZE	0x20000ULL
+#define RAM_SIZE	0x100000ULL
 #define DESC		(RAM_BASE + 0x0000)
 #define AVAIL		(RAM_BASE + 0x1000)
 #define USED		(RAM_BASE + 0x2000)
@@ -60,7 +63,7 @@ static void host_warn(struct virtio_mmio *tr, enum virtio_warn why, const char *
 	warns[why]++;
 }
 
-static const struct virtio_host_ops host = { host_irq, host_warn };
+static const struct virtio_host_ops host = { host_irq, host_warn, NULL };
 
 static uint8_t *at(uint64_t ipa)
 {
@@ -181,8 +184,12 @@ static void test_config(void **state)
 	assert_int_equal(rd(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_BLOCK);
 	assert_int_equal(virtio_mmio_access(&t, VIRTIO_MMIO_CONFIG, 4, false, &v), 0);
 	assert_int_equal(v, IMAGE_SIZE / 512);
+	assert_int_equal(virtio_mmio_access(&t, VIRTIO_MMIO_CONFIG + 8, 4, false, &v), 0);
+	assert_int_equal(v, VIRTIO_BLK_SIZE_MAX);
 	assert_int_equal(virtio_mmio_access(&t, VIRTIO_MMIO_CONFIG + 12, 4, false, &v), 0);
 	assert_int_equal(v, VIRTIO_BLK_QUEUE - 2);
+	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	assert_true(rd(VIRTIO_MMIO_DEVICE_FEATURES) & VIRTIO_BLK_F_SIZE_MAX);
 	assert_int_equal(virtio_mmio_access(&t, VIRTIO_MMIO_CONFIG + 20, 4, false, &v), 0);
 	assert_int_equal(v, 512);
 }
@@ -309,6 +316,108 @@ static void test_no_status_byte(void **state)
 	assert_int_equal(warns[VIRTIO_WARN_REQUEST], 1);
 }
 
+static uint16_t used_now(void)
+{
+	uint16_t v;
+
+	memcpy(&v, at(USED) + 2, 2);
+	return v;
+}
+
+/* n requests (sharing descriptors 0..2) each reading the whole disk. */
+static void offer_whole_disk_reads(unsigned n)
+{
+	uint32_t hdr[4] = { VIRTIO_BLK_T_IN, 0, 0, 0 };
+	uint8_t *avail = at(AVAIL);
+	uint16_t idx;
+
+	memcpy(at(HDR), hdr, sizeof(hdr));
+	put_desc(0, HDR, 16, VIRTQ_DESC_F_NEXT, 1);
+	put_desc(1, DATA, IMAGE_SIZE, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2);
+	put_desc(2, STATUS, 1, VIRTQ_DESC_F_WRITE, 0);
+	memcpy(&idx, avail + 2, 2);
+	for (unsigned i = 0; i < n; i++, idx++)
+		memcpy(avail + 4 + 2 * (idx % QNUM), &(uint16_t){ 0 }, 2);
+	memcpy(avail + 2, &idx, 2);
+}
+
+static void test_notify_round_bounded(void **state)
+{
+	/* The most requests of IMAGE_SIZE one round may serve. */
+	const uint64_t per_round = VIRTIO_ROUND_BYTES / IMAGE_SIZE + 1;
+	uint64_t before;
+
+	offer_whole_disk_reads(QNUM);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_true(blk.reads <= per_round);
+	assert_true(t.again);
+	assert_int_equal(used_now(), blk.reads);
+	while (t.again) {
+		before = blk.reads;
+		virtio_mmio_continue(&t);
+		assert_true(blk.reads - before <= per_round);
+	}
+	assert_int_equal(used_now(), QNUM);
+	assert_int_equal(blk.reads, QNUM);
+}
+
+static void test_request_past_size_max_seg_max(void **state)
+{
+	/* A disk larger than one request may be, read by a chain of 14
+	 * descriptors naming the same 600 KiB of RAM (8.2 MiB in all). */
+	const uint32_t seg = 600 * 1024, nseg = 14;
+	const uint64_t big = VIRTIO_BLK_REQ_MAX + 1024 * 1024;
+	uint8_t **big_table = calloc(DIV_ROUND_UP(big, VIRTIO_BLK_CHUNK), sizeof(*big_table));
+	uint8_t *big_image = calloc(1, big);
+	struct guest_mem mem = { RAM_BASE, RAM_SIZE, ram };
+	uint32_t hdr[4] = { VIRTIO_BLK_T_IN, 0, 0, 0 };
+	uint8_t *avail = at(AVAIL);
+
+	assert_true((uint64_t)seg * nseg > VIRTIO_BLK_REQ_MAX);
+	virtio_blk_setup(&blk, big_image, big, false, "big", big_table, chunk_get, chunk_release);
+	virtio_mmio_init(&t, virtio_blk_ops(false), &blk, &host, NULL, &mem);
+	bring_up();
+	memcpy(at(HDR), hdr, sizeof(hdr));
+	put_desc(0, HDR, 16, VIRTQ_DESC_F_NEXT, 1);
+	for (uint16_t i = 1; i <= nseg; i++)
+		put_desc(i, DATA, seg, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, i + 1);
+	put_desc(nseg + 1, STATUS, 1, VIRTQ_DESC_F_WRITE, 0);
+	memcpy(avail + 4, &(uint16_t){ 0 }, 2);
+	memcpy(avail + 2, &(uint16_t){ 1 }, 2);
+	memset(warns, 0, sizeof(warns));
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_int_equal(used_now(), 1);
+	assert_int_equal(*at(STATUS), VIRTIO_BLK_S_IOERR);
+	assert_int_equal(warns[VIRTIO_WARN_REQUEST], 1);
+	assert_int_equal(blk.reads, 0);
+	free(big_image);
+	free(big_table);
+}
+
+static void test_write_quota(void **state)
+{
+	uint64_t held = 1;	/* another disk of the VM holds one chunk */
+	uint32_t used;
+
+	blk.quota_held = &held;
+	blk.quota_chunks = 3;
+	memset(at(DATA), 0x5a, 8192);
+	assert_int_equal(request(VIRTIO_BLK_T_OUT, 0, DATA, 4096, &used), VIRTIO_BLK_S_OK);
+	assert_int_equal(request(VIRTIO_BLK_T_OUT, 8, DATA, 4096, &used), VIRTIO_BLK_S_OK);
+	assert_int_equal(held, 3);
+	/* Rewriting a chunk it holds costs nothing more. */
+	assert_int_equal(request(VIRTIO_BLK_T_OUT, 1, DATA, 512, &used), VIRTIO_BLK_S_OK);
+	expect_ioerr(VIRTIO_BLK_T_OUT, 16, DATA, 4096);
+	assert_int_equal(held, 3);
+	assert_int_equal(blk.chunks_held, 2);
+	/* The reset gives the disk's chunks back to the quota. */
+	wr(VIRTIO_MMIO_STATUS, 0);
+	assert_int_equal(held, 1);
+	bring_up();
+	assert_int_equal(request(VIRTIO_BLK_T_OUT, 16, DATA, 4096, &used), VIRTIO_BLK_S_OK);
+	assert_int_equal(held, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +429,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush_id_unsupported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_status_byte, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notify_round_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_request_past_size_max_seg_max, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_quota, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

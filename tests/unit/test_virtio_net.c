@@ -62,7 +62,7 @@ static void host_warn(struct virtio_mmio *tr, enum virtio_warn why, const char *
 	warns[why]++;
 }
 
-static const struct virtio_host_ops host = { host_irq, host_warn };
+static const struct virtio_host_ops host = { host_irq, host_warn, NULL };
 
 static uint32_t rd(uint64_t off)
 {

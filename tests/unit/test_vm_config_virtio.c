@@ -105,6 +105,22 @@ static void test_block_device(void **state)
 	assert_true(vm.virtio[1].read_only);
 }
 
+static void test_block_write_quota(void **state)
+{
+	struct vm_config vm;
+
+	parse_ok("", "disk { " DISK_OK " };", &vm);
+	assert_int_equal(vm.blk_write_quota, VM_BLK_WRITE_QUOTA_DEFAULT);
+	parse_ok("", "block-write-quota = <0x0 0x100000>; disk { " DISK_OK " };", &vm);
+	assert_int_equal(vm.blk_write_quota, 0x100000);
+	parse_ok("", "block-write-quota = <0x0 0x0>;", &vm);
+	assert_int_equal(vm.blk_write_quota, 0);
+	expect_fail("", "block-write-quota = <0x1000>;", "/vm/virtio",
+		    "'block-write-quota' is 4 bytes, need 8");
+	expect_fail("", "block-write-quota = <0x0 0x1001>;", "/vm/virtio",
+		    "'block-write-quota': 0x1001 is not a multiple of 4 KiB");
+}
+
 static void test_console_device(void **state)
 {
 	struct vm_config vm;
@@ -188,6 +204,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_block_device),
+		cmocka_unit_test(test_block_write_quota),
 		cmocka_unit_test(test_console_device),
 		cmocka_unit_test(test_none),
 		cmocka_unit_test(test_missing_and_unknown),

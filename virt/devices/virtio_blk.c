@@ -7,8 +7,13 @@
  * Every request is checked before anything moves: a buffer outside RAM
  * or lengths past 4 GiB (the chain's fault), a short header, a data
  * length that is not whole sectors, sectors past the end, a write to a
- * read-only disk, no memory left for a copy: VIRTIO_BLK_S_IOERR and one
- * rate-limited line. An unknown type gets VIRTIO_BLK_S_UNSUPP.
+ * read-only disk, no memory left for a copy, more data than size_max x
+ * seg_max (VIRTIO_BLK_REQ_MAX): VIRTIO_BLK_S_IOERR and one rate-limited
+ * line. An unknown type gets VIRTIO_BLK_S_UNSUPP.
+ *
+ * Bounded: a request moves at most VIRTIO_BLK_REQ_MAX bytes; a notify
+ * round stops taking requests after VIRTIO_ROUND_BYTES and asks for
+ * another (include/virt/virtio.h), and takes none once the VM is stopping.
  */
 #include <virt/virtio_blk.h>
 
@@ -66,6 +71,8 @@ static uint8_t blk_read(struct virtio_mmio *t, struct virtio_blk *b, uint64_t se
 	const struct virtq_chain *c = &b->chain;
 	uint64_t len = c->in_len - 1, pos = 0, at = sector * VIRTIO_BLK_SECTOR;
 
+	if (len > VIRTIO_BLK_REQ_MAX)
+		return refuse(t, b, "read larger than size_max x seg_max", len);
 	if (!range_ok(b, sector, len))
 		return refuse(t, b, "read past the end or not whole sectors", sector);
 	while (pos < len) {
@@ -87,17 +94,42 @@ static uint8_t blk_read(struct virtio_mmio *t, struct virtio_blk *b, uint64_t se
 	return VIRTIO_BLK_S_OK;
 }
 
-/* Chunk k's own copy, made from the image on first use; NULL if no page. */
-static uint8_t *chunk_copy(struct virtio_blk *b, uint64_t k)
+/* One more written chunk for the VM, if its quota has room. */
+static bool quota_take(struct virtio_blk *b)
+{
+	if (!b->quota_held)
+		return true;
+	if (__atomic_add_fetch(b->quota_held, 1, __ATOMIC_RELAXED) <= b->quota_chunks)
+		return true;
+	__atomic_sub_fetch(b->quota_held, 1, __ATOMIC_RELAXED);
+	return false;
+}
+
+static void quota_give(struct virtio_blk *b)
+{
+	if (b->quota_held)
+		__atomic_sub_fetch(b->quota_held, 1, __ATOMIC_RELAXED);
+}
+
+/* Chunk k's own copy, made from the image on first use; NULL with *why
+ * if the VM's quota is used up or no page is left. */
+static uint8_t *chunk_copy(struct virtio_blk *b, uint64_t k, const char **why)
 {
 	uint8_t *p = b->chunk[k];
 	uint64_t n;
 
 	if (p)
 		return p;
-	p = b->chunk_alloc();
-	if (!p)
+	if (!quota_take(b)) {
+		*why = "written sectors over the VM's block-write-quota";
 		return NULL;
+	}
+	p = b->chunk_alloc();
+	if (!p) {
+		quota_give(b);
+		*why = "no host memory left for written sectors";
+		return NULL;
+	}
 	n = chunk_image_len(b, k);
 	guest_copy(p, b->image + k * VIRTIO_BLK_CHUNK, n);
 	memset(p + n, 0, VIRTIO_BLK_CHUNK - n);
@@ -106,7 +138,8 @@ static uint8_t *chunk_copy(struct virtio_blk *b, uint64_t k)
 	return p;
 }
 
-static uint8_t blk_write(struct virtio_mmio *t, struct virtio_blk *b, uint64_t sector)
+static uint8_t blk_write(struct virtio_mmio *t, struct virtio_blk *b, uint64_t sector,
+			 uint32_t *moved)
 {
 	const struct virtq_chain *c = &b->chain;
 	uint64_t len = c->out_len - sizeof(struct blk_req_hdr), pos = 0;
@@ -114,19 +147,23 @@ static uint8_t blk_write(struct virtio_mmio *t, struct virtio_blk *b, uint64_t s
 
 	if (b->read_only)
 		return refuse(t, b, "write to a read-only disk", sector);
+	if (len > VIRTIO_BLK_REQ_MAX)
+		return refuse(t, b, "write larger than size_max x seg_max", len);
 	if (!range_ok(b, sector, len))
 		return refuse(t, b, "write past the end or not whole sectors", sector);
 	while (pos < len) {
 		uint64_t k = (at + pos) / VIRTIO_BLK_CHUNK, o = (at + pos) % VIRTIO_BLK_CHUNK;
 		uint64_t n = MIN(len - pos, VIRTIO_BLK_CHUNK - o);
-		uint8_t *dst = chunk_copy(b, k);
+		const char *why = NULL;
+		uint8_t *dst = chunk_copy(b, k, &why);
 
 		if (!dst)
-			return refuse(t, b, "no host memory left for written sectors", k);
+			return refuse(t, b, why, k);
 		if (virtq_chain_read(c, &t->mem, sizeof(struct blk_req_hdr) + pos, dst + o, n) != n)
 			return refuse(t, b, "write from a buffer outside RAM", pos);
 		pos += n;
 	}
+	*moved = (uint32_t)len;
 	b->writes++;
 	return VIRTIO_BLK_S_OK;
 }
@@ -141,11 +178,12 @@ static uint8_t blk_get_id(struct virtio_mmio *t, struct virtio_blk *b, uint32_t 
 	return VIRTIO_BLK_S_OK;
 }
 
-static void blk_request(struct virtio_mmio *t, struct virtio_blk *b, unsigned queue)
+/* Serve one request: the data bytes it moved. */
+static uint32_t blk_request(struct virtio_mmio *t, struct virtio_blk *b, unsigned queue)
 {
 	const struct virtq_chain *c = &b->chain;
 	struct blk_req_hdr h;
-	uint32_t used = 0;
+	uint32_t used = 0, moved = 0;
 	uint8_t status;
 
 	if (c->in_len < 1) {
@@ -154,7 +192,7 @@ static void blk_request(struct virtio_mmio *t, struct virtio_blk *b, unsigned qu
 							  : "request without a status byte",
 		       c->head);
 		virtio_queue_push(t, queue, c->head, 0);
-		return;
+		return 0;
 	}
 	if (c->fault == VIRTQ_FAULT_ADDR)
 		status = refuse(t, b, "request buffer outside RAM", c->bad_ipa);
@@ -164,7 +202,7 @@ static void blk_request(struct virtio_mmio *t, struct virtio_blk *b, unsigned qu
 	else if (h.type == VIRTIO_BLK_T_IN)
 		status = blk_read(t, b, h.sector, &used);
 	else if (h.type == VIRTIO_BLK_T_OUT)
-		status = blk_write(t, b, h.sector);
+		status = blk_write(t, b, h.sector, &moved);
 	else if (h.type == VIRTIO_BLK_T_FLUSH)
 		status = (b->flushes++, VIRTIO_BLK_S_OK);	/* RAM: nothing to make durable */
 	else if (h.type == VIRTIO_BLK_T_GET_ID)
@@ -176,18 +214,26 @@ static void blk_request(struct virtio_mmio *t, struct virtio_blk *b, unsigned qu
 	if (virtq_chain_write(c, &t->mem, c->in_len - 1, &status, 1) == 1)
 		used++;
 	virtio_queue_push(t, queue, c->head, used);
+	return MAX(used, moved);
 }
 
 static void blk_notify(struct virtio_mmio *t, unsigned queue)
 {
 	struct virtio_blk *b = blk_of(t);
+	uint64_t moved = 0;
 
 	/* At most num requests can be waiting; any beyond twice that were
 	 * made available after this notify and come with their own. */
 	for (unsigned n = 0; n < 2 * VIRTIO_BLK_QUEUE; n++) {
+		if (virtio_stopping(t))
+			return;
+		if (moved >= VIRTIO_ROUND_BYTES) {
+			virtio_notify_again(t, queue);
+			return;
+		}
 		if (virtio_queue_pop(t, queue, &b->chain) != 1)
 			return;
-		blk_request(t, b, queue);
+		moved += blk_request(t, b, queue);
 	}
 }
 
@@ -196,7 +242,8 @@ static uint32_t blk_config_read(struct virtio_mmio *t, uint32_t off, unsigned si
 	const struct virtio_blk *b = blk_of(t);
 	struct blk_config cfg = {
 		.capacity = b->capacity,
-		.seg_max = VIRTIO_BLK_QUEUE - 2,	/* header and status take two */
+		.size_max = VIRTIO_BLK_SIZE_MAX,
+		.seg_max = VIRTIO_BLK_SEG_MAX,
 		.blk_size = VIRTIO_BLK_SECTOR,
 	};
 
@@ -210,6 +257,7 @@ void virtio_blk_drop_writes(struct virtio_blk *b)
 			b->chunk_free(b->chunk[k]);
 			b->chunk[k] = NULL;
 			b->chunks_held--;
+			quota_give(b);
 		}
 }
 
@@ -226,7 +274,8 @@ static void blk_reset(struct virtio_mmio *t)
 #define BLK_OPS(ro)								\
 	{									\
 		.name = "blk", .device_id = VIRTIO_ID_BLOCK,			\
-		.features = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE |	\
+		.features = VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_SEG_MAX |	\
+			    VIRTIO_BLK_F_BLK_SIZE |				\
 			    VIRTIO_BLK_F_FLUSH | ((ro) ? VIRTIO_BLK_F_RO : 0),	\
 		.n_queues = 1, .queue_max = VIRTIO_BLK_QUEUE,			\
 		.config_size = sizeof(struct blk_config),			\

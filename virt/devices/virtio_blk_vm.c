@@ -2,7 +2,8 @@
  * A virtio-blk device for a VM, from its config: the image found in the
  * boot bundle, a chunk table sized for it, written chunks as host pages
  * (4 KiB each, from the page allocator, so `mem` shows them held and
- * given back). Requests are served in virtio_blk.c.
+ * given back), all the VM's disks together at most its block-write-quota
+ * (docs/vm-config.md). Requests are served in virtio_blk.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,8 @@ static struct virtio_mmio *blk_create(struct vm *vm, const struct vm_virtio *c, 
 	}
 	snprintf(id, sizeof(id), "tandem-%s", c->name);
 	virtio_blk_setup(&d->blk, f.data, f.size, c->read_only, id, table, chunk_alloc, chunk_free);
+	d->blk.quota_held = &vm->blk_chunks_held;
+	d->blk.quota_chunks = vm->cfg.blk_write_quota / VIRTIO_BLK_CHUNK;
 	t = virtio_mmio_create(vm, c->name, c->ipa, c->intid, virtio_blk_ops(c->read_only), &d->blk);
 	if (!t) {
 		page_free(table, d->table_order);

@@ -4,6 +4,11 @@
  * handed on in order, in pieces of a local buffer. A chain with a buffer
  * outside RAM or lengths past 4 GiB is given back unread (one
  * rate-limited line); writable buffers on the transmit queue are ignored.
+ *
+ * Bounded: a chain's first VIRTIO_CONSOLE_CHAIN_MAX bytes are output, the
+ * rest is dropped and counted (Linux writes at most 32 KiB per buffer); a
+ * notify round stops taking chains after VIRTIO_ROUND_BYTES and asks for
+ * another (include/virt/virtio.h), and takes none once the VM is stopping.
  */
 #include <virt/virtio_console.h>
 
@@ -11,9 +16,12 @@
 
 #define PIECE	512
 
-static void console_tx(struct virtio_mmio *t, struct virtio_console *c)
+/* Output one chain: the bytes read from the guest. */
+static uint64_t console_tx(struct virtio_mmio *t, struct virtio_console *c)
 {
 	const struct virtq_chain *ch = &c->chain;
+	uint64_t len = MIN((uint64_t)ch->out_len, (uint64_t)VIRTIO_CONSOLE_CHAIN_MAX);
+	uint64_t pos = 0;
 	char buf[PIECE];
 
 	if (ch->fault != VIRTQ_FAULT_NONE) {
@@ -21,11 +29,15 @@ static void console_tx(struct virtio_mmio *t, struct virtio_console *c)
 		virtio_warn(t, VIRTIO_WARN_REQUEST, ch->fault == VIRTQ_FAULT_ADDR ?
 			    "output buffer outside RAM" : "output lengths past 4 GiB",
 			    ch->fault == VIRTQ_FAULT_ADDR ? ch->bad_ipa : ch->head);
-		return;
+		return 0;
 	}
-	for (uint64_t pos = 0; pos < ch->out_len;) {
-		size_t n = virtq_chain_read(ch, &t->mem, pos, buf, MIN((uint64_t)PIECE,
-									 ch->out_len - pos));
+	if (ch->out_len > len) {
+		c->tx_dropped += ch->out_len - len;
+		virtio_warn(t, VIRTIO_WARN_REQUEST, "output buffer longer than the device takes "
+			    "(rest dropped)", ch->out_len);
+	}
+	while (pos < len) {
+		size_t n = virtq_chain_read(ch, &t->mem, pos, buf, MIN((uint64_t)PIECE, len - pos));
 
 		if (!n)
 			break;
@@ -33,18 +45,26 @@ static void console_tx(struct virtio_mmio *t, struct virtio_console *c)
 		c->tx_bytes += n;
 		pos += n;
 	}
+	return pos;
 }
 
 static void console_notify(struct virtio_mmio *t, unsigned queue)
 {
 	struct virtio_console *c = t->dev;
+	uint64_t moved = 0;
 
 	if (queue != VIRTIO_CONSOLE_TX)
 		return;		/* receive buffers wait: no input comes this way */
 	for (unsigned n = 0; n < 2 * VIRTIO_CONSOLE_QUEUE; n++) {
+		if (virtio_stopping(t))
+			return;
+		if (moved >= VIRTIO_ROUND_BYTES) {
+			virtio_notify_again(t, queue);
+			return;
+		}
 		if (virtio_queue_pop(t, queue, &c->chain) != 1)
 			return;
-		console_tx(t, c);
+		moved += console_tx(t, c);
 		virtio_queue_push(t, queue, c->chain.head, 0);
 	}
 }
@@ -60,7 +80,7 @@ static void console_reset(struct virtio_mmio *t)
 	struct virtio_console *c = t->dev;
 
 	if (c)
-		c->tx_bytes = c->tx_bad = 0;
+		c->tx_bytes = c->tx_bad = c->tx_dropped = 0;
 }
 
 const struct virtio_dev_ops virtio_console_ops = {

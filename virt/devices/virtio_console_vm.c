@@ -48,8 +48,9 @@ static void console_info(struct virtio_mmio *t, char *buf, size_t len)
 {
 	const struct virtio_console *c = t->dev;
 
-	snprintf(buf, len, "%llu bytes out, %llu bad buffers", (unsigned long long)c->tx_bytes,
-		 (unsigned long long)c->tx_bad);
+	snprintf(buf, len, "%llu bytes out, %llu bad buffers, %llu bytes cut off",
+		 (unsigned long long)c->tx_bytes, (unsigned long long)c->tx_bad,
+		 (unsigned long long)c->tx_dropped);
 }
 
 const struct virtio_backend virtio_console_backend = {

@@ -6,8 +6,8 @@
  * != 0), and the guest-caused log lines, at most one a second per device
  * and reason, the count of the ones held back in the next.
  *
- * The lock is a mutex, not a spinlock: a notify may copy a megabyte of
- * guest data, and a higher-priority thread on the same core (an RTOS
+ * The lock is a mutex, not a spinlock: a notify round may copy a few
+ * hundred KiB of guest data (VIRTIO_ROUND_BYTES plus one chain), and a higher-priority thread on the same core (an RTOS
  * vCPU) must be able to preempt that, which it cannot with IRQs masked.
  * So it is taken from threads only (a vCPU, the shell, the VM manager).
  */
@@ -63,7 +63,12 @@ static void warn(struct virtio_mmio *t, enum virtio_warn why, const char *what, 
 		(t->status & VIRTIO_STATUS_NEEDS_RESET) ? ", device needs reset" : "", note);
 }
 
-static const struct virtio_host_ops host_ops = { set_irq, warn };
+static bool stopping(struct virtio_mmio *t)
+{
+	return vm_is_stopping(dev_of(t)->vm);
+}
+
+static const struct virtio_host_ops host_ops = { set_irq, warn, stopping };
 
 static int virtio_mmio_bus_access(struct vcpu *v, struct mmio_device *md, uint64_t off,
 				  unsigned size, bool write, uint64_t *val)
@@ -73,6 +78,15 @@ static int virtio_mmio_bus_access(struct vcpu *v, struct mmio_device *md, uint64
 
 	k_mutex_lock(&d->lock, K_FOREVER);
 	ret = virtio_mmio_access(&d->t, off, size, write, val);
+	/* A round that used its budget: the rest with the lock let go between
+	 * rounds (others may take it, a higher priority may run), until done
+	 * or the VM stops (what is left waits in the ring for the reset). */
+	while (!ret && d->t.again && !vm_is_stopping(d->vm)) {
+		k_mutex_unlock(&d->lock);
+		k_yield();
+		k_mutex_lock(&d->lock, K_FOREVER);
+		virtio_mmio_continue(&d->t);
+	}
 	k_mutex_unlock(&d->lock);
 	if (!ret && write && off == VIRTIO_MMIO_QUEUE_NOTIFY && d->t.ops->notify_unlocked)
 		d->t.ops->notify_unlocked(&d->t, (uint32_t)*val);

@@ -236,15 +236,20 @@ static void write_queue_ready(struct virtio_mmio *t, uint32_t v)
 	q->ready = true;
 }
 
+static bool queue_runs(const struct virtio_mmio *t, uint32_t v)
+{
+	return v < t->ops->n_queues && t->q[v].ready && (t->status & VIRTIO_STATUS_DRIVER_OK);
+}
+
 static void write_queue_notify(struct virtio_mmio *t, uint32_t v)
 {
 	if (t->status & VIRTIO_STATUS_NEEDS_RESET)
 		return;		/* said once already, when it broke */
-	if (v >= t->ops->n_queues || !t->q[v].ready ||
-	    !(t->status & VIRTIO_STATUS_DRIVER_OK)) {
+	if (!queue_runs(t, v)) {
 		virtio_warn(t, VIRTIO_WARN_NOTIFY, "notify of a queue that is not running", v);
 		return;
 	}
+	t->again &= ~(1u << v);
 	t->ops->notify(t, v);
 }
 
@@ -393,6 +398,29 @@ void virtio_queue_push(struct virtio_mmio *t, unsigned queue, uint16_t head, uin
 	}
 }
 
+void virtio_notify_again(struct virtio_mmio *t, unsigned queue)
+{
+	if (queue < t->ops->n_queues)
+		t->again |= 1u << queue;
+}
+
+bool virtio_stopping(struct virtio_mmio *t)
+{
+	return t->host->stopping && t->host->stopping(t);
+}
+
+bool virtio_mmio_continue(struct virtio_mmio *t)
+{
+	uint32_t todo = t->again;
+
+	t->again = 0;
+	for (unsigned q = 0; q < t->ops->n_queues; q++)
+		if ((todo & (1u << q)) && !(t->status & VIRTIO_STATUS_NEEDS_RESET) &&
+		    queue_runs(t, q))
+			t->ops->notify(t, q);
+	return t->again != 0;
+}
+
 void virtio_config_changed(struct virtio_mmio *t)
 {
 	t->config_generation++;
@@ -422,6 +450,7 @@ void virtio_mmio_reset(struct virtio_mmio *t)
 	t->drv_features_unknown = false;
 	t->queue_sel = 0;
 	t->isr = 0;
+	t->again = 0;
 	memset(t->q, 0, sizeof(t->q));
 	update_irq(t);
 	if (t->ops->reset)

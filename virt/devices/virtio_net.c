@@ -6,8 +6,9 @@
  * happens in notify_unlocked, with the sender's own lock released (two VMs
  * sending to each other would otherwise each hold their lock and wait for
  * the other's). The sender's lock is taken only to copy one frame out and
- * give its chain back. Lock order: the network's, then a receiver's
- * transport lock, then its vgic_lock. One vCPU at a time drains the
+ * give its chain back. The network's lock is let go before a
+ * receiver's transport lock is taken (virt/vnet.c); that, then its
+ * vgic_lock. One vCPU at a time drains the
  * transmit queue (frames leave in ring order); a notify meanwhile from
  * another vCPU of the VM asks it to look again.
  */
@@ -56,6 +57,7 @@ static bool tx_claim(struct virtio_net *n)
 static void net_notify_unlocked(struct virtio_mmio *t, uint32_t queue)
 {
 	struct virtio_net *n = t->dev;
+	uint64_t moved = 0;
 	size_t len;
 	int got;
 
@@ -77,9 +79,17 @@ static void net_notify_unlocked(struct virtio_mmio *t, uint32_t queue)
 			break;
 		virtio_mmio_unlock(t);
 		/* tx_buf is the draining vCPU's alone. */
-		if (got == 1)
+		if (got == 1) {
 			vnet_send(n->net, n->port, n->q.tx_buf + VIRTIO_NET_HDR_LEN, len);
+			moved += len;
+		}
+		if (moved >= VIRTIO_ROUND_BYTES) {
+			moved = 0;
+			k_yield();
+		}
 		virtio_mmio_lock(t);
+		if (vm_is_stopping(n->vm))
+			break;
 	}
 	n->tx_running = false;
 	virtio_mmio_unlock(t);
