@@ -134,7 +134,7 @@ __noreturn void kernel_main(const void *dtb)
 {
 	struct cpu *c = &cpu_data[0];
 	char err[384];	/* a refusal names node, compatible and a list */
-	uint64_t t0;
+	uint64_t t0, entered = k_cycle_get();	/* start-up figures count from here */
 
 	arch_percpu_set(c);
 	libc_cpu_init(c);
@@ -177,8 +177,10 @@ __noreturn void kernel_main(const void *dtb)
 		smp_start_secondaries();
 	else
 		LOG_WRN("no PSCI in the DTB: running on the boot CPU only");
-	LOG_INF("%u of %u CPUs online, boot took %llu us", k_cpu_count(), cpu_count,
-		(unsigned long long)(k_cycles_to_ns(k_cycle_get() - t0) / 1000));
+	LOG_INF("%u of %u CPUs online, boot took %llu us (kernel entered at uptime %llu us)",
+		k_cpu_count(), cpu_count,
+		(unsigned long long)(k_cycles_to_ns(k_cycle_get() - t0) / 1000),
+		(unsigned long long)(k_cycles_to_ns(entered) / 1000));
 
 	clock_guard_start();
 	virt_init();

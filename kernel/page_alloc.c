@@ -1,7 +1,10 @@
 /*
  * The global page allocator: carves the board's RAM into free regions (RAM
  * minus image, DTB, /memreserve/ and /reserved-memory) and serves pages from
- * a lock-protected buddy instance.
+ * a lock-protected buddy instance. It knows which free pages are zero at
+ * the point of coherency (the buddy's dirty bits): page_alloc_zeroed zeroes
+ * only the others, and the scrubber (kernel/scrubber.c) cleans freed pages
+ * in the background through page_scrub_one.
  */
 #include <errno.h>
 #include <string.h>
@@ -9,10 +12,13 @@
 #include <tandem/log.h>
 #include <tandem/page_alloc.h>
 #include <tandem/spinlock.h>
+#include <arch/cache.h>
 #include <arch/mmu.h>
 
 static struct buddy pages;
 static struct k_spinlock pages_lock;
+static volatile bool scrub_out;		/* the scrubber holds a block it is cleaning */
+static uint64_t scrub_held_pages;	/* its size: still free memory, for the stats */
 
 #define MAX_HOLES (BOARD_MAX_RESERVED + 2)
 
@@ -42,6 +48,13 @@ static void add_minus_holes(paddr_t start, paddr_t end, const struct range *hole
 			(unsigned long long)start, (unsigned long long)end);
 }
 
+/* A clean page's free-list link, wiped as its block leaves the lists. */
+static void wipe_to_poc(void *node, size_t len)
+{
+	memset(node, 0, len);
+	cache_clean_inval_range(node, len);
+}
+
 int page_alloc_init(const struct board *b, paddr_t image_start,
 		    paddr_t image_end, paddr_t dtb, uint64_t dtb_size)
 {
@@ -49,6 +62,7 @@ int page_alloc_init(const struct board *b, paddr_t image_start,
 	unsigned n = 0;
 
 	buddy_init(&pages);
+	pages.node_wipe = wipe_to_poc;
 	holes[n++] = (struct range){ image_start, image_end };
 	holes[n++] = (struct range){ dtb & ~(PAGE_SIZE - 1),
 				     ALIGN_UP(dtb + dtb_size, PAGE_SIZE) };
@@ -92,13 +106,67 @@ void *page_alloc_at(paddr_t pa, unsigned order)
 	return (void *)got;
 }
 
+void page_zero_dirty(void *p, unsigned order, void (*pace)(void))
+{
+	paddr_t at = (paddr_t)p, end = at + (PAGE_SIZE << order), run;
+	uint64_t n;
+
+	/* The bits of a block its owner holds change only under the lock,
+	 * which others take for the neighbours' bits in the same words.
+	 * pace() every 4 MiB: a VM's RAM may be one run of hundreds of MiB. */
+	for (;;) {
+		k_spinlock_key_t key = k_spin_lock(&pages_lock);
+		bool found = buddy_next_dirty(&pages, at, (end - at) >> PAGE_SHIFT, &run, &n);
+
+		if (found)
+			buddy_mark_clean(&pages, run, n);
+		k_spin_unlock(&pages_lock, key);
+		if (!found)
+			return;
+		at = run + (n << PAGE_SHIFT);
+		for (paddr_t p4 = run; p4 < at; p4 += MiB(4)) {
+			mem_scrub((void *)p4, at - p4 < MiB(4) ? at - p4 : MiB(4));
+			if (pace)
+				pace();
+		}
+	}
+}
+
 void *page_alloc_zeroed(unsigned order)
 {
 	void *p = page_alloc(order);
 
 	if (p)
-		memset(p, 0, PAGE_SIZE << order);
+		page_zero_dirty(p, order, NULL);
 	return p;
+}
+
+bool page_scrub_one(unsigned max_order)
+{
+	k_spinlock_key_t key = k_spin_lock(&pages_lock);
+	unsigned order = 0;
+	paddr_t pa = buddy_take_dirty(&pages, max_order, &order);
+	int ret;
+
+	scrub_out = pa != 0;
+	scrub_held_pages = pa ? 1ULL << order : 0;
+	k_spin_unlock(&pages_lock, key);
+	if (!pa)
+		return false;
+	page_zero_dirty((void *)pa, order, NULL);
+	key = k_spin_lock(&pages_lock);
+	ret = buddy_free_clean(&pages, pa, order);
+	scrub_out = false;
+	scrub_held_pages = 0;
+	k_spin_unlock(&pages_lock, key);
+	if (ret)
+		LOG_ERR("scrubber: cannot give back %#llx (order %u)", (unsigned long long)pa, order);
+	return true;
+}
+
+bool page_scrub_busy(void)
+{
+	return scrub_out;
 }
 
 void page_free(void *p, unsigned order)
@@ -116,5 +184,7 @@ void page_alloc_stats(struct buddy_stats *st)
 	k_spinlock_key_t key = k_spin_lock(&pages_lock);
 
 	buddy_stats(&pages, st);
+	/* A block out for scrubbing is free memory: `mem` must not see it dip. */
+	st->free_pages += scrub_held_pages;
 	k_spin_unlock(&pages_lock, key);
 }

@@ -144,6 +144,8 @@ static int cmd_mem(struct shell *sh, int argc, char **argv)
 	shell_printf(sh, "pages: total %llu, free %llu, used %llu (4 KiB each; %llu metadata)\n",
 		     (unsigned long long)ps.total_pages, (unsigned long long)ps.free_pages,
 		     (unsigned long long)used, (unsigned long long)ps.metadata_pages);
+	shell_printf(sh, "scrub: %llu free pages not yet zero (the scrubber's backlog)\n",
+		     (unsigned long long)ps.dirty_free_pages);
 	shell_printf(sh, "heap: size %zu, used %zu, free %zu bytes\n", hs.size, hs.used,
 		     hs.size - hs.used);
 	shell_printf(sh, "el2 page tables: %u pages\n", mmu_tables_used());

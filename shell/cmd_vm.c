@@ -117,8 +117,11 @@ static int vm_info(struct shell *sh, struct vm *vm)
 
 		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 			n += vm->vcpus[i].exits[r];
-		shell_printf(sh, "  vcpu%u counts: exits=%llu timer-ticks=%llu\n", i,
-			     (unsigned long long)n, (unsigned long long)vm->vcpus[i].vtimer_ticks);
+		shell_printf(sh, "  vcpu%u counts: exits=%llu timer-ticks=%llu ptimer-fires=%llu"
+			     " setway-traps=%llu\n", i, (unsigned long long)n,
+			     (unsigned long long)vm->vcpus[i].vtimer_ticks,
+			     (unsigned long long)vm->vcpus[i].ptimer.fired,
+			     (unsigned long long)vm->vcpus[i].setway_traps);
 	}
 	shell_printf(sh, "  devices:");
 	for (unsigned i = 0; i < vm->n_mmio; i++)
@@ -198,7 +201,7 @@ static int vm_action(struct shell *sh, const char *action, struct vm *vm)
 	if (!strcmp(action, "info"))
 		return vm_info(sh, vm);
 	if (!strcmp(action, "log")) {
-		vm_console_dump(vm, print_raw, NULL);
+		vm_console_dump(vm, false, print_raw, NULL);
 		shell_printf(sh, "\n");
 		return 0;
 	}
@@ -243,6 +246,16 @@ static int cmd_vm(struct shell *sh, int argc, char **argv)
 		vm_console_set_mux(!strcmp(argv[2], "on"));
 		return 0;
 	}
+	if (argc == 4 && !strcmp(argv[1], "log") && !strcmp(argv[2], "-t")) {
+		vm = vm_find(argv[3]);
+		if (!vm) {
+			shell_printf(sh, "error: no VM '%s' (see 'vm list')\n", argv[3]);
+			return -1;
+		}
+		vm_console_dump(vm, true, print_raw, NULL);	/* lines led by host uptime */
+		shell_printf(sh, "\n");
+		return 0;
+	}
 	if (argc != 3)
 		return shell_usage(sh, shell_current_cmd(sh));
 	if (!strcmp(argv[1], "create"))
@@ -256,5 +269,5 @@ static int cmd_vm(struct shell *sh, int argc, char **argv)
 }
 SHELL_CMD("vm", cmd_vm,
 	  "list | configs | mux on|off | create <config> | "
-	  "start|pause|resume|stop|reset|delete|info|console|log <id|name>",
+	  "start|pause|resume|stop|reset|delete|info|console|log <id|name> | log -t <id|name>",
 	  "manage virtual machines (in a VM console, Ctrl-] returns to the shell)");

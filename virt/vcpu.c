@@ -187,12 +187,13 @@ static k_timeout_t vtimer_wait(struct vcpu *v, bool *due)
 	if ((ctl & 3) != 1)	/* not enabled, or masked */
 		return K_FOREVER;
 	cval = read_sysreg(cntv_cval_el0);
-	now = k_cycle_get() - v->arch.cntvoff;
+	now = k_cycle_get();	/* CNTVOFF_EL2 is 0 (docs/architecture.md, Timer) */
 	if (cval <= now) {
 		*due = true;
 		return K_NO_WAIT;
 	}
-	return K_NSEC(k_cycles_to_ns(cval - now));
+	/* A parked CVAL (~0) waits in capped steps, not a wrapped deadline. */
+	return K_NSEC(k_cycles_to_ns(timer_ticks_until(cval, now)));
 }
 
 void vcpu_wait_for_interrupt(struct vcpu *v)
@@ -237,6 +238,7 @@ static void handle_sysreg(struct vcpu *v)
 	uint64_t val = rt == 31 ? 0 : v->arch.x[rt];
 	unsigned enc = SYSREG(op0, op1, crn, crm, op2);
 	k_spinlock_key_t key;
+	char what[64];
 
 	v->exits[EXIT_SYSREG]++;
 	if (enc == SYSREG(3, 0, 12, 11, 5) || enc == SYSREG(3, 0, 12, 11, 6)) {
@@ -259,9 +261,9 @@ static void handle_sysreg(struct vcpu *v)
 		val = vcpu_id_reg_value(&v->arch, crm, op2);	/* ID registers (HCR_EL2.TID3) */
 	} else if (enc == SYSREG(3, 0, 1, 0, 1)) {
 		val = 0;	/* ACTLR_EL1: nothing implementation-defined to offer */
-	} else if (op0 == 3 && op1 == 3 && crn == 14 && crm == 2) {
-		/* CNTP_*: guests get the virtual timer; the physical one is idle. */
-		val = 0;
+	} else if (op0 == 3 && op1 == 3 && crn == 14 && crm == 2 &&
+		   vptimer_access(v, op2, read, &val)) {
+		/* CNTP_TVAL/CTL/CVAL_EL0: the emulated EL1 physical timer. */
 	} else if (op0 == 2) {
 		/* Debug registers (MDCR_EL2.TDA/TDOSA/TDRA), per vCPU. */
 		uint64_t irq = arch_irq_lock();
@@ -272,12 +274,15 @@ static void handle_sysreg(struct vcpu *v)
 			inject_undef(v, "debug register access");
 			return;
 		}
-	} else if (op0 == 1 && crn == 7) {
-		/* DC ISW/CSW/CISW (HCR_EL2.TSW): set/way maintenance cannot be
-		 * virtualized per VM; coherency comes from stage-2 attributes. */
-		val = 0;
+	} else if (op0 == 1 && op1 == 0 && crn == 7 && (crm == 6 || crm == 10 || crm == 14) &&
+		   op2 == 2) {
+		vcpu_cache_setway(v, val);	/* DC ISW/CSW/CISW (HCR_EL2.TSW) */
+	} else if (!read && vcpu_cache_vm_reg_write(v, enc, val)) {
+		/* SCTLR_EL1 and the other HCR_EL2.TVM registers. */
 	} else {
-		inject_undef(v, "trapped system register access");
+		snprintf(what, sizeof(what), "trapped %s of S%u_%u_C%u_C%u_%u (unsupported)",
+			 read ? "read" : "write", op0, op1, crn, crm, op2);
+		inject_undef(v, what);
 		return;
 	}
 	if (read && rt != 31)
@@ -466,13 +471,13 @@ static void vcpu_reset_self(struct vcpu *v)
 	uint64_t key = arch_irq_lock();
 	k_spinlock_key_t gkey;
 
-	a->cntvoff = v->vm->cntvoff_base + v->vm->paused_total;
 	vdebug_put(&a->dbg);	/* its comparators leave the core with it */
 	vcpu_arch_reset(a, a->vmpidr & 0xff00ffffffUL, a->vttbr, a->vtcr, v->reset_entry,
 			v->reset_x0);
 	vcpu_arch_load(a);
 	vgic_hw_load(&a->gic);
 	a->gic.vtimer_resync = true;
+	vptimer_reset(v);
 	gkey = k_spin_lock(&v->vm->vgic_lock);
 	for (irqid_t i = 0; i < VGIC_NR_PRIVATE + v->vm->vgic.nr_spis; i++) {
 		struct vgic_irq *irq = vgic_get_irq(&v->vm->vgic, v->id, i);
@@ -489,21 +494,16 @@ static void vcpu_reset_self(struct vcpu *v)
 	arch_irq_unlock(key);
 }
 
-/* Wait out a pause; then move guest time on by no more than it ran. */
+/* Wait out a pause. Guest time runs on meanwhile (CNTVOFF_EL2 is 0): a
+ * timer that fell due fires at once on resume. */
 static void vcpu_park(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	uint64_t key;
 
 	v->parked = true;
 	while (vm->paused && !vm->stopping)
 		k_sem_take(&v->wake, K_FOREVER);
 	v->parked = false;
-	key = arch_irq_lock();		/* loaded here: update the live register */
-	v->arch.cntvoff = vm->cntvoff_base + vm->paused_total;
-	write_sysreg(cntvoff_el2, v->arch.cntvoff);
-	isb();
-	arch_irq_unlock(key);
 }
 
 void vcpu_thread(void *p1, void *p2, void *p3)
@@ -523,6 +523,7 @@ void vcpu_thread(void *p1, void *p2, void *p3)
 			vcpu_reset_self(v);
 		vcpu_run_once(v);
 	}
+	vptimer_reset(v);	/* its comparator lives on this core */
 	/* Kept for `vm list` once the thread is gone (its last few
 	 * instructions from here are not counted). */
 	v->ended_ticks = k_thread_runtime(k_current_get());

@@ -3,6 +3,7 @@
 #include <arch/vdebug.h>
 #include <tandem/board.h>
 #include <tandem/log.h>
+#include <tandem/scrubber.h>
 #include <virt/bundle.h>
 #include <virt/vm.h>
 
@@ -39,8 +40,10 @@ void virt_init(void)
 		LOG_INF("%d VM config(s) in the boot bundle", n);
 }
 
+/* The scrubber after the autostart VMs: it must know their RTOS cores. */
 void virt_autostart(void)
 {
 	if (bundle_config_count())
 		vmm_autostart();
+	scrubber_start();
 }

@@ -22,7 +22,6 @@
 #include <virt/guest_layout.h>
 #include "vm_run.h"
 #include <arch/cache.h>
-#include <arch/mem_bulk.h>
 #include <arch/vcpu_ctx.h>
 
 #define VCPU_STACK		(16 * 1024)
@@ -136,25 +135,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	vm->pending_op = VM_OP_NONE;
 	list_init(&vm->node);
 
-	vm->ram_order = page_order_for(cfg->ram_size);
-	if (cfg->ram_phys) {
-		/* The allocator hands out whole power-of-two blocks. */
-		vm->ram_pa = (uint64_t)page_alloc_at(cfg->ram_phys, vm->ram_order);
-		if (!vm->ram_pa) {
-			ERR("%s: /%s: property 'memory-phys': %#llx+%#llx (a block of %llu MiB) is not free host RAM aligned to its size",
-			    cfg->file, cfg->name, (unsigned long long)cfg->ram_phys,
-			    (unsigned long long)cfg->ram_size,
-			    (unsigned long long)((PAGE_SIZE << vm->ram_order) >> 20));
-			goto fail_ram;
-		}
-	} else {
-		vm->ram_pa = (uint64_t)page_alloc(vm->ram_order);
-	}
-	if (!vm->ram_pa) {
-		ERR("%s: /%s: cannot allocate %llu MiB of guest RAM", cfg->file, cfg->name,
-		    (unsigned long long)(cfg->ram_size >> 20));
+	if (vm_ram_alloc(vm, err, errlen))
 		goto fail_ram;
-	}
 	if (stage2_init(&vm->s2, ipa_bits, s2_alloc, s2_free, NULL) ||
 	    stage2_map(&vm->s2, cfg->ram_base, vm->ram_pa, cfg->ram_size, S2_RWX)) {
 		ERR("VM '%s': cannot build stage-2 tables", cfg->name);
@@ -200,6 +182,7 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	vm->id = next_vm_id++;
 	list_add_tail(&vm_list, &vm->node);
 	k_spin_unlock(&vm_list_lock, key);
+	vm_ram_rt_cores_update();
 	vm->state = VM_CREATED;
 	LOG_INF("vm %s: created (id %u, %u vCPUs, %llu MiB at PA %#llx, VMID %u)", vm->name,
 		vm->id, vm->n_vcpus, (unsigned long long)(cfg->ram_size >> 20),
@@ -219,7 +202,7 @@ fail_dev:
 	k_spin_unlock(&vm_list_lock, key);
 fail_s2:
 	stage2_destroy(&vm->s2);
-	page_free((void *)vm->ram_pa, vm->ram_order);
+	vm_ram_free(vm);
 fail_ram:
 	free(vm);
 	return NULL;
@@ -233,6 +216,7 @@ void vm_teardown(struct vm *vm)
 	list_del(&vm->node);
 	vmid_free(vm->vmid);
 	k_spin_unlock(&vm_list_lock, key);
+	vm_ram_rt_cores_update();
 	tlb_flush_vmid(vm_vttbr(vm));
 	if (console_focus() == vm)
 		console_attach(NULL);
@@ -242,7 +226,7 @@ void vm_teardown(struct vm *vm)
 	vpl011_destroy(vm->uart);
 	vm_console_destroy(vm->con);
 	stage2_destroy(&vm->s2);
-	page_free((void *)vm->ram_pa, vm->ram_order);
+	vm_ram_free(vm);
 	LOG_INF("vm %s: deleted", vm->name);
 	free(vm);
 }
@@ -278,7 +262,7 @@ static int load_linux(struct vm *vm, const struct cpio_file *f, uint64_t limit,
 		return -ENOSPC;
 	}
 	dst = vm_ipa_to_host(vm, at, f->size);
-	mem_copy_bulk(dst, f->data, f->size);
+	vm_ram_copy(dst, f->data, f->size);
 	*entry = at;
 	return 0;
 }
@@ -322,8 +306,8 @@ static int load_elf(struct vm *vm, const struct cpio_file *f, uint64_t *entry,
 			    vm->name, i, (unsigned long long)p->paddr, (unsigned long long)p->memsz);
 			return -EINVAL;
 		}
-		mem_copy_bulk(dst, (const uint8_t *)f->data + p->offset, p->filesz);
-		mem_zero_bulk(dst + p->filesz, p->memsz - p->filesz);
+		vm_ram_copy(dst, (const uint8_t *)f->data + p->offset, p->filesz);
+		vm_ram_zero(dst + p->filesz, p->memsz - p->filesz);
 	}
 	if (!vm_ipa_to_host(vm, e->entry, 4)) {
 		ERR("VM '%s': ELF entry %#llx is outside the VM's RAM", vm->name,
@@ -344,7 +328,7 @@ static int load_raw(struct vm *vm, const struct cpio_file *f, uint64_t *entry,
 		    f->size, (unsigned long long)vm->cfg.load_addr);
 		return -ENOSPC;
 	}
-	mem_copy_bulk(dst, f->data, f->size);
+	vm_ram_copy(dst, f->data, f->size);
 	*entry = vm->cfg.entry;
 	return 0;
 }
@@ -401,7 +385,7 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 			    (unsigned long long)initrd_at, (unsigned long long)c->load_addr, kf.size);
 			return -ENOSPC;
 		}
-		mem_copy_bulk(dst, rf.data, rf.size);
+		vm_ram_copy(dst, rf.data, rf.size);
 	}
 
 	p = (struct vm_fdt_params){
@@ -426,35 +410,12 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 		ERR("VM '%s': cannot build its device tree (%d)", vm->name, ret);
 		return ret;
 	}
+	vm_ram_loaded(dtb, DTB_MAX);
 	*dtb_ipa = dtb_at;
 	return 0;
 }
 
 /* ---- start / stop --------------------------------------------------------- */
-
-/*
- * Whole-RAM passes in 4 MiB steps with a YIELD between: only a hint on
- * hardware, but under QEMU's round-robin TCG it hands the turn to the other
- * cores, which otherwise wait out the whole pass (the RTOS VM, started
- * first, printed its first line 40 ms late behind Linux's 256 MiB). And a
- * k_yield: threads of the same priority on this core (the shell, other
- * VMs' restarts) get their turn between steps, not after the whole RAM.
- */
-static void ram_pass(void (*fn)(void *p, size_t len), void *p, size_t len)
-{
-	const size_t step = MiB(4);
-
-	for (size_t done = 0; done < len; done += step) {
-		fn((uint8_t *)p + done, len - done < step ? len - done : step);
-		cpu_relax();
-		k_yield();
-	}
-}
-
-static void ram_clean_inval(void *p, size_t len)
-{
-	cache_clean_inval_range(p, len);
-}
 
 int vm_run_start(struct vm *vm, char *err, size_t errlen)
 {
@@ -464,13 +425,12 @@ int vm_run_start(struct vm *vm, char *err, size_t errlen)
 	int ret;
 
 	/* Every start is a fresh machine: no state from the last run survives.
-	 * Zero and copy with the cache on, then one clean+invalidate of all
-	 * RAM to PoC: the guest starts with its MMU and caches off. */
-	ram_pass(mem_zero_bulk, (void *)vm->ram_pa, PAGE_SIZE << vm->ram_order);
+	 * RAM zero at PoC, images cleaned to PoC as they are copied in: the
+	 * guest starts with its MMU and caches off (virt/vm_ram.c). */
+	vm_ram_prepare(vm);
 	ret = load_images(vm, &entry, &dtb, err, errlen);
 	if (ret)
 		return ret;
-	ram_pass(ram_clean_inval, (void *)vm->ram_pa, PAGE_SIZE << vm->ram_order);
 	icache_invalidate_all();
 	tlb_flush_vmid(vm_vttbr(vm));
 	vm->prep_ticks = k_cycle_get() - t0;
@@ -483,22 +443,21 @@ int vm_run_start(struct vm *vm, char *err, size_t errlen)
 	passthru_start(vm);
 	vm->stopping = false;
 	vm->paused = false;
-	vm->paused_total = 0;
 	vm->crashed = false;
 	vm->crash_reason[0] = '\0';
 	for (unsigned i = 0; i < WARN_COUNT; i++)
 		ratelimit_reset(&vm->warn[i]);
-	vm->cntvoff_base = k_cycle_get();	/* guest time starts at 0 */
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		uint64_t aff = (uint64_t)(i / 16) << 8 | (i % 16);
 
 		memset(v->exits, 0, sizeof(v->exits));
 		v->vtimer_ticks = 0;
+		v->setway_traps = 0;
+		vptimer_init(v);
 		v->ended_ticks = 0;
 		v->inject_target = ~0ULL;
 		v->inject_loops = 0;
-		v->arch.cntvoff = vm->cntvoff_base;
 		vcpu_arch_reset(&v->arch, aff, vm_vttbr(vm), vtcr, i == 0 ? entry : 0,
 				i == 0 ? dtb : 0);
 		v->powered = (i == 0);
@@ -536,7 +495,6 @@ int vm_run_pause(struct vm *vm)
 {
 	ticks_t deadline;
 
-	vm->paused_at = k_cycle_get();
 	vm->paused = true;
 	passthru_mask(vm, true);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
@@ -560,8 +518,6 @@ int vm_run_pause(struct vm *vm)
 
 void vm_run_resume(struct vm *vm)
 {
-	/* Guest time stands still while paused: the vCPUs add this to CNTVOFF. */
-	vm->paused_total += k_cycle_get() - vm->paused_at;
 	vm->paused = false;
 	passthru_mask(vm, false);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)

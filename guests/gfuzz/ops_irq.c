@@ -1,8 +1,11 @@
 /*
  * Interrupt storms: the virtual timer with CNTV_CVAL = 0 (always firing)
  * and interrupts unmasked for a while, its handler re-arming it until the
- * storm's budget is spent; and random self-SGIs through ICC_SGI1R_EL1,
- * ICC_ASGI1R_EL1 and ICC_SGI0R_EL1 (random target lists, IRM, INTIDs).
+ * storm's budget is spent; random self-SGIs through ICC_SGI1R_EL1,
+ * ICC_ASGI1R_EL1 and ICC_SGI0R_EL1 (random target lists, IRM, INTIDs); and
+ * both timers (virtual and the emulated physical one) given random CTL and
+ * compare values, among them the ~0 park NuttX uses (QEMU 7.2 hung on it
+ * under a non-zero CNTVOFF_EL2) and values just below it.
  */
 #include <lib/gic.h>
 #include <lib/mmio.h>
@@ -10,6 +13,8 @@
 #include <lib/sysreg.h>
 #include <lib/timer.h>
 #include "gfuzz.h"
+
+#define PTIMER_INTID 30
 
 static volatile unsigned storm_left;
 static uint64_t timer_irqs, sgis;
@@ -22,6 +27,14 @@ static void on_timer(unsigned int intid)
 		write_sysreg(0, cntv_cval_el0);		/* fire again at once */
 	else
 		write_sysreg(0, cntv_ctl_el0);
+	isb();
+}
+
+static void on_ptimer(unsigned int intid)
+{
+	(void)intid;
+	timer_irqs++;
+	write_sysreg(0, cntp_ctl_el0);
 	isb();
 }
 
@@ -40,6 +53,7 @@ void irq_setup(void)
 		if (!gic_init())
 			printf("gfuzz: gic_init failed\n");
 		gic_set_handler(VTIMER_INTID, on_timer);
+		gic_set_handler(PTIMER_INTID, on_ptimer);
 		for (unsigned i = 0; i < 16; i++)
 			gic_set_handler(i, on_sgi);
 		done = true;
@@ -47,6 +61,7 @@ void irq_setup(void)
 	uintptr_t rd = gicr_of(this_mpidr());
 
 	write_sysreg(0, cntv_ctl_el0);
+	write_sysreg(0, cntp_ctl_el0);
 	/* An EOImode = 1 written at random leaves interrupts active: clear them. */
 	if (rd)
 		writel(0xffffffffU, rd + GICR_ICACTIVER0);
@@ -55,6 +70,7 @@ void irq_setup(void)
 	write_sysreg(1, icc_igrpen1_el1);
 	isb();
 	gic_ppi_enable(VTIMER_INTID, true);
+	gic_ppi_enable(PTIMER_INTID, true);
 	for (unsigned i = 0; i < 16; i++)
 		gic_ppi_enable(i, true);
 }
@@ -67,11 +83,39 @@ static void unmasked_for(unsigned loops)
 	irq_disable();
 }
 
+/* A compare value a guest may park a timer at: ~0, just below, or any. */
+static uint64_t far_cval(void)
+{
+	switch (rnd_below(3)) {
+	case 0: return ~0ULL;
+	case 1: return ~0ULL - rnd_below(1U << 20);
+	default: return rnd();
+	}
+}
+
+static void timers_at_random(void)
+{
+	write_sysreg(far_cval(), cntv_cval_el0);
+	write_sysreg(rnd_below(8), cntv_ctl_el0);
+	if (rnd_below(2))
+		write_sysreg(far_cval(), cntp_cval_el0);
+	else
+		write_sysreg(rnd(), cntp_tval_el0);
+	write_sysreg(rnd_below(8), cntp_ctl_el0);
+	isb();
+	(void)read_sysreg(cntp_ctl_el0);
+	(void)read_sysreg(cntp_tval_el0);
+	unmasked_for(1000 + rnd_below(20000));
+	write_sysreg(0, cntv_ctl_el0);
+	write_sysreg(0, cntp_ctl_el0);
+	isb();
+}
+
 void op_irq(void)
 {
 	uint64_t v = rnd();
 
-	switch (rnd_below(4)) {
+	switch (rnd_below(5)) {
 	case 0:
 		storm_left = 1 + rnd_below(200);
 		write_sysreg(0, cntv_cval_el0);
@@ -93,6 +137,9 @@ void op_irq(void)
 		write_sysreg(v, icc_asgi1r_el1);
 		isb();
 		unmasked_for(100);
+		break;
+	case 3:
+		timers_at_random();
 		break;
 	default:
 		write_sysreg(v, icc_sgi0r_el1);

@@ -27,6 +27,8 @@ void test_gic_group0(void);
 void test_gic_priority(void);
 void test_gic_spi(void);
 void test_id_regs(void);
+void test_ptimer(void);
+void test_timer_park(void);
 void test_exc_entry(void);
 void test_debug_regs(void);
 

@@ -1,6 +1,6 @@
 /*
  * gtest: what a 3-CPU guest sees of PSCI, SMCCC, the GICv3 distributor,
- * redistributors and CPU interface, the virtual timer, an access to
+ * redistributors and CPU interface, the virtual and physical timers, an access to
  * unmapped memory and whether its FP/SIMD registers survive exits. Runs
  * at EL1 on the QEMU virt layout, natively on QEMU (the reference) and
  * under Tandem, and must pass on both.
@@ -28,6 +28,8 @@ static const struct test_case tests[] = {
 	{ "sgi", test_sgi },
 	{ "vtimer", test_vtimer },
 	{ "vtimer_pending", test_vtimer_pending },
+	{ "ptimer", test_ptimer },
+	{ "timer_park", test_timer_park },
 	{ "gic_active", test_gic_active },
 	{ "gic_group0", test_gic_group0 },
 	{ "gic_priority", test_gic_priority },

@@ -33,6 +33,7 @@ struct buddy_region {
 	paddr_t start;
 	paddr_t end;
 	uint8_t *state;
+	uint64_t *dirty;	/* one bit per page of [start, end): may hold data */
 };
 
 struct buddy {
@@ -42,14 +43,18 @@ struct buddy {
 	uint64_t total_pages;		/* every page of every region */
 	uint64_t free_pages;
 	uint64_t metadata_pages;
+	uint64_t dirty_free_pages;	/* free pages not yet known to be zero */
 	unsigned int n_regions;
 	struct buddy_region regions[BUDDY_MAX_REGIONS];
+	/* Zeroes a free-list link leaving its block (to PoC in the kernel); NULL: memset. */
+	void (*node_wipe)(void *node, size_t len);
 };
 
 struct buddy_stats {
 	uint64_t total_pages;		/* free + allocated + metadata */
 	uint64_t free_pages;
 	uint64_t metadata_pages;
+	uint64_t dirty_free_pages;
 	uint64_t free_blocks[BUDDY_MAX_ORDER + 1];
 };
 
@@ -85,6 +90,33 @@ paddr_t buddy_alloc_at(struct buddy *b, paddr_t pa, unsigned int order);
  * and returns -EINVAL.
  */
 int buddy_free(struct buddy *b, paddr_t pa, unsigned int order);
+
+/*
+ * Clean and dirty pages. Every page has a dirty bit: set, it may hold
+ * someone's data (RAM given by buddy_add_region, and every block freed
+ * with buddy_free); clear, it is known to be zero at the point of
+ * coherency. Allocation leaves the bits as they are, so the new owner
+ * learns which of its pages it must still zero.
+ */
+/* As buddy_free, for a block the caller vouches is zero at PoC. */
+int buddy_free_clean(struct buddy *b, paddr_t pa, unsigned int order);
+/*
+ * In [pa, pa + pages) (pages the caller owns, in one region): the first
+ * run of dirty pages, as *run and *run_pages; false when there is none
+ * (or the range is not in one region).
+ */
+bool buddy_next_dirty(struct buddy *b, paddr_t pa, uint64_t pages,
+		      paddr_t *run, uint64_t *run_pages);
+uint64_t buddy_dirty_pages(struct buddy *b, paddr_t pa, uint64_t pages);
+/* The caller has zeroed these pages it owns (to PoC). */
+void buddy_mark_clean(struct buddy *b, paddr_t pa, uint64_t pages);
+/*
+ * For the scrubber: allocate a block of at most 2^max_order pages that
+ * holds a free dirty page (*order says its size); 0 when no free page is
+ * dirty. The caller zeroes the block's dirty pages and gives it back
+ * with buddy_free_clean.
+ */
+paddr_t buddy_take_dirty(struct buddy *b, unsigned int max_order, unsigned int *order);
 
 void buddy_stats(const struct buddy *b, struct buddy_stats *st);
 

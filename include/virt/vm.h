@@ -12,6 +12,7 @@
 #include <virt/vgic.h>
 #include <virt/vm_config.h>
 #include <virt/passthru.h>
+#include <virt/vptimer.h>
 #include <virt/vm_state.h>
 #include <arch/vcpu_arch.h>
 
@@ -60,6 +61,8 @@ struct vcpu {
 	struct k_sem wake;		/* WFI, CPU_ON and stop wake-ups */
 	uint64_t exits[EXIT_REASON_COUNT];
 	uint64_t vtimer_ticks;		/* its timer's interrupts taken at EL2 */
+	struct vptimer ptimer;		/* the EL1 physical timer, emulated */
+	uint64_t setway_traps;		/* trapped DC ISW/CSW/CISW (virt/vcpu_cache.c) */
 	uint64_t ended_ticks;		/* its thread's run time when it ended */
 	/* The last injected exception: where it sent the guest, its ESR,
 	 * and how many in a row faulted at the vector they were sent to. */
@@ -76,6 +79,7 @@ struct vm {
 	uint16_t vmid;
 	uint64_t ram_pa;		/* host-physical, contiguous */
 	unsigned ram_order;
+	bool ram_dirty;			/* it ran: its RAM holds guest data (virt/vm_ram.c) */
 	struct vgic vgic;
 	struct k_spinlock vgic_lock;
 	struct mmio_device mmio[VM_MAX_MMIO];
@@ -97,9 +101,6 @@ struct vm {
 	struct vm_backoff backoff;
 	volatile bool stopping;
 	volatile bool paused;		/* vCPUs park until resumed */
-	ticks_t paused_at;
-	ticks_t paused_total;		/* guest time stands still while paused */
-	ticks_t cntvoff_base;		/* guest counter = physical - base - paused_total */
 	ticks_t started_at;
 	ticks_t prep_ticks;		/* vm_start: zero, load, clean, DTB */
 	volatile ticks_t first_output_at;	/* first console byte, 0 = none yet */
@@ -135,7 +136,18 @@ struct vm_console *vm_console_create(void);
 void vm_console_destroy(struct vm_console *c);
 void vm_console_put(struct vm *vm, char c);
 void vm_console_write(struct vm *vm, const char *s, size_t n);
-void vm_console_dump(struct vm *vm, void (*out)(void *ctx, const char *s, size_t n), void *ctx);
+/* stamps: each line led by the host uptime at which it arrived */
+void vm_console_dump(struct vm *vm, bool stamps,
+		     void (*out)(void *ctx, const char *s, size_t n), void *ctx);
+/* RAM (virt/vm_ram.c): allocation, preparation at start, loading, release. */
+int vm_ram_alloc(struct vm *vm, char *err, size_t errlen);
+void vm_ram_free(struct vm *vm);
+void vm_ram_prepare(struct vm *vm);
+void vm_ram_copy(void *dst, const void *src, size_t len);
+void vm_ram_zero(void *dst, size_t len);
+void vm_ram_loaded(void *p, size_t len);
+void vm_ram_rt_cores_update(void);
+
 void vm_console_set_mux(bool on);
 bool vm_console_mux(void);
 /* Console input focus: a VM, or NULL for the shell. */
@@ -170,6 +182,9 @@ int vm_add_mmio(struct vm *vm, const struct mmio_device *d);
 /* Exits handled by other files. */
 void vpsci_handle(struct vcpu *v, bool smc);
 void vtimer_cpu_init(void);
+/* Set/way cache maintenance (virt/vcpu_cache.c); the vCPU is loaded. */
+void vcpu_cache_setway(struct vcpu *v, uint64_t set_way);
+bool vcpu_cache_vm_reg_write(struct vcpu *v, unsigned enc, uint64_t val);
 #define VTIMER_INTID 27
 /* The virtual timer's output as the GIC sees it: CNTV_CTL_EL0's ENABLE &&
  * !IMASK && ISTATUS, of the vCPU loaded here. */

@@ -357,3 +357,17 @@ def pack_bundle(root, out):
         subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root,
                        input=("\n".join(files) + "\n").encode(), stdout=f, check=True)
     return str(out)
+
+
+def guest_bundle(tmp_path, config, guest):
+    """A bundle of one config (configs/<config>.dts, compiled) and one test
+    guest (guests/build/<guest>.elf), for the bare-metal guests' tests."""
+    root = tmp_path / "bundle"
+    (root / "configs").mkdir(parents=True)
+    (root / "guests").mkdir()
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
+                    str(root / "configs" / (config + ".dtb")),
+                    os.path.join(REPO, "configs", config + ".dts")], check=True)
+    elf = os.path.join(REPO, "guests", "build", guest + ".elf")
+    (root / "guests" / (guest + ".elf")).write_bytes(open(elf, "rb").read())
+    return pack_bundle(root, tmp_path / "bundle.cpio")

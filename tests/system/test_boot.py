@@ -10,7 +10,7 @@ from tandem_qemu import (BANNER_RE, LOG_LINE_RE, REPO, VERSION_RE, parse_cpus,
 def test_boot_banner_and_log(tandem):
     log = tandem.boot_log
     assert BANNER_RE.search(log), "no banner in:\n" + log
-    assert re.search(r"cpu0 \S+: I: 4 of 4 CPUs online, boot took \d+ us$", log, re.M), \
+    assert re.search(r"cpu0 \S+: I: 4 of 4 CPUs online, boot took \d+ us \(kernel entered at uptime \d+ us\)$", log, re.M), \
         "no '4 of 4 CPUs online' line in:\n" + log
     for line in log.split("\n"):
         if line.startswith("["):

@@ -1036,12 +1036,15 @@ static void test_region_limits(void **state)
 	buddy_stats(&b, &st);
 	assert_int_equal(st.total_pages, 2 + 3 * (BUDDY_MAX_REGIONS - 1));
 
-	/* One metadata page covers 4096 pages; the 4097th needs a second. */
+	/*
+	 * One metadata page holds a state byte and a dirty bit for 3640
+	 * pages (3640 bytes, then 57 bitmap words); the 3641st needs a second.
+	 */
 	buddy_init(&b);
-	add_region_ok(&b, &tr, a, 4097 * PAGE_SIZE);
+	add_region_ok(&b, &tr, a, 3641 * PAGE_SIZE);
 	assert_int_equal(tr.meta, 1);
 	buddy_init(&b);
-	add_region_ok(&b, &tr, a, 4098 * PAGE_SIZE);
+	add_region_ok(&b, &tr, a, 3642 * PAGE_SIZE);
 	assert_int_equal(tr.meta, 2);
 
 	free(arena);

@@ -62,7 +62,15 @@ struct vcpu_arch {
 	struct el1_sysregs el1;
 	struct vtimer_state vtimer;
 	struct vgic_hw_state gic;
-	uint64_t hcr, vttbr, vtcr, vmpidr, cntvoff;
+	uint64_t hcr, vttbr, vtcr, vmpidr;
+	/*
+	 * The ID registers (op0 3, op1 0, CRn 0, CRm 1..7) as this vCPU reads
+	 * them, each filtered once, on its first trapped read (on the vCPU's
+	 * own core); a reset clears them. Bit n of id_cached: id_cache[n] holds
+	 * CRm 1 + n / 8, op2 n % 8.
+	 */
+	uint64_t id_cache[56];
+	uint64_t id_cached;
 	struct vcpu_debug dbg;		/* MDSCR_EL1 and the debug registers */
 };
 

@@ -13,6 +13,12 @@ void vcpu_arch_inject_sync(struct vcpu_arch *a, uint64_t esr, uint64_t far);
 void vcpu_arch_inject_undef(struct vcpu_arch *a);
 void vcpu_arch_inject_dabt(struct vcpu_arch *a, uint64_t far);
 void vcpu_arch_inject_pabt(struct vcpu_arch *a, uint64_t far);
-uint64_t vcpu_id_reg_value(const struct vcpu_arch *a, unsigned crm, unsigned op2);
+/* CRm 1..7: an ID register, as this vCPU reads it (the filter runs once per register). */
+uint64_t vcpu_id_reg_value(struct vcpu_arch *a, unsigned crm, unsigned op2);
+/* Set/way maintenance traps (arch/arm64/vm_ctrl_regs.c); the vCPU is loaded. */
+void vcpu_arch_cache_traps(struct vcpu_arch *a, bool setway, bool vm_regs);
+bool vcpu_arch_write_vm_reg(unsigned enc, uint64_t val);
+void vcpu_arch_dc_cisw(uint64_t set_way);
+uint64_t vcpu_arch_sctlr(void);
 
 #endif
