@@ -89,7 +89,10 @@ GUEST_LINUX := $(BUILD)/guests/linux/Image $(BUILD)/guests/linux/initramfs.cpio.
 $(GUEST_LINUX):
 	sh scripts/get-guest-images.sh
 
+# The script itself decides (in milliseconds) whether anything changed,
+# e.g. guests/linux-ctl/tandemctl, which the initramfs carries.
 guest-images: $(GUEST_LINUX)
+	@sh scripts/get-guest-images.sh
 	@if [ -f guests/Makefile ]; then $(MAKE) --no-print-directory -C guests; fi
 	@if [ -f guests/build/shmping ]; then sh scripts/make-shm-initrd.sh; fi
 

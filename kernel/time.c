@@ -113,12 +113,14 @@ void k_timer_run_callbacks(void)
 		}
 		list_del(n);
 		t = container_of(n, struct k_timer, cb_node);
+		t->in_expiry = true;	/* under the lock k_timer_stop_sync's disarm takes */
 		k_spin_release(&c->lock);
 		arch_spin_acquire(&t->wq.lock);
 		sched_wake_all(&t->wq, 0);
 		k_spin_unlock(&t->wq.lock, key);
 		if (t->expiry)
 			t->expiry(t);
+		__atomic_store_n(&t->in_expiry, false, __ATOMIC_RELEASE);
 	}
 }
 
@@ -130,6 +132,7 @@ void k_timer_init(struct k_timer *t, k_timer_expiry_t expiry, void *unused)
 	t->period = 0;
 	t->expiry = expiry;
 	t->status = 0;
+	t->in_expiry = false;
 	wait_q_init(&t->wq);
 	(void)unused;
 }
@@ -172,6 +175,15 @@ void k_timer_stop(struct k_timer *t)
 	sched_wake_all(&t->wq, -EAGAIN);
 	k_spin_release(&t->wq.lock);
 	sched_reschedule(key);
+}
+
+void k_timer_stop_sync(struct k_timer *t)
+{
+	k_timer_stop(t);
+	/* Off its core's list now: an expiry not yet taken off it never runs;
+	 * one taken off before is running and ends soon. */
+	while (__atomic_load_n(&t->in_expiry, __ATOMIC_ACQUIRE))
+		cpu_relax();
 }
 
 uint32_t k_timer_status_sync(struct k_timer *t)

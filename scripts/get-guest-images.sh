@@ -48,7 +48,9 @@ setsid cttyhack sh -l
 echo "tandem-guest: shell exited, powering off"
 poweroff -f
 '
-INIT_SUM=$(printf '%s' "$INIT_SCRIPT" | md5sum | cut -c1-12)
+# The control VM's client, guests/linux-ctl/tandemctl, is in every initramfs.
+TANDEMCTL=guests/linux-ctl/tandemctl
+INIT_SUM=$( (printf '%s' "$INIT_SCRIPT"; cat "$TANDEMCTL") | md5sum | cut -c1-12)
 
 # --- fast path: nothing to do -------------------------------------------------
 # apt's package lists have not changed since the images were made (nor the kernel
@@ -233,6 +235,8 @@ if [ "$NEED_INITRAMFS" -eq 1 ]; then
 	ln -s busybox "$root/bin/sh"
 	printf '%s' "$INIT_SCRIPT" >"$root/init"
 	chmod 755 "$root/init"
+	cp "$TANDEMCTL" "$root/bin/tandemctl"
+	chmod 755 "$root/bin/tandemctl"
 	# reproducible: fixed times, sorted names, root-owned, device-independent
 	find "$root" -exec touch -h -d @0 {} +
 	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |

@@ -11,7 +11,11 @@
 #include <virt/bundle.h>
 #include <tandem/irq.h>
 #include <virt/virtio_vm.h>
+#include <virt/sp805.h>
+#include <virt/guest_layout.h>
 #include <virt/vm.h>
+#include <virt/vm_kv.h>
+#include <virt/vm_image.h>
 
 static const char *fmt_secs(uint64_t s)
 {
@@ -40,15 +44,38 @@ static void list_one(struct vm *vm, void *arg)
 		     vm_state_name(vm->state), vm->n_vcpus, cpus,
 		     (unsigned long long)(vm->cfg.ram_size >> 20), fmt_secs(up),
 		     (unsigned long long)(total / 1000000),
-		     vm->state == VM_CRASHED ? "  " : "",
-		     vm->state == VM_CRASHED ? vm->crash_reason : "");
+		     vm->state == VM_CRASHED || vm->state == VM_FAILED ? "  " : "",
+		     vm->state == VM_CRASHED || vm->state == VM_FAILED ? vm->crash_reason : "");
+}
+
+static void list_one_kv(struct vm *vm, void *arg)
+{
+	struct shell *sh = arg;
+
+	if (shell_sees_vm(sh, vm->name))
+		vm_kv_print(sh, vm, false);
 }
 
 static int vm_list(struct shell *sh)
 {
+	if (sh->machine) {
+		vm_foreach(list_one_kv, sh);
+		return 0;
+	}
 	shell_printf(sh, "ID  NAME         STATE    VCPUS  CORES      MEM(MiB) UPTIME  CPU(ms)\n");
 	vm_foreach(list_one, sh);
 	return 0;
+}
+
+static const char *last_output(const struct vm *vm)
+{
+	static char buf[32];	/* commands run one at a time (shell_commands_lock) */
+
+	if (!vm->last_output_at)
+		return "never";
+	snprintf(buf, sizeof(buf), "%llu ms ago",
+		 (unsigned long long)(k_cycles_to_ns(k_cycle_get() - vm->last_output_at) / 1000000));
+	return buf;
 }
 
 /* One line per passed-through device: board node, pages, interrupts. */
@@ -85,6 +112,9 @@ static int vm_info(struct shell *sh, struct vm *vm)
 		     vm_state_name(vm->state), vm->cfg.file);
 	if (vm->state == VM_CRASHED)
 		shell_printf(sh, "  crashed: %s\n", vm->crash_reason);
+	shell_printf(sh, "  health: %llu restarts, last run ended by %s, last console output %s\n",
+		     (unsigned long long)vm->policy_count.total,
+		     vm->last_end[0] ? vm->last_end : "(none yet)", last_output(vm));
 	shell_printf(sh, "  memory: IPA %#llx-%#llx -> PA %#llx, VMID %u, stage-2 %u-bit IPA, %u table pages\n",
 		     (unsigned long long)vm->cfg.ram_base,
 		     (unsigned long long)(vm->cfg.ram_base + vm->cfg.ram_size - 1),
@@ -128,6 +158,14 @@ static int vm_info(struct shell *sh, struct vm *vm)
 		shell_printf(sh, " %s@%#llx", vm->mmio[i].name, (unsigned long long)vm->mmio[i].base);
 	shell_printf(sh, "\n");
 	vm_info_passthru(sh, vm);
+	if (vm->wdog) {
+		uint64_t expiries, resets;
+
+		sp805_counts(vm->wdog, &expiries, &resets);
+		shell_printf(sh, "  watchdog: sp805 at %#lx, INTID %u, %llu expiries, %llu resets\n",
+			     GUEST_WDOG_BASE, GUEST_WDOG_INTID, (unsigned long long)expiries,
+			     (unsigned long long)resets);
+	}
 	virtio_vm_info(vm, info_line, sh);
 	shell_printf(sh, "  console bytes: %llu (%llu dropped live)\n  exits:",
 		     (unsigned long long)vm->console_bytes, (unsigned long long)vm->console_dropped);
@@ -184,6 +222,27 @@ static void print_raw(void *ctx, const char *s, size_t n)
 	(void)ctx;
 }
 
+/* A VM's log for a program: each line behind "| ", carriage returns
+ * dropped, so no guest text can pose as the answer's status line. */
+struct log_lines {
+	struct shell *sh;
+	bool line_start;
+};
+
+static void print_log_lines(void *ctx, const char *s, size_t n)
+{
+	struct log_lines *l = ctx;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r')
+			continue;
+		if (l->line_start)
+			shell_write(l->sh, "| ", 2);
+		shell_write(l->sh, &s[i], 1);
+		l->line_start = s[i] == '\n';
+	}
+}
+
 /* The lifecycle requests, by the words the shell takes. */
 static const struct {
 	const char *word;
@@ -198,11 +257,23 @@ static int vm_action(struct shell *sh, const char *action, struct vm *vm)
 	unsigned id = vm->id;
 	char err[200];
 
-	if (!strcmp(action, "info"))
+	if (!strcmp(action, "info")) {
+		if (sh->machine) {
+			vm_kv_print(sh, vm, true);
+			return 0;
+		}
 		return vm_info(sh, vm);
+	}
 	if (!strcmp(action, "log")) {
-		vm_console_dump(vm, false, print_raw, NULL);
-		shell_printf(sh, "\n");
+		struct log_lines lines = { sh, true };
+
+		/* The console's shell prints the guest's bytes as they are. */
+		if (sh->machine)
+			vm_console_dump(vm, false, print_log_lines, &lines);
+		else
+			vm_console_dump(vm, false, print_raw, NULL);
+		if (!sh->machine || !lines.line_start)
+			shell_printf(sh, "\n");
 		return 0;
 	}
 	for (unsigned i = 0; i < ARRAY_SIZE(requests); i++) {
@@ -256,6 +327,14 @@ static int cmd_vm(struct shell *sh, int argc, char **argv)
 		shell_printf(sh, "\n");
 		return 0;
 	}
+	if (argc >= 4 && !strcmp(argv[1], "image")) {
+		vm = vm_find(argv[2]);
+		if (!vm) {
+			shell_printf(sh, "error: no VM '%s' (see 'vm list')\n", argv[2]);
+			return -1;
+		}
+		return vm_image_cmd(sh, vm, argc, argv);
+	}
 	if (argc != 3)
 		return shell_usage(sh, shell_current_cmd(sh));
 	if (!strcmp(argv[1], "create"))
@@ -269,5 +348,6 @@ static int cmd_vm(struct shell *sh, int argc, char **argv)
 }
 SHELL_CMD("vm", cmd_vm,
 	  "list | configs | mux on|off | create <config> | "
-	  "start|pause|resume|stop|reset|delete|info|console|log <id|name> | log -t <id|name>",
+	  "start|pause|resume|stop|reset|delete|info|console|log <id|name> | log -t <id|name> | "
+	  "image <vm> begin|data|commit|abort|drop ...",
 	  "manage virtual machines (in a VM console, Ctrl-] returns to the shell)");

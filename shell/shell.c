@@ -65,6 +65,16 @@ void shell_printf(struct shell *sh, const char *fmt, ...)
 	sh->write(sh->ctx, buf, len);
 }
 
+void shell_write(struct shell *sh, const char *s, size_t n)
+{
+	sh->write(sh->ctx, s, n);
+}
+
+bool shell_sees_vm(const struct shell *sh, const char *vm_name)
+{
+	return !sh->scope || sh->scope->visible(sh->scope, vm_name);
+}
+
 const struct shell_cmd *shell_current_cmd(const struct shell *sh)
 {
 	return sh->current;

@@ -14,6 +14,7 @@ static const struct virtio_backend *const backends[] = {
 	&virtio_blk_backend,
 	&virtio_console_backend,
 	&virtio_net_backend,
+	&virtio_control_backend,
 };
 
 static const struct virtio_backend *backend_for(enum vm_virtio_type type)

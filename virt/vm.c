@@ -17,6 +17,8 @@
 #include <virt/bundle.h>
 #include <virt/shm.h>
 #include <virt/virtio_vm.h>
+#include <virt/sp805.h>
+#include <virt/vm_image.h>
 #include <virt/vm.h>
 #include <virt/vm_fdt.h>
 #include <virt/guest_layout.h>
@@ -162,6 +164,10 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		ERR("VM '%s': cannot create its UART", cfg->name);
 		goto fail_dev;
 	}
+	if (cfg->watchdog && !(vm->wdog = sp805_create(vm))) {
+		ERR("VM '%s': cannot create its watchdog", cfg->name);
+		goto fail_wdog;
+	}
 	if (passthru_create(vm, err, errlen))
 		goto fail_pt;
 	if (shm_create(vm, err, errlen))
@@ -194,6 +200,8 @@ fail_virtio:
 fail_shm:
 	passthru_destroy(vm);
 fail_pt:
+	sp805_destroy(vm->wdog);
+fail_wdog:
 	vpl011_destroy(vm->uart);
 fail_dev:
 	vm_console_destroy(vm->con);
@@ -223,6 +231,8 @@ void vm_teardown(struct vm *vm)
 	passthru_destroy(vm);
 	virtio_vm_destroy(vm);
 	shm_destroy(vm);
+	sp805_destroy(vm->wdog);
+	vm_image_free(vm);
 	vpl011_destroy(vm->uart);
 	vm_console_destroy(vm->con);
 	stage2_destroy(&vm->s2);
@@ -346,7 +356,9 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 	void *dtb;
 	int ret;
 
-	if (bundle_find(c->kernel, &kf)) {
+	if (vm_image_current(vm, &kf.data, &kf.size)) {
+		kf.name = "(handed in)";
+	} else if (bundle_find(c->kernel, &kf)) {
 		ERR("%s: /%s: property 'kernel': '%s' is not in the boot bundle", c->file,
 		    c->name, c->kernel);
 		return -ENOENT;
@@ -394,6 +406,7 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
 		.gicd_base = GUEST_GICD_BASE, .gicr_base = GUEST_GICR_BASE,
 		.gic_nr_spis = GUEST_NR_SPIS,
 		.uart_base = GUEST_UART_BASE, .uart_intid = GUEST_UART_INTID,
+		.watchdog = c->watchdog, .wdog_base = GUEST_WDOG_BASE, .wdog_intid = GUEST_WDOG_INTID,
 		.bootargs = c->bootargs[0] ? c->bootargs : NULL,
 		.initrd_start = rf.size ? initrd_at : 0,
 		.initrd_end = rf.size ? initrd_at + rf.size : 0,
@@ -434,13 +447,14 @@ int vm_run_start(struct vm *vm, char *err, size_t errlen)
 	icache_invalidate_all();
 	tlb_flush_vmid(vm_vttbr(vm));
 	vm->prep_ticks = k_cycle_get() - t0;
-	vm->first_output_at = 0;
+	vm->first_output_at = vm->last_output_at = 0;
 
 	host_ipa_bits(&pa_range);
 	vtcr = stage2_vtcr(&vm->s2, pa_range);
 	vgic_init(&vm->vgic, vm->n_vcpus, GUEST_NR_SPIS, vgic_kick, vm);
 	virtio_vm_reset(vm);
 	passthru_start(vm);
+	sp805_start(vm->wdog);
 	vm->stopping = false;
 	vm->paused = false;
 	vm->crashed = false;
@@ -546,6 +560,7 @@ void vm_run_stop(struct vm *vm)
 			LOG_ERR("vm %s: vCPU %u's thread could not be joined", vm->name, i);
 	}
 	passthru_stop(vm);
+	sp805_stop(vm->wdog);
 	virtio_vm_reset(vm);		/* written sectors go back now, not at the next start */
 	/* No vCPU is left to ask for anything: this run's requests end here. */
 	key = k_spin_lock(&vm->life_lock);

@@ -512,16 +512,102 @@ static int parse_vcpu_priorities(struct cfg *c, int node, struct vm_config *vm)
 	return 0;
 }
 
-static int parse_autostart(struct cfg *c, int node, struct vm_config *vm)
+/* A property that takes no value: true if present. */
+static int flag_prop(struct cfg *c, int node, const char *name, bool *out)
 {
 	int len;
 
-	if (!prop_get(c, node, "autostart", &len))
+	if (!prop_get(c, node, name, &len))
 		return len;	/* 0 if absent */
 	if (len != 0)
 		return cfg_fail(c, node, -EINVAL,
-				"property 'autostart' takes no value (write 'autostart;')");
-	vm->autostart = true;
+				"property '%s' takes no value (write '%s;')", name, name);
+	*out = true;
+	return 0;
+}
+
+static int parse_autostart(struct cfg *c, int node, struct vm_config *vm)
+{
+	return flag_prop(c, node, "autostart", &vm->autostart);
+}
+
+static int parse_watchdog(struct cfg *c, int node, struct vm_config *vm)
+{
+	return flag_prop(c, node, "watchdog", &vm->watchdog);
+}
+
+/* on-crash / on-watchdog / on-poweroff: "restart" or "stop". */
+static int parse_on(struct cfg *c, int node, const char *name, enum vm_run_end e, bool def,
+		    struct vm_config *vm)
+{
+	char v[16];
+	int ret = prop_string(c, node, name, v, sizeof(v), false);
+
+	if (ret < 0)
+		return ret;
+	vm->policy.restart[e] = def;
+	if (!ret)
+		return 0;
+	if (strcmp(v, "restart") && strcmp(v, "stop"))
+		return cfg_fail(c, node, -EINVAL,
+				"property '%s': \"%s\" is neither \"restart\" nor \"stop\"", name, v);
+	vm->policy.restart[e] = !strcmp(v, "restart");
+	return 0;
+}
+
+static int parse_on_crash(struct cfg *c, int node, struct vm_config *vm)
+{
+	return parse_on(c, node, "on-crash", VM_END_CRASH, false, vm);
+}
+
+static int parse_on_watchdog(struct cfg *c, int node, struct vm_config *vm)
+{
+	return parse_on(c, node, "on-watchdog", VM_END_WATCHDOG, true, vm);
+}
+
+static int parse_on_poweroff(struct cfg *c, int node, struct vm_config *vm)
+{
+	return parse_on(c, node, "on-poweroff", VM_END_POWEROFF, false, vm);
+}
+
+/* image-max-size: the largest kernel image the control channel may hand
+ * in for this VM (0, the default: none). */
+static int parse_image_max(struct cfg *c, int node, struct vm_config *vm)
+{
+	uint64_t size = 0;
+	int ret = prop_u64(c, node, "image-max-size", &size);
+
+	if (ret < 0)
+		return ret;
+	if (size > VM_IMAGE_MAX_LIMIT)
+		return cfg_fail(c, node, -EINVAL,
+				"property 'image-max-size': 0x%llx exceeds the maximum of 0x%llx",
+				(unsigned long long)size, (unsigned long long)VM_IMAGE_MAX_LIMIT);
+	vm->image_max = size;
+	return 0;
+}
+
+/* restart-limit = <restarts seconds>: at most that many policy restarts in
+ * that window (default 5 in 60 s). */
+static int parse_restart_limit(struct cfg *c, int node, struct vm_config *vm)
+{
+	const fdt32_t *p;
+	int len;
+
+	vm->policy.limit = VM_RESTART_LIMIT_DEFAULT;
+	vm->policy.window_ns = VM_RESTART_WINDOW_DEFAULT_S * 1000000000ULL;
+	p = prop_get(c, node, "restart-limit", &len);
+	if (!p)
+		return len;
+	if (len != 8)
+		return cfg_fail(c, node, -EINVAL,
+				"property 'restart-limit' is %d bytes, need 8 (<restarts seconds>)", len);
+	if (fdt32_ld(&p[0]) > 1000 || fdt32_ld(&p[1]) < 1 || fdt32_ld(&p[1]) > 86400)
+		return cfg_fail(c, node, -EINVAL,
+				"property 'restart-limit': <%u %u> needs 0..1000 restarts in 1..86400 s",
+				fdt32_ld(&p[0]), fdt32_ld(&p[1]));
+	vm->policy.limit = fdt32_ld(&p[0]);
+	vm->policy.window_ns = fdt32_ld(&p[1]) * 1000000000ULL;
 	return 0;
 }
 
@@ -546,6 +632,12 @@ static const struct vm_prop {
 	{ "vcpu-cpus", parse_vcpu_cpus },
 	{ "vcpu-priorities", parse_vcpu_priorities },
 	{ "autostart", parse_autostart },
+	{ "watchdog", parse_watchdog },
+	{ "on-crash", parse_on_crash },
+	{ "on-watchdog", parse_on_watchdog },
+	{ "on-poweroff", parse_on_poweroff },
+	{ "restart-limit", parse_restart_limit },
+	{ "image-max-size", parse_image_max },
 };
 
 static bool vm_prop_known(const char *name)

@@ -245,8 +245,9 @@ int vm_passthru_check_guest(const struct vm_config *vm, const struct vm_passthru
 		if (g < GUEST_SPI_MIN || g > GUEST_INTID_MAX)
 			return snprintf(msg, msglen, "property 'guest-interrupts': INTID %u is not one of the guest's SPIs (32..%u)",
 					g, GUEST_INTID_MAX), -EINVAL;
-		if (g == GUEST_UART_INTID)
-			return snprintf(msg, msglen, "property 'guest-interrupts': INTID %u is the guest's vPL011", g), -EINVAL;
+		if (guest_intid_owner(g))
+			return snprintf(msg, msglen, "property 'guest-interrupts': INTID %u is %s", g,
+					guest_intid_owner(g)), -EINVAL;
 		for (unsigned k = 0; k <= d_index; k++) {
 			const struct vm_passthru *o = &vm->passthru[k];
 

@@ -178,8 +178,9 @@ static int parse_doorbell_irq(struct shm_cfg *c, const struct vm_config *vm, str
 	if (g < GUEST_SPI_MIN || g > GUEST_INTID_MAX)
 		return shm_fail(c, "property 'doorbell-interrupt': INTID %u is not one of the guest's SPIs (32..%u)",
 				g, GUEST_INTID_MAX);
-	if (g == GUEST_UART_INTID)
-		return shm_fail(c, "property 'doorbell-interrupt': INTID %u is the guest's vPL011", g);
+	if (guest_intid_owner(g))
+		return shm_fail(c, "property 'doorbell-interrupt': INTID %u is %s", g,
+				guest_intid_owner(g));
 	for (unsigned k = 0; k < vm->n_passthru; k++) {
 		const struct vm_passthru *d = &vm->passthru[k];
 

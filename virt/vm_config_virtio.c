@@ -100,6 +100,40 @@ static int parse_net(struct vio_cfg *c, struct vm_virtio *d)
 	return vm_config_parse_vnet(c->fdt, c->node, c->file, c->vm, d, c->err, c->errlen);
 }
 
+/* A control channel: the names of the VMs it manages, none its own and
+ * each once; a VM has at most one such channel. */
+static int parse_control(struct vio_cfg *c, struct vm_virtio *d)
+{
+	const char *p, *end;
+	int len;
+
+	for (unsigned k = 0; k < c->vm->n_virtio; k++)
+		if (c->vm->virtio[k].type == VM_VIRTIO_CONTROL)
+			return vio_fail(c, "a second control device (VM '%s' has '%s')", c->vm->name,
+					c->vm->virtio[k].name);
+	p = fdt_getprop(c->fdt, c->node, "manages", &len);
+	if (!p)
+		return vio_fail(c, "property 'manages' missing (the names of the VMs it may act on)");
+	if (len < 2 || p[len - 1])
+		return vio_fail(c, "property 'manages' must be a list of VM names");
+	for (end = p + len; p < end; p += strlen(p) + 1) {
+		size_t n = strlen(p);
+
+		if (!n || n >= VM_NAME_LEN || strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_-") != n)
+			return vio_fail(c, "property 'manages': '%s' is not a VM name", p);
+		if (!strcmp(p, c->vm->name))
+			return vio_fail(c, "property 'manages': a VM does not manage itself "
+					"(its guest has reboot and poweroff)");
+		for (unsigned k = 0; k < d->n_manages; k++)
+			if (!strcmp(d->manages[k], p))
+				return vio_fail(c, "property 'manages': '%s' named twice", p);
+		if (d->n_manages == VM_MAX_MANAGED)
+			return vio_fail(c, "property 'manages': more than %d VMs", VM_MAX_MANAGED);
+		memcpy(d->manages[d->n_manages++], p, n + 1);
+	}
+	return 0;
+}
+
 struct vio_type {
 	const char *name;
 	enum vm_virtio_type type;
@@ -111,6 +145,7 @@ static const struct vio_type vio_types[] = {
 	{ "block", VM_VIRTIO_BLOCK, parse_block, { "image", "read-only" } },
 	{ "console", VM_VIRTIO_CONSOLE, parse_nothing, { NULL } },
 	{ "net", VM_VIRTIO_NET, parse_net, { "network", "mac" } },
+	{ "control", VM_VIRTIO_CONTROL, parse_control, { "manages" } },
 };
 
 const char *vm_virtio_type_name(enum vm_virtio_type t)
@@ -154,14 +189,14 @@ static int parse_type(struct vio_cfg *c, const struct vio_type **out)
 	if (ret < 0)
 		return ret;
 	if (!ret)
-		return vio_fail(c, "property 'type' missing (\"block\", \"console\", \"net\")");
+		return vio_fail(c, "property 'type' missing (\"block\", \"console\", \"net\", \"control\")");
 	for (unsigned i = 0; i < ARRAY_SIZE(vio_types); i++)
 		if (!strcmp(name, vio_types[i].name)) {
 			*out = &vio_types[i];
 			return 0;
 		}
 	return vio_fail(c, "property 'type': \"%s\" is not a device Tandem serves "
-			"(\"block\", \"console\", \"net\")", name);
+			"(\"block\", \"console\", \"net\", \"control\")", name);
 }
 
 static int parse_reg(struct vio_cfg *c, const struct vm_config *vm, struct vm_virtio *d)
@@ -223,8 +258,8 @@ static int parse_irq(struct vio_cfg *c, const struct vm_config *vm, struct vm_vi
 	if (g < GUEST_SPI_MIN || g > GUEST_INTID_MAX)
 		return vio_fail(c, "property 'interrupt': INTID %u is not one of the guest's SPIs (32..%u)",
 				g, GUEST_INTID_MAX);
-	if (g == GUEST_UART_INTID)
-		return vio_fail(c, "property 'interrupt': INTID %u is the guest's vPL011", g);
+	if (guest_intid_owner(g))
+		return vio_fail(c, "property 'interrupt': INTID %u is %s", g, guest_intid_owner(g));
 	for (unsigned k = 0; k < vm->n_passthru; k++) {
 		const struct vm_passthru *pt = &vm->passthru[k];
 

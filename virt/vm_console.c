@@ -94,6 +94,7 @@ void vm_console_put(struct vm *vm, char ch)
 	ticks_t now = k_cycle_get();
 
 	vm->console_bytes++;
+	vm->last_output_at = now;
 	if (!vm->first_output_at)
 		vm->first_output_at = now;
 	key = k_spin_lock(&c->lock);
@@ -122,6 +123,7 @@ void vm_console_write(struct vm *vm, const char *s, size_t n)
 		return;
 	now = k_cycle_get();
 	vm->console_bytes += n;
+	vm->last_output_at = now;
 	if (!vm->first_output_at)
 		vm->first_output_at = now;
 	key = k_spin_lock(&c->lock);

@@ -19,6 +19,7 @@
  */
 /* tandem/types.h (via vm_fdt.h) first: picolibc's sys/cdefs.h clashes. */
 #include <virt/vm_fdt.h>
+#include <virt/sp805_regs.h>
 #include <virt/vm_config.h>
 
 #include <errno.h>
@@ -31,6 +32,7 @@
 #define GICD_SIZE		KiB(64)
 #define GICR_SIZE_PER_VCPU	KiB(128)	/* RD_base + SGI_base frames */
 #define UART_SIZE		KiB(4)
+#define WDOG_SIZE		KiB(4)
 #define PAGE_SIZE_4K		KiB(4)
 
 /* SPIs are INTIDs 32..1019; 1020..1023 are special. */
@@ -49,6 +51,8 @@
 #define PPI_TIMER_HYP		10
 
 #define APB_PCLK_HZ		24000000
+/* The watchdog model counts in the clock its node names. */
+_Static_assert(SP805_CLOCK_HZ == APB_PCLK_HZ, "SP805 clock is the APB clock");
 
 #define MODEL_PREFIX		"tandem,"
 
@@ -131,6 +135,10 @@ static int check_params(const struct vm_fdt_params *p, const void *buf)
 				return -EINVAL;
 
 	if (!initrd_ok(p, &r[0]))
+		return -EINVAL;
+	if (p->watchdog && (!IS_ALIGNED(p->wdog_base, PAGE_SIZE_4K) ||
+			    p->wdog_intid < INTID_SPI_BASE ||
+			    p->wdog_intid - INTID_SPI_BASE >= p->gic_nr_spis))
 		return -EINVAL;
 	if (p->n_virtio && !p->virtio)
 		return -EINVAL;
@@ -373,27 +381,52 @@ static int write_apb_pclk(void *fdt)
 	return ret;
 }
 
-static int write_uart(void *fdt, const struct vm_fdt_params *p)
+/*
+ * An emulated AMBA PrimeCell (its IDs are read from the device) on one level
+ * SPI, both of whose clocks are the APB clock: the vPL011 and the SP805.
+ * The strings are NUL-separated lists (prop_strlist).
+ */
+static int write_primecell(void *fdt, const char *node, const char *compat, size_t compat_len,
+			   uint64_t base, uint64_t size, irqid_t intid, const char *clock_names,
+			   size_t clock_names_len)
 {
 	fdt32_t clocks[2] = {
 		cpu_to_fdt32(PHANDLE_APB_PCLK), cpu_to_fdt32(PHANDLE_APB_PCLK),
 	};
 	int ret;
 
-	ret = begin_node_at(fdt, UART_NODE, p->uart_base);
+	ret = begin_node_at(fdt, node, base);
 	if (!ret)
-		ret = prop_strlist(fdt, "compatible", "arm,pl011\0arm,primecell");
+		ret = fdt_property(fdt, "compatible", compat, (int)compat_len);
 	if (!ret)
-		ret = prop_reg(fdt, p->uart_base, UART_SIZE);
+		ret = prop_reg(fdt, base, size);
 	if (!ret)
-		ret = prop_irq(fdt, GIC_SPI, p->uart_intid - INTID_SPI_BASE);
+		ret = prop_irq(fdt, GIC_SPI, intid - INTID_SPI_BASE);
 	if (!ret)
-		ret = prop_strlist(fdt, "clock-names", "uartclk\0apb_pclk");
+		ret = fdt_property(fdt, "clock-names", clock_names, (int)clock_names_len);
 	if (!ret)
 		ret = fdt_property(fdt, "clocks", clocks, sizeof(clocks));
 	if (!ret)
 		ret = fdt_end_node(fdt);
 	return ret;
+}
+
+static int write_uart(void *fdt, const struct vm_fdt_params *p)
+{
+	static const char compat[] = "arm,pl011\0arm,primecell", clk[] = "uartclk\0apb_pclk";
+
+	return write_primecell(fdt, UART_NODE, compat, sizeof(compat), p->uart_base, UART_SIZE,
+			       p->uart_intid, clk, sizeof(clk));
+}
+
+/* An SP805 as Linux's sp805_wdt binds it; its counter runs on the APB
+ * clock (SP805_CLOCK_HZ). */
+static int write_watchdog(void *fdt, const struct vm_fdt_params *p)
+{
+	static const char compat[] = "arm,sp805\0arm,primecell", clk[] = "wdog_clk\0apb_pclk";
+
+	return write_primecell(fdt, "watchdog", compat, sizeof(compat), p->wdog_base, WDOG_SIZE,
+			       p->wdog_intid, clk, sizeof(clk));
 }
 
 static int write_chosen(void *fdt, const struct vm_fdt_params *p)
@@ -639,6 +672,8 @@ static int write_tree(void *fdt, const struct vm_fdt_params *p)
 		ret = write_apb_pclk(fdt);
 	if (!ret)
 		ret = write_uart(fdt, p);
+	if (!ret && p->watchdog)
+		ret = write_watchdog(fdt, p);
 	for (unsigned int i = 0; !ret && i < p->n_devs; i++)
 		ret = write_passthru(fdt, p->board_fdt, &p->devs[i]);
 	if (!ret && p->shm)

@@ -64,8 +64,10 @@ static int claim(unsigned id, enum vm_op op, struct vm **out, enum vm_state *fro
 		ret = vm_transition_begin(s, op, first);
 		if (!ret) {
 			vm->state = *first;
-			if (op == VM_OP_START || op == VM_OP_RESET)
+			if (op == VM_OP_START || op == VM_OP_RESET) {
 				vm_backoff_reset(&vm->backoff);	/* the operator's call */
+				vm->policy_count.restarts = 0;
+			}
 		}
 		k_spin_release(&vm->life_lock);
 	}
@@ -94,6 +96,25 @@ static bool guest_reset_backs_off(struct vm *vm)
 	return true;
 }
 
+/* Why the run ended (for `vm info`), and what the restart policy does. */
+static void policy_end(struct vm *vm, enum vm_op op, struct vm_phase_end *end)
+{
+	enum vm_run_end e = vm_run_end_of(op, vm->crashed);
+
+	snprintf(vm->last_end, sizeof(vm->last_end), "%s", vm->crashed ? "crash" : vm_op_name(op));
+	if (op < VM_OP_GUEST_OFF || op > VM_OP_GUEST_WATCHDOG)
+		return;		/* the operator's: no policy */
+	vm_policy_decide(&vm->cfg.policy, &vm->policy_count, e, k_uptime_ns(), end);
+	if (end->restart || (op == VM_OP_GUEST_RESET && !vm->crashed))
+		vm->policy_count.total++;
+	if (end->failed)
+		LOG_ERR("vm %s: %s: %u restarts within %llu s already: failed, stays stopped",
+			vm->name, vm->last_end, vm->cfg.policy.limit,
+			(unsigned long long)(vm->cfg.policy.window_ns / 1000000000ULL));
+	else if (end->restart)
+		LOG_WRN("vm %s: %s: restarting (restart policy)", vm->name, vm->last_end);
+}
+
 /* The work of one transitional phase; fills in how it ended. */
 static void run_phase(struct vm *vm, enum vm_op op, enum vm_state cur,
 		      struct vm_phase_end *end, char *err, size_t errlen)
@@ -111,7 +132,8 @@ static void run_phase(struct vm *vm, enum vm_op op, enum vm_state cur,
 	case VM_STOPPING:
 		vm_run_stop(vm);
 		end->crashed = vm->crashed;
-		end->backoff = op == VM_OP_GUEST_RESET && !vm->crashed &&
+		policy_end(vm, op, end);
+		end->backoff = ((op == VM_OP_GUEST_RESET && !vm->crashed) || end->restart) &&
 			       guest_reset_backs_off(vm);
 		break;
 	case VM_PAUSING:
@@ -158,7 +180,8 @@ int vm_request(unsigned vm_id, enum vm_op op, char *err, size_t errlen)
 		k_spin_unlock(&vm->life_lock, key);
 		if (done == VM_STOPPING)
 			LOG_INF("vm %s: stopped%s", vm->name,
-				cur == VM_CRASHED ? " (crashed)" : cur == VM_BACKOFF ? " (backing off)" : "");
+				cur == VM_CRASHED ? " (crashed)" : cur == VM_BACKOFF ? " (backing off)" :
+				cur == VM_FAILED ? " (failed)" : "");
 	}
 	if (poke)
 		vmm_poke();

@@ -23,6 +23,7 @@ const char *vm_state_name(enum vm_state s)
 	static const char *const names[VM_STATE_COUNT] = {
 		[VM_CREATED] = "created", [VM_RUNNING] = "running", [VM_PAUSED] = "paused",
 		[VM_STOPPED] = "stopped", [VM_CRASHED] = "crashed", [VM_BACKOFF] = "backoff",
+		[VM_FAILED] = "failed",
 		[VM_STARTING] = "starting", [VM_PAUSING] = "pausing", [VM_RESUMING] = "resuming",
 		[VM_STOPPING] = "stopping", [VM_DELETING] = "deleting",
 	};
@@ -36,7 +37,8 @@ const char *vm_op_name(enum vm_op op)
 		[VM_OP_START] = "start", [VM_OP_STOP] = "stop", [VM_OP_RESET] = "reset",
 		[VM_OP_DELETE] = "delete", [VM_OP_PAUSE] = "pause", [VM_OP_RESUME] = "resume",
 		[VM_OP_GUEST_OFF] = "guest power-off", [VM_OP_GUEST_RESET] = "guest reset",
-		[VM_OP_GUEST_CRASH] = "crash stop", [VM_OP_RESTART] = "restart",
+		[VM_OP_GUEST_CRASH] = "crash stop", [VM_OP_GUEST_WATCHDOG] = "watchdog reset",
+		[VM_OP_RESTART] = "restart",
 	};
 
 	return (unsigned)op < N_ELEMS(names) ? names[op] : "?";
@@ -46,11 +48,11 @@ const char *vm_op_needs(enum vm_op op)
 {
 	switch (op) {
 	case VM_OP_START:
-		return "a created, stopped, crashed or backed-off VM";
+		return "a created, stopped, crashed, failed or backed-off VM";
 	case VM_OP_STOP:
 		return "a running, paused or backed-off VM";
 	case VM_OP_RESET:
-		return "a running, paused, crashed or backed-off VM";
+		return "a running, paused, crashed, failed or backed-off VM";
 	case VM_OP_PAUSE:
 		return "a running VM";
 	case VM_OP_RESUME:
@@ -79,7 +81,8 @@ static enum vm_state first_state(enum vm_state s, enum vm_op op)
 	case VM_OP_RESET:
 		if (live)
 			return VM_STOPPING;
-		return s == VM_CRASHED || s == VM_BACKOFF ? VM_STARTING : VM_STATE_COUNT;
+		return s == VM_CRASHED || s == VM_FAILED || s == VM_BACKOFF ? VM_STARTING
+									     : VM_STATE_COUNT;
 	case VM_OP_DELETE:
 		return live ? VM_STOPPING : VM_DELETING;
 	case VM_OP_PAUSE:
@@ -89,6 +92,7 @@ static enum vm_state first_state(enum vm_state s, enum vm_op op)
 	case VM_OP_GUEST_OFF:
 	case VM_OP_GUEST_RESET:
 	case VM_OP_GUEST_CRASH:
+	case VM_OP_GUEST_WATCHDOG:
 		return live ? VM_STOPPING : VM_STATE_COUNT;
 	case VM_OP_RESTART:
 		return s == VM_BACKOFF ? VM_STARTING : VM_STATE_COUNT;
@@ -119,13 +123,20 @@ static enum vm_state after_stop(enum vm_op op, const struct vm_phase_end *end)
 		return VM_DELETING;
 	case VM_OP_RESET:		/* the operator's: a crash does not matter */
 		return VM_STARTING;
-	case VM_OP_GUEST_RESET:
-		if (end->crashed)
-			return VM_CRASHED;
-		return end->backoff ? VM_BACKOFF : VM_STARTING;
 	default:
-		return end->crashed ? VM_CRASHED : VM_STOPPED;
+		break;
 	}
+	/* A guest's own end: its restart policy first (a crash during a reset
+	 * is a crash), then the guest reset's own restart. */
+	if (end->failed)
+		return VM_FAILED;
+	if (end->restart)
+		return end->backoff ? VM_BACKOFF : VM_STARTING;
+	if (end->crashed)
+		return VM_CRASHED;
+	if (op == VM_OP_GUEST_RESET)
+		return end->backoff ? VM_BACKOFF : VM_STARTING;
+	return VM_STOPPED;
 }
 
 enum vm_state vm_transition_next(enum vm_state from, enum vm_op op, enum vm_state cur,
@@ -151,10 +162,11 @@ enum vm_state vm_transition_next(enum vm_state from, enum vm_op op, enum vm_stat
 
 enum vm_op vm_guest_op_merge(enum vm_op pending, enum vm_op op)
 {
-	/* A crash beats a power-off, which beats a reset: any vCPU that
-	 * crashed or asked for off keeps the VM from restarting. */
+	/* A crash beats a power-off, which beats a watchdog reset, which beats
+	 * a guest reset: the gravest end of the run is the one handled. */
 	static const unsigned rank[VM_OP_COUNT + 1] = {
-		[VM_OP_GUEST_RESET] = 1, [VM_OP_GUEST_OFF] = 2, [VM_OP_GUEST_CRASH] = 3,
+		[VM_OP_GUEST_RESET] = 1, [VM_OP_GUEST_WATCHDOG] = 2, [VM_OP_GUEST_OFF] = 3,
+		[VM_OP_GUEST_CRASH] = 4,
 	};
 
 	if ((unsigned)op > VM_OP_COUNT)
@@ -183,4 +195,33 @@ uint64_t vm_backoff_next(struct vm_backoff *b, uint64_t ran_ns)
 	if (b->wait_ns > VM_BACKOFF_MAX_NS)
 		b->wait_ns = VM_BACKOFF_MAX_NS;
 	return b->wait_ns;
+}
+
+enum vm_run_end vm_run_end_of(enum vm_op op, bool crashed)
+{
+	if (crashed || op == VM_OP_GUEST_CRASH)
+		return VM_END_CRASH;
+	if (op == VM_OP_GUEST_WATCHDOG)
+		return VM_END_WATCHDOG;
+	if (op == VM_OP_GUEST_OFF)
+		return VM_END_POWEROFF;
+	return VM_END_COUNT;
+}
+
+void vm_policy_decide(const struct vm_policy *p, struct vm_policy_count *c, enum vm_run_end e,
+		      uint64_t now_ns, struct vm_phase_end *end)
+{
+	end->restart = end->failed = false;
+	if ((unsigned)e >= VM_END_COUNT || !p->restart[e])
+		return;
+	if (now_ns - c->window_start >= p->window_ns || !c->restarts) {
+		c->window_start = now_ns;
+		c->restarts = 0;
+	}
+	if (c->restarts >= p->limit) {
+		end->failed = true;
+		return;
+	}
+	c->restarts++;
+	end->restart = true;
 }

@@ -178,12 +178,16 @@ struct k_timer {
 	uint32_t status;		/* expirations since last status read */
 	struct _wait_q wq;
 	struct list_node cb_node;	/* on the CPU's list of due callbacks */
+	bool in_expiry;			/* expiry taken off the list, still running */
 	void *user_data;
 };
 
 void k_timer_init(struct k_timer *t, k_timer_expiry_t expiry, void *stop_fn_unused);
 void k_timer_start(struct k_timer *t, k_timeout_t duration, k_timeout_t period);
 void k_timer_stop(struct k_timer *t);
+/* k_timer_stop, then waits out an expiry function already running on
+ * another core, so the timer's owner may be freed. Not from the expiry. */
+void k_timer_stop_sync(struct k_timer *t);
 uint32_t k_timer_status_sync(struct k_timer *t);	/* wait for an expiry */
 
 /* ---- CPUs, IPIs ------------------------------------------------------------ */

@@ -24,6 +24,14 @@ typedef void (*shell_write_fn)(void *ctx, const char *buf, size_t len);
 
 struct shell_cmd;
 
+/*
+ * What a shell other than the console's (a control VM's channel) may see:
+ * commands that list VMs show only those visible() accepts. NULL: all.
+ */
+struct shell_scope {
+	bool (*visible)(const struct shell_scope *scope, const char *vm_name);
+};
+
 /* Fields are private to shell.c; commands use the functions below. */
 struct shell {
 	shell_write_fn write;
@@ -31,6 +39,9 @@ struct shell {
 	struct line_editor le;
 	const struct shell_cmd *current;	/* the command running now */
 	bool exit_requested;
+	/* Answers for a program: one line of key=value per object. */
+	bool machine;
+	const struct shell_scope *scope;
 };
 
 /*
@@ -92,6 +103,21 @@ int shell_execute(struct shell *sh, char *line);
  * turns them into CR LF.
  */
 void shell_printf(struct shell *sh, const char *fmt, ...) __printf_like(2, 3);
+/* Bytes as they are, e.g. a VM's console log. */
+void shell_write(struct shell *sh, const char *s, size_t n);
+/* May this shell see the VM (its scope)? */
+bool shell_sees_vm(const struct shell *sh, const char *vm_name);
+
+/*
+ * Command execution is serialised between the interpreters (the console's
+ * shell thread and the control channels' executors): commands keep state of
+ * their own and hold raw VM pointers for their run. Hypervisor only
+ * (shell/shell_thread.c).
+ */
+void shell_commands_lock(void);
+/* The same, giving up after ns: true if taken. */
+bool shell_commands_lock_for(uint64_t ns);
+void shell_commands_unlock(void);
 
 /* The command being run, for commands that want their own usage text. */
 const struct shell_cmd *shell_current_cmd(const struct shell *sh);

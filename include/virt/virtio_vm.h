@@ -36,5 +36,6 @@ void virtio_vm_info(struct vm *vm, void (*out)(void *ctx, const char *line), voi
 extern const struct virtio_backend virtio_blk_backend;
 extern const struct virtio_backend virtio_console_backend;
 extern const struct virtio_backend virtio_net_backend;
+extern const struct virtio_backend virtio_control_backend;
 
 #endif

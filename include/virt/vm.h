@@ -85,6 +85,9 @@ struct vm {
 	struct mmio_device mmio[VM_MAX_MMIO];
 	unsigned n_mmio;
 	void *uart;			/* struct vpl011 */
+	struct sp805 *wdog;		/* NULL unless cfg.watchdog */
+	struct vm_image_buf *image_stage;	/* a kernel image arriving (virt/vm_image.c) */
+	struct vm_image_buf *image_live;	/* the one the next start loads, NULL: the bundle's */
 	struct passthru_dev pt[VM_MAX_PASSTHRU];	/* cfg.passthru's, completed */
 	struct shm_region *shm_region;	/* cfg.shm's, joined (virt/shm.c) */
 	unsigned shm_index;		/* this VM's slot on it */
@@ -99,11 +102,14 @@ struct vm {
 	bool crashed;			/* this run crashed (crash_reason says why) */
 	ticks_t restart_at;		/* VM_BACKOFF: when the guest reset is due */
 	struct vm_backoff backoff;
+	struct vm_policy_count policy_count;
+	char last_end[24];		/* how the last run ended: "crash", "guest reset", ... */
 	volatile bool stopping;
 	volatile bool paused;		/* vCPUs park until resumed */
 	ticks_t started_at;
 	ticks_t prep_ticks;		/* vm_start: zero, load, clean, DTB */
 	volatile ticks_t first_output_at;	/* first console byte, 0 = none yet */
+	volatile ticks_t last_output_at;	/* latest console byte, 0 = none yet */
 	uint64_t console_bytes;
 	uint64_t console_dropped;	/* live output the host console had no room for */
 	struct vm_console *con;		/* output ring, kept while detached */

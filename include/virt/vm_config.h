@@ -10,8 +10,13 @@
 #include <stdarg.h>
 
 #include <tandem/types.h>
+#include <virt/vm_state.h>
 
 #define VM_NAME_LEN	32
+#define VM_MAX_MANAGED	8	/* VMs one control channel may act on */
+#define VM_IMAGE_MAX_LIMIT	(256ULL << 20)	/* image-max-size at most */
+#define VM_RESTART_LIMIT_DEFAULT	5	/* policy restarts ... */
+#define VM_RESTART_WINDOW_DEFAULT_S	60	/* ... within this many seconds */
 #define VM_FILE_LEN	64
 #define VM_BOOTARGS_LEN	256
 #define VM_MAX_VCPUS	8
@@ -66,6 +71,7 @@ enum vm_virtio_type {
 	VM_VIRTIO_BLOCK,	/* virt/devices/virtio_blk.c */
 	VM_VIRTIO_CONSOLE,	/* virt/devices/virtio_console.c */
 	VM_VIRTIO_NET,		/* virt/devices/virtio_net.c */
+	VM_VIRTIO_CONTROL,	/* virt/devices/virtio_control.c */
 	VM_VIRTIO_TYPE_COUNT
 };
 
@@ -82,6 +88,9 @@ struct vm_virtio {
 	bool read_only;			/* block: writes fail */
 	char network[VM_NAME_LEN];	/* net: the switch its card plugs into */
 	uint8_t mac[6];			/* net: given, or derived from the names */
+	/* control: the VMs (by name) its requests may act on */
+	char manages[VM_MAX_MANAGED][VM_NAME_LEN];
+	unsigned n_manages;
 };
 
 enum vm_image_format {
@@ -106,6 +115,9 @@ struct vm_config {
 	cpuid_t vcpu_cpu[VM_MAX_VCPUS];	/* physical core of each vCPU */
 	int vcpu_prio[VM_MAX_VCPUS];	/* host thread priority, 0..31 */
 	bool autostart;
+	bool watchdog;			/* an SP805 at GUEST_WDOG_BASE (virt/devices/sp805.c) */
+	struct vm_policy policy;	/* on-crash, on-watchdog, on-poweroff, restart-limit */
+	uint64_t image_max;		/* image-max-size: 0 = no image replacement */
 	unsigned n_passthru;
 	struct vm_passthru passthru[VM_MAX_PASSTHRU];
 	bool has_shm;

@@ -31,6 +31,9 @@ struct vm_fdt_params {
 	unsigned gic_nr_spis;
 	uint64_t uart_base;		/* PL011, 4 KiB */
 	irqid_t uart_intid;		/* INTID (SPI n -> n + 32) */
+	bool watchdog;			/* an SP805 at wdog_base (4 KiB), wdog_intid */
+	uint64_t wdog_base;
+	irqid_t wdog_intid;
 	const char *bootargs;		/* may be NULL */
 	uint64_t initrd_start, initrd_end;	/* IPA; 0/0 = none */
 	const void *board_fdt;		/* where devs' nodes are */

@@ -19,6 +19,7 @@ enum vm_state {
 	VM_STOPPED,		/* threads joined */
 	VM_CRASHED,		/* stopped, and the run ended in a crash */
 	VM_BACKOFF,		/* stopped; a guest reset waits out its back-off */
+	VM_FAILED,		/* stopped: its restart policy gave up (restart-limit) */
 	/* transitional: one caller does the work, every other request -EBUSY */
 	VM_STARTING,
 	VM_PAUSING,
@@ -33,6 +34,7 @@ enum vm_op {
 	VM_OP_START, VM_OP_STOP, VM_OP_RESET, VM_OP_DELETE, VM_OP_PAUSE, VM_OP_RESUME,
 	/* a guest's own, carried out by the VM manager thread */
 	VM_OP_GUEST_OFF, VM_OP_GUEST_RESET, VM_OP_GUEST_CRASH,
+	VM_OP_GUEST_WATCHDOG,	/* its watchdog expired twice unfed */
 	VM_OP_RESTART,		/* the manager: a backed-off guest reset is due */
 	VM_OP_COUNT,
 	VM_OP_NONE = VM_OP_COUNT
@@ -43,6 +45,8 @@ struct vm_phase_end {
 	int result;		/* of the phase's work: 0 or a negative errno */
 	bool crashed;		/* a vCPU crashed during this run */
 	bool backoff;		/* a guest reset must wait (vm_backoff_next > 0) */
+	bool restart;		/* the VM's restart policy restarts it (vm_policy_*) */
+	bool failed;		/* ... or would, but restart-limit is used up */
 };
 
 bool vm_state_stable(enum vm_state s);
@@ -91,5 +95,32 @@ struct vm_backoff {
 void vm_backoff_reset(struct vm_backoff *b);
 /* A guest reset after a run of ran_ns: how long to wait before the restart. */
 uint64_t vm_backoff_next(struct vm_backoff *b, uint64_t ran_ns);
+
+/*
+ * The restart policy (a VM config's on-crash, on-watchdog, on-poweroff and
+ * restart-limit): what ends a run, and whether the policy restarts it. At
+ * most `limit` policy restarts within `window_ns`; the next ends in
+ * VM_FAILED, until the operator starts or resets the VM.
+ */
+enum vm_run_end { VM_END_CRASH, VM_END_WATCHDOG, VM_END_POWEROFF, VM_END_COUNT };
+
+struct vm_policy {
+	bool restart[VM_END_COUNT];
+	unsigned limit;
+	uint64_t window_ns;
+};
+
+struct vm_policy_count {
+	unsigned restarts;	/* policy restarts in this window */
+	uint64_t window_start;	/* ns */
+	uint64_t total;		/* every restart since created */
+};
+
+/* The run end a guest op (with a crash during the run or not) stands for,
+ * or VM_END_COUNT for one the policy does not cover (a guest reset). */
+enum vm_run_end vm_run_end_of(enum vm_op op, bool crashed);
+/* Fills end->restart / end->failed for a run that ended as e at now_ns. */
+void vm_policy_decide(const struct vm_policy *p, struct vm_policy_count *c, enum vm_run_end e,
+		      uint64_t now_ns, struct vm_phase_end *end);
 
 #endif

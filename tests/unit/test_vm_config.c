@@ -302,6 +302,7 @@ static void test_all_properties(void **state)
 		  "vcpu-cpus = <0 1 2 3 3 2 1 0>;"
 		  "vcpu-priorities = <0 1 2 3 28 29 30 31>;"
 		  "autostart;"
+		  "watchdog;"
 		  "phandle = <7>;", &vm);
 	assert_int_equal(vm.n_vcpus, 8);
 	assert_int_equal(vm.ram_base, 0x80000000);
@@ -318,6 +319,7 @@ static void test_all_properties(void **state)
 	assert_int_equal(vm.vcpu_prio[4], 28);
 	assert_int_equal(vm.vcpu_prio[7], 31);
 	assert_true(vm.autostart);
+	assert_true(vm.watchdog);
 }
 
 static void test_multiple_vms(void **state)
@@ -757,6 +759,34 @@ static void test_autostart_errors(void **state)
 		       "property 'autostart'", "no value");
 	expect_vm_fail(state, BASIC "autostart = \"yes\";", -EINVAL,
 		       "property 'autostart'");
+	expect_vm_fail(state, BASIC "watchdog = <1>;", -EINVAL,
+		       "property 'watchdog'", "no value");
+}
+
+static void test_restart_policy(void **state)
+{
+	struct vm_config vm;
+
+	parse_one(state, BASIC, &vm);
+	assert_false(vm.policy.restart[VM_END_CRASH]);
+	assert_true(vm.policy.restart[VM_END_WATCHDOG]);
+	assert_false(vm.policy.restart[VM_END_POWEROFF]);
+	assert_int_equal(vm.policy.limit, 5);
+	assert_int_equal(vm.policy.window_ns, 60000000000ULL);
+	parse_one(state, BASIC "on-crash = \"restart\"; on-watchdog = \"stop\"; "
+		  "on-poweroff = \"restart\"; restart-limit = <3 10>;", &vm);
+	assert_true(vm.policy.restart[VM_END_CRASH]);
+	assert_false(vm.policy.restart[VM_END_WATCHDOG]);
+	assert_true(vm.policy.restart[VM_END_POWEROFF]);
+	assert_int_equal(vm.policy.limit, 3);
+	assert_int_equal(vm.policy.window_ns, 10000000000ULL);
+	expect_vm_fail(state, BASIC "on-crash = \"reboot\";", -EINVAL,
+		       "property 'on-crash'", "neither \"restart\" nor \"stop\"");
+	expect_vm_fail(state, BASIC "on-poweroff = <1>;", -EINVAL, "property 'on-poweroff'");
+	expect_vm_fail(state, BASIC "restart-limit = <3>;", -EINVAL,
+		       "property 'restart-limit'", "need 8");
+	expect_vm_fail(state, BASIC "restart-limit = <3 0>;", -EINVAL,
+		       "property 'restart-limit'", "1..86400 s");
 }
 
 static void test_node_errors(void **state)
@@ -1064,6 +1094,10 @@ static void test_passthrough_errors(void **state)
 		    -EINVAL, "property 'guest-reg'", "need 1");
 	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; interrupts = <34>; guest-interrupts = <33>; };")),
 		    -EINVAL, "property 'guest-interrupts'", "vPL011");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; interrupts = <34>; guest-interrupts = <45>; };")),
+		    -EINVAL, "property 'guest-interrupts'", "the guest's watchdog");
+	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; guest-reg = <0 0x090c0000>; };")),
+		    -EINVAL, "property 'guest-reg'", "the watchdog");
 	expect_fail(state, one_vm(PT("rtc { reg = <0 0x9010000 0 0x1000>; interrupts = <200>; };")),
 		    -EINVAL, "property 'guest-interrupts'", "INTID 200");
 	expect_fail(state, one_vm(PT("a { reg = <0 0x9010000 0 0x1000>; interrupts = <34>; };"
@@ -1146,6 +1180,7 @@ int main(void)
 		cmocka_unit_test(test_vcpu_cpus_errors),
 		cmocka_unit_test(test_vcpu_priorities_errors),
 		cmocka_unit_test(test_autostart_errors),
+		cmocka_unit_test(test_restart_policy),
 		cmocka_unit_test(test_node_errors),
 		cmocka_unit_test(test_bad_blob),
 		cmocka_unit_test(test_old_format_version),

@@ -133,6 +133,33 @@ static void test_console_device(void **state)
 		    "image = \"d\"; };", "/vm/virtio/hvc", "unknown property 'image' for a console");
 }
 
+#define CTL(props)	"ctl { type = \"control\"; guest-reg = <0x0 0x0a000400>; " \
+			"interrupt = <50>; " props " };"
+
+/* A control channel names the VMs it manages: real names, each once, not
+ * its own VM's, at most VM_MAX_MANAGED; one channel per VM. */
+static void test_control_device(void **state)
+{
+	struct vm_config vm;
+
+	parse_ok("", CTL("manages = \"rtos\", \"linux-2\";"), &vm);
+	assert_int_equal(vm.virtio[0].type, VM_VIRTIO_CONTROL);
+	assert_int_equal(vm.virtio[0].n_manages, 2);
+	assert_string_equal(vm.virtio[0].manages[0], "rtos");
+	assert_string_equal(vm.virtio[0].manages[1], "linux-2");
+	expect_fail("", CTL(""), "/vm/virtio/ctl", "property 'manages' missing");
+	expect_fail("", CTL("manages = <1>;"), "/vm/virtio/ctl", "property 'manages'");
+	expect_fail("", CTL("manages = \"Rtos\";"), "/vm/virtio/ctl", "'Rtos' is not a VM name");
+	expect_fail("", CTL("manages = \"vm\";"), "/vm/virtio/ctl", "does not manage itself");
+	expect_fail("", CTL("manages = \"a\", \"a\";"), "/vm/virtio/ctl", "'a' named twice");
+	expect_fail("", CTL("manages = \"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", \"h\", \"i\";"),
+		    "/vm/virtio/ctl", "more than 8 VMs");
+	expect_fail("", CTL("manages = \"a\";") " ctl2 { type = \"control\"; guest-reg = <0x0 0x0a000600>; "
+		    "interrupt = <51>; manages = \"b\"; };", "/vm/virtio/ctl2", "a second control device");
+	expect_fail("", CTL("manages = \"a\"; image = \"x\";"), "/vm/virtio/ctl",
+		    "unknown property 'image' for a control device");
+}
+
 static void test_none(void **state)
 {
 	struct vm_config vm;
@@ -206,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_block_device),
 		cmocka_unit_test(test_block_write_quota),
 		cmocka_unit_test(test_console_device),
+		cmocka_unit_test(test_control_device),
 		cmocka_unit_test(test_none),
 		cmocka_unit_test(test_missing_and_unknown),
 		cmocka_unit_test(test_bad_windows),

@@ -428,6 +428,38 @@ static void test_uart_and_clock(void **state)
 	test_free(fdt);
 }
 
+/* An SP805 for sp805_wdt: AMBA compatible, level SPI, both clocks the APB
+ * clock; absent unless asked for. */
+static void test_watchdog(void **state)
+{
+	const char *wdog = "/watchdog@90c0000";
+	struct vm_fdt_params p = qemu_layout();
+	fdt64_t reg[2] = { cpu_to_fdt64(0x090c0000), cpu_to_fdt64(0x1000) };
+	const fdt32_t *clocks;
+	void *fdt = build(&p);
+	int len;
+
+	assert_true(fdt_path_offset(fdt, wdog) < 0);
+	test_free(fdt);
+	p.watchdog = true;
+	p.wdog_base = 0x090c0000;
+	p.wdog_intid = 45;
+	fdt = build(&p);
+	check_strlist(fdt, wdog, "compatible", "arm,sp805\0arm,primecell");
+	check_bytes(fdt, wdog, "reg", reg, sizeof(reg));
+	check_u32s(fdt, wdog, "interrupts", 0, 13, 4);
+	check_strlist(fdt, wdog, "clock-names", "wdog_clk\0apb_pclk");
+	clocks = prop(fdt, wdog, "clocks", &len);
+	assert_int_equal(len, 8);
+	assert_int_equal(follow(fdt, &clocks[0]), node(fdt, "/apb-pclk"));
+	assert_int_equal(follow(fdt, &clocks[1]), node(fdt, "/apb-pclk"));
+	test_free(fdt);
+	p.wdog_intid = 31;		/* a PPI: refused */
+	fdt = test_malloc(BUF_SIZE);
+	assert_int_equal(vm_fdt_build(&p, fdt, BUF_SIZE), -EINVAL);
+	test_free(fdt);
+}
+
 static void test_chosen_full(void **state)
 {
 	struct vm_fdt_params p = qemu_layout();
@@ -802,6 +834,7 @@ int main(void)
 		cmocka_unit_test(test_board_parse_qemu_layout),
 		cmocka_unit_test(test_board_parse_other_layout),
 		cmocka_unit_test(test_unit_names),
+		cmocka_unit_test(test_watchdog),
 		cmocka_unit_test(test_vcpus_one_and_eight),
 		cmocka_unit_test(test_root),
 		cmocka_unit_test(test_long_name),

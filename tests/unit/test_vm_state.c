@@ -60,7 +60,7 @@ static void test_bad_values_are_refused(void **state)
 
 /* The table in docs/architecture.md, "VM lifecycle": the end state of each
  * request from each stable state when every phase succeeds, 0 = refused. */
-static const enum vm_state expect_end[VM_BACKOFF + 1][VM_OP_COUNT] = {
+static const enum vm_state expect_end[VM_FAILED + 1][VM_OP_COUNT] = {
 	[VM_CREATED] = {
 		[VM_OP_START] = VM_RUNNING, [VM_OP_DELETE] = VM_DELETING,
 	},
@@ -69,12 +69,14 @@ static const enum vm_state expect_end[VM_BACKOFF + 1][VM_OP_COUNT] = {
 		[VM_OP_DELETE] = VM_DELETING, [VM_OP_PAUSE] = VM_PAUSED,
 		[VM_OP_GUEST_OFF] = VM_STOPPED, [VM_OP_GUEST_RESET] = VM_RUNNING,
 		[VM_OP_GUEST_CRASH] = VM_STOPPED,	/* CRASHED comes from the flag */
+		[VM_OP_GUEST_WATCHDOG] = VM_STOPPED,	/* a restart comes from the policy */
 	},
 	[VM_PAUSED] = {
 		[VM_OP_STOP] = VM_STOPPED, [VM_OP_RESET] = VM_RUNNING,
 		[VM_OP_DELETE] = VM_DELETING, [VM_OP_RESUME] = VM_RUNNING,
 		[VM_OP_GUEST_OFF] = VM_STOPPED, [VM_OP_GUEST_RESET] = VM_RUNNING,
 		[VM_OP_GUEST_CRASH] = VM_STOPPED,
+		[VM_OP_GUEST_WATCHDOG] = VM_STOPPED,
 	},
 	[VM_STOPPED] = {
 		[VM_OP_START] = VM_RUNNING, [VM_OP_DELETE] = VM_DELETING,
@@ -88,11 +90,15 @@ static const enum vm_state expect_end[VM_BACKOFF + 1][VM_OP_COUNT] = {
 		[VM_OP_RESET] = VM_RUNNING, [VM_OP_DELETE] = VM_DELETING,
 		[VM_OP_RESTART] = VM_RUNNING,
 	},
+	[VM_FAILED] = {
+		[VM_OP_START] = VM_RUNNING, [VM_OP_RESET] = VM_RUNNING,
+		[VM_OP_DELETE] = VM_DELETING,
+	},
 };
 
 static void test_every_pair_matches_the_table(void **state)
 {
-	for (int s = 0; s <= VM_BACKOFF; s++)
+	for (int s = 0; s <= VM_FAILED; s++)
 		for (int op = 0; op < VM_OP_COUNT; op++) {
 			enum vm_state next, want = expect_end[s][op];
 			int ret = vm_transition_begin((enum vm_state)s, (enum vm_op)op, &next);
@@ -111,7 +117,7 @@ static void test_every_pair_matches_the_table(void **state)
  * again without passing STOPPING (where they are joined). */
 static void test_threads_are_joined_before_they_could_leak(void **state)
 {
-	for (int s = 0; s <= VM_BACKOFF; s++)
+	for (int s = 0; s <= VM_FAILED; s++)
 		for (int op = 0; op < VM_OP_COUNT; op++) {
 			enum vm_state first;
 
@@ -122,7 +128,7 @@ static void test_threads_are_joined_before_they_could_leak(void **state)
 			assert_true(first == VM_STOPPING || first == VM_PAUSING ||
 				    first == VM_RESUMING);
 		}
-	for (int s = 0; s <= VM_BACKOFF; s++)
+	for (int s = 0; s <= VM_FAILED; s++)
 		if (s != VM_RUNNING && s != VM_PAUSED)
 			assert_false(vm_state_has_threads((enum vm_state)s));
 }
@@ -157,6 +163,41 @@ static void test_crash_and_backoff_decide_a_guest_reset(void **state)
 	assert_int_equal(phases, 1);
 }
 
+/* The restart policy decides a guest's own end: a restart (after a back-off
+ * if due), or failed once restart-limit is used up; the operator's requests
+ * never consult it. */
+static void test_policy_restarts_then_fails(void **state)
+{
+	struct vm_policy p = { .restart = { [VM_END_CRASH] = true, [VM_END_WATCHDOG] = true },
+			       .limit = 2, .window_ns = 1000 };
+	struct vm_policy_count c = { 0 };
+	struct vm_phase_end end = { .crashed = true };
+	unsigned phases;
+
+	assert_int_equal(vm_run_end_of(VM_OP_GUEST_RESET, true), VM_END_CRASH);
+	assert_int_equal(vm_run_end_of(VM_OP_GUEST_WATCHDOG, false), VM_END_WATCHDOG);
+	assert_int_equal(vm_run_end_of(VM_OP_GUEST_OFF, false), VM_END_POWEROFF);
+	assert_int_equal(vm_run_end_of(VM_OP_GUEST_RESET, false), VM_END_COUNT);
+
+	vm_policy_decide(&p, &c, VM_END_CRASH, 10, &end);
+	assert_true(end.restart);
+	assert_int_equal(walk(VM_RUNNING, VM_OP_GUEST_CRASH, &end, &phases), VM_RUNNING);
+	vm_policy_decide(&p, &c, VM_END_WATCHDOG, 20, &end);
+	assert_true(end.restart);
+	vm_policy_decide(&p, &c, VM_END_CRASH, 30, &end);	/* a third within 1000 */
+	assert_true(end.failed && !end.restart);
+	assert_int_equal(walk(VM_RUNNING, VM_OP_GUEST_CRASH, &end, &phases), VM_FAILED);
+	vm_policy_decide(&p, &c, VM_END_CRASH, 2000, &end);	/* a new window */
+	assert_true(end.restart);
+	vm_policy_decide(&p, &c, VM_END_POWEROFF, 2001, &end);	/* "stop" */
+	assert_false(end.restart || end.failed);
+	end.crashed = false;
+	assert_int_equal(walk(VM_RUNNING, VM_OP_GUEST_OFF, &end, &phases), VM_STOPPED);
+	end.restart = true;
+	end.backoff = true;
+	assert_int_equal(walk(VM_RUNNING, VM_OP_GUEST_WATCHDOG, &end, &phases), VM_BACKOFF);
+}
+
 static void test_guest_requests_merge_to_one(void **state)
 {
 	assert_int_equal(vm_guest_op_merge(VM_OP_NONE, VM_OP_GUEST_RESET), VM_OP_GUEST_RESET);
@@ -170,6 +211,10 @@ static void test_guest_requests_merge_to_one(void **state)
 			 VM_OP_GUEST_CRASH);
 	assert_int_equal(vm_guest_op_merge(VM_OP_GUEST_CRASH, (enum vm_op)1000),
 			 VM_OP_GUEST_CRASH);
+	assert_int_equal(vm_guest_op_merge(VM_OP_GUEST_RESET, VM_OP_GUEST_WATCHDOG),
+			 VM_OP_GUEST_WATCHDOG);
+	assert_int_equal(vm_guest_op_merge(VM_OP_GUEST_WATCHDOG, VM_OP_GUEST_OFF),
+			 VM_OP_GUEST_OFF);
 }
 
 static void test_backoff_grows_caps_and_calms(void **state)
@@ -202,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_threads_are_joined_before_they_could_leak),
 		cmocka_unit_test(test_failed_start_keeps_a_stopped_label),
 		cmocka_unit_test(test_crash_and_backoff_decide_a_guest_reset),
+		cmocka_unit_test(test_policy_restarts_then_fails),
 		cmocka_unit_test(test_guest_requests_merge_to_one),
 		cmocka_unit_test(test_backoff_grows_caps_and_calms),
 	};
