@@ -14,13 +14,17 @@
  * for the bytes it lacks, as it always did: host output is the host's own
  * and rate-limited, and guests never fill the reserve it writes into.
  * The ring itself (what fits, what is dropped) is kernel/console_ring.c.
+ *
+ * The UART is whatever serial driver console_bind() was given; until then
+ * output waits in the ring (the oldest bytes give way), so the first lines
+ * come out as soon as any UART works.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <tandem/console.h>
 #include <tandem/console_ring.h>
 #include <tandem/irq.h>
-#include <drivers/pl011.h>
+#include <tandem/serial.h>
 #include "sched.h"
 
 #define RX_RING 512
@@ -28,7 +32,8 @@
 static struct console_tx tx;
 static struct k_spinlock tx_lock;
 static bool irq_mode;
-static const struct console_uart uart = { pl011_tx_full, pl011_tx_byte };
+static const struct serial_ops *uart;	/* NULL until console_bind() */
+static struct serial_port port;
 
 static bool (*input_hook)(char c);
 
@@ -37,19 +42,58 @@ static unsigned rx_head, rx_tail;
 static struct k_spinlock rx_lock;
 static struct k_sem rx_sem;
 
+static void putc_poll(char c)
+{
+	while (uart->tx_full(&port))
+		cpu_relax();
+	uart->tx_byte(&port, c);
+}
+
+static bool ring_tx_full(void)
+{
+	return uart->tx_full(&port);
+}
+
+static void ring_tx_byte(char c)
+{
+	uart->tx_byte(&port, c);
+}
+
+static const struct console_uart ring_uart = { ring_tx_full, ring_tx_byte };
+
+void console_bind(const struct serial_ops *ops, const struct serial_port *p)
+{
+	k_spinlock_key_t key = k_spin_lock(&tx_lock);
+	char c;
+
+	port = *p;
+	ops->init(&port);
+	uart = ops;
+	while (console_tx_take(&tx, &c))	/* what was said before */
+		putc_poll(c);
+	k_spin_unlock(&tx_lock, key);
+}
+
+bool console_ready(void)
+{
+	return uart != NULL;
+}
+
 /* Move bytes from the ring to the UART FIFO; lock held. Before interrupts
  * are up (host output only) everything is polled out. */
 static void tx_pump(void)
 {
 	char c;
 
+	if (!uart)
+		return;
 	if (!irq_mode) {
 		while (console_tx_take(&tx, &c))
-			pl011_putc_poll(c);
+			putc_poll(c);
 		return;
 	}
-	console_tx_pump(&tx, &uart);
-	pl011_set_tx_irq(console_tx_queued(&tx) != 0);
+	console_tx_pump(&tx, &ring_uart);
+	uart->set_tx_irq(&port, console_tx_queued(&tx) != 0);
 }
 
 /* May a writer whose IRQ state was key sleep for room? */
@@ -80,10 +124,12 @@ static void host_write(const char *buf, size_t len, bool crlf)
 			k_msleep(1);
 			continue;
 		}
-		/* Atomic context: room for the rest by polling (host bytes only). */
+		/* Atomic context: room for the rest by polling (host bytes
+		 * only); with no UART yet, the oldest bytes give way. */
 		while (console_tx_queued(&tx) + 2 * len > CONSOLE_TX_RING &&
 		       console_tx_take(&tx, &c))
-			pl011_putc_poll(c);
+			if (uart)
+				putc_poll(c);
 		k_spin_unlock(&tx_lock, key);
 	}
 }
@@ -137,10 +183,12 @@ int console_printf(const char *fmt, ...)
 
 void console_panic_write(const char *buf, size_t len)
 {
+	if (!uart)
+		return;
 	for (size_t i = 0; i < len; i++) {
 		if (buf[i] == '\n')
-			pl011_putc_poll('\r');
-		pl011_putc_poll(buf[i]);
+			putc_poll('\r');
+		putc_poll(buf[i]);
 	}
 }
 
@@ -155,8 +203,8 @@ bool console_panic_begin(void)
 		if (arch_spin_trylock(&tx_lock)) {
 			char c;
 
-			while (console_tx_take(&tx, &c))
-				pl011_putc_poll(c);
+			while (uart && console_tx_take(&tx, &c))
+				putc_poll(c);
 			return true;
 		}
 		__asm__ volatile("yield");
@@ -175,9 +223,9 @@ static void uart_isr(irqid_t intid, void *arg)
 	unsigned got = 0;
 	k_spinlock_key_t key;
 
-	pl011_ack_irqs();
-	while (pl011_rx_ready()) {
-		char c = pl011_rx_byte();
+	uart->ack_irqs(&port);
+	while (uart->rx_ready(&port)) {
+		char c = uart->rx_byte(&port);
 
 		if (input_hook && input_hook(c))
 			continue;
@@ -223,7 +271,7 @@ void console_irq_init(irqid_t uart_irq)
 	irq_enable(uart_irq);
 	key = k_spin_lock(&tx_lock);
 	irq_mode = true;
-	pl011_enable_rx_irq();
+	uart->enable_rx_irq(&port);
 	tx_pump();
 	k_spin_unlock(&tx_lock, key);
 }

@@ -12,7 +12,6 @@
 #include <tandem/percpu.h>
 #include <virt/vm.h>
 #include <arch/vgic_hw.h>
-#include <drivers/gicv3.h>
 
 #define MAINT_INTID 25
 
@@ -89,7 +88,7 @@ static void lr_apply_requests(struct vcpu *v, unsigned i, struct vgic_irq *irq)
 		return;
 	}
 	if (lr & ICH_LR_HW)
-		gic_irq_set_active(irq->hw_intid, false);
+		irq_set_active(irq->hw_intid, false);
 	lr_release(v, i, irq);
 }
 
@@ -109,7 +108,7 @@ static void lr_apply_requests(struct vcpu *v, unsigned i, struct vgic_irq *irq)
 static bool hw_level_went_down(const struct vgic_irq *irq)
 {
 	return irq->hw_intid >= VGIC_NR_PRIVATE && !irq->edge && !irq->lr_latched &&
-	       !irq->pending_latch && !gic_irq_is_pending(irq->hw_intid);
+	       !irq->pending_latch && !irq_is_pending(irq->hw_intid);
 }
 
 /* The line is down: lower it and deactivate the physical interrupt so
@@ -117,7 +116,7 @@ static bool hw_level_went_down(const struct vgic_irq *irq)
 static void hw_level_drop(struct vm *vm, struct vgic_irq *irq)
 {
 	irq->line_level = false;
-	gic_irq_set_active(irq->hw_intid, false);
+	irq_set_active(irq->hw_intid, false);
 	vgic_touch(&vm->vgic);
 }
 
@@ -146,7 +145,7 @@ static void vtimer_sync_line(struct vcpu *v)
 		}
 	}
 	irq->line_level = false;
-	gic_irq_set_active(VTIMER_INTID, false);
+	irq_set_active(VTIMER_INTID, false);
 	vgic_touch(&v->vm->vgic);
 }
 
@@ -298,7 +297,7 @@ void vgic_lr_reset(struct vcpu *v)
 		if (pending && (irq->edge || irq->lr_latched))
 			irq->pending_latch = true;
 		if (active && (lr & ICH_LR_HW))
-			gic_irq_set_active(irq->hw_intid, false);
+			irq_set_active(irq->hw_intid, false);
 		if ((lr & ICH_LR_HW) && !(pending && !active))
 			irq->line_level = false;	/* re-fires if still up */
 		irq->active = false;
