@@ -468,7 +468,9 @@ static int parse_memreserve(struct dt *dt, struct board *b)
 
 /*
  * Children of /reserved-memory with only 'size' are for the OS to place;
- * they pin nothing down, so only those with reg are reported.
+ * they pin nothing down, so only those with reg are reported. 'no-map'
+ * ones (secure firmware, often) must not even be mapped: a speculative
+ * access there can end in an external abort.
  */
 static int parse_reserved_memory(struct dt *dt, struct board *b)
 {
@@ -485,9 +487,12 @@ static int parse_reserved_memory(struct dt *dt, struct board *b)
 			       fdt_strerror(rm));
 
 	fdt_for_each_subnode(child, dt->fdt, rm) {
+		bool no_map;
+
 		if (!node_available(dt, child) ||
 		    !fdt_getprop(dt->fdt, child, "reg", NULL))
 			continue;
+		no_map = fdt_getprop(dt->fdt, child, "no-map", NULL) != NULL;
 		ret = reg_open(dt, child, 1, &reg);
 		if (ret)
 			return ret;
@@ -503,6 +508,8 @@ static int parse_reserved_memory(struct dt *dt, struct board *b)
 					&r);
 			if (ret)
 				return ret;
+			if (no_map)
+				b->reserved_no_map |= 1U << (b->n_reserved - 1);
 		}
 	}
 	if (child != -FDT_ERR_NOTFOUND)

@@ -26,15 +26,16 @@ static inline uint64_t order_bytes(unsigned int order)
 	return PAGE_SIZE << order;
 }
 
-/* RAM is identity mapped, so a free block's address is its list node. */
-static inline struct list_node *pa_to_node(paddr_t pa)
+/* A free block's list node is stored at its start, reached through the map. */
+static inline struct list_node *pa_to_node(const struct buddy *b, paddr_t pa)
 {
-	return (struct list_node *)(uintptr_t)pa;
+	return (struct list_node *)(uintptr_t)(pa + b->va_offset);
 }
 
-static inline paddr_t node_to_pa(const struct list_node *node)
+static inline paddr_t node_to_pa(const struct buddy *b,
+				 const struct list_node *node)
 {
-	return (paddr_t)(uintptr_t)node;
+	return (paddr_t)(uintptr_t)node - b->va_offset;
 }
 
 static struct buddy_region *region_of(struct buddy *b, paddr_t pa)
@@ -59,7 +60,7 @@ static void push_free(struct buddy *b, const struct buddy_region *r,
 		      paddr_t pa, unsigned int order)
 {
 	*state_of(r, pa) = (uint8_t)(STATE_FREE | order);
-	list_add_head(&b->free_list[order], pa_to_node(pa));
+	list_add_head(&b->free_list[order], pa_to_node(b, pa));
 	b->free_blocks[order]++;
 	b->free_pages += 1ULL << order;
 }
@@ -67,24 +68,27 @@ static void push_free(struct buddy *b, const struct buddy_region *r,
 /* The caller rewrites the head byte: it knows what the block becomes. */
 static void unlink_free(struct buddy *b, paddr_t pa, unsigned int order)
 {
-	list_del(pa_to_node(pa));
+	list_del(pa_to_node(b, pa));
 	b->free_blocks[order]--;
 	b->free_pages -= 1ULL << order;
 }
 
-void buddy_init(struct buddy *b)
+void buddy_init(struct buddy *b, uintptr_t va_offset)
 {
 	unsigned int i;
 
 	memset(b, 0, sizeof(*b));
+	b->va_offset = va_offset;
 	for (i = 0; i <= BUDDY_MAX_ORDER; i++)
 		list_init(&b->free_list[i]);
 }
 
-/* Largest block that starts at pa (nonzero), is aligned and fits in len. */
+/* Largest block that starts at pa, is aligned and fits in len. */
 static unsigned int largest_fit(paddr_t pa, uint64_t len)
 {
-	unsigned int order = (unsigned int)__builtin_ctzll(pa) - PAGE_SHIFT;
+	/* pa 0 is aligned to everything (and ctz(0) is undefined). */
+	unsigned int order = pa ? (unsigned int)__builtin_ctzll(pa) - PAGE_SHIFT :
+			     BUDDY_MAX_ORDER;
 
 	if (order > BUDDY_MAX_ORDER)
 		order = BUDDY_MAX_ORDER;
@@ -141,11 +145,10 @@ int buddy_add_region(struct buddy *b, paddr_t base, uint64_t size)
 	r->start = base + (meta << PAGE_SHIFT);
 	r->end = end;
 	/*
-	 * A region at physical 0 puts the state bytes at address 0; that is
-	 * fine (nothing compares it with NULL) and keeps page 0, which
-	 * buddy_alloc() could not return, out of the free lists.
+	 * A region at physical 0 puts the state bytes in page 0: nothing
+	 * here gives address 0 a meaning, and failures are BUDDY_NONE.
 	 */
-	r->state = (uint8_t *)(uintptr_t)base;
+	r->state = (uint8_t *)(uintptr_t)(base + b->va_offset);
 	memset(r->state, STATE_TAIL, pages - meta);
 
 	b->total_pages += pages;
@@ -168,14 +171,14 @@ paddr_t buddy_alloc(struct buddy *b, unsigned int order)
 	paddr_t pa;
 
 	if (order > BUDDY_MAX_ORDER)
-		return 0;
+		return BUDDY_NONE;
 	for (k = order; k <= BUDDY_MAX_ORDER; k++)
 		if (!list_empty(&b->free_list[k]))
 			break;
 	if (k > BUDDY_MAX_ORDER)
-		return 0;
+		return BUDDY_NONE;
 
-	pa = node_to_pa(b->free_list[k].next);
+	pa = node_to_pa(b, b->free_list[k].next);
 	r = region_of(b, pa);
 	unlink_free(b, pa, k);
 	/* Keep the lower half each time; the upper half goes back free. */
@@ -193,11 +196,11 @@ paddr_t buddy_alloc_at(struct buddy *b, paddr_t pa, unsigned int order)
 	unsigned int k;
 	paddr_t head = 0;
 
-	if (order > BUDDY_MAX_ORDER || !pa || !IS_ALIGNED(pa, order_bytes(order)))
-		return 0;
+	if (order > BUDDY_MAX_ORDER || !IS_ALIGNED(pa, order_bytes(order)))
+		return BUDDY_NONE;
 	r = region_of(b, pa);
-	if (!r || pa < r->start || pa + order_bytes(order) > r->end)
-		return 0;
+	if (!r || pa < r->start || order_bytes(order) > r->end - pa)
+		return BUDDY_NONE;
 	/* The free block holding pa, if any, is the one of some order k whose
 	 * aligned head lies in the region and says "free, order k". */
 	for (k = order; k <= BUDDY_MAX_ORDER; k++) {
@@ -208,7 +211,7 @@ paddr_t buddy_alloc_at(struct buddy *b, paddr_t pa, unsigned int order)
 			break;
 	}
 	if (k > BUDDY_MAX_ORDER)
-		return 0;
+		return BUDDY_NONE;
 	unlink_free(b, head, k);
 	/* Split towards pa; the other half goes back free each time. */
 	while (k > order) {
