@@ -36,7 +36,7 @@ endif
 QEMU_ARGS := $(QEMU_BOARD) -m $(QEMU_MEM) -nographic -nic none $(QEMU_EXTRA)
 
 # --- the hypervisor image -------------------------------------------------
-SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c drivers/*.c kernel/*.c \
+SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c drivers/*/*.c kernel/*.c \
                    lib/*.c shell/*.c virt/*.c virt/devices/*.c)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(SRCS)))
 
@@ -174,9 +174,15 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/%.deps $$(shell cat tests/unit/$$*.de
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $< $(shell cat tests/unit/$*.deps) $(HOST_LIBS) -o $@
 
-unit: deps $(UNIT_BINS) $(BUILD)/qemu-virt.dtb
+# Real boards' DTBs (Debian's kernel package, QEMU's dumps) for test_board_dtbs.
+$(BUILD)/board-dtbs/.done: scripts/get-board-dtbs.sh
+	BUILD=$(BUILD) sh scripts/get-board-dtbs.sh
+	@touch $@
+
+unit: deps $(UNIT_BINS) $(BUILD)/qemu-virt.dtb $(BUILD)/board-dtbs/.done
 	@fail=0; for t in $(UNIT_BINS); do \
-	  TANDEM_QEMU_DTB=$(BUILD)/qemu-virt.dtb $$t || fail=1; done; \
+	  TANDEM_QEMU_DTB=$(BUILD)/qemu-virt.dtb TANDEM_BOARD_DTBS=$(BUILD)/board-dtbs \
+	  $$t || fail=1; done; \
 	  [ $$fail -eq 0 ] || { echo "unit tests FAILED"; exit 1; }
 
 # --- host fuzzing (clang libFuzzer + ASan/UBSan) ---------------------------

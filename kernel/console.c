@@ -2,13 +2,16 @@
  * The host console on the board's UART: a transmit ring drained by the
  * UART's TX interrupt (or by polling before interrupts are up, and when the
  * ring is full), a receive ring filled by the RX interrupt, and atomic
- * printf so lines from different cores never interleave.
+ * printf so lines from different cores never interleave. The UART is
+ * whatever serial driver console_bind() was given; until then output
+ * waits in the ring (the oldest bytes give way), so the first lines come
+ * out as soon as any UART works.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <tandem/console.h>
 #include <tandem/irq.h>
-#include <drivers/pl011.h>
+#include <tandem/serial.h>
 #include "sched.h"
 
 #define TX_RING 16384
@@ -27,23 +30,55 @@ static unsigned rx_head, rx_tail;
 static struct k_spinlock rx_lock;
 static struct k_sem rx_sem;
 
+static const struct serial_ops *uart;	/* NULL until console_bind() */
+static struct serial_port port;
+
+static void putc_poll(char c)
+{
+	while (uart->tx_full(&port))
+		cpu_relax();
+	uart->tx_byte(&port, c);
+}
+
+void console_bind(const struct serial_ops *ops, const struct serial_port *p)
+{
+	k_spinlock_key_t key = k_spin_lock(&tx_lock);
+
+	port = *p;
+	ops->init(&port);
+	uart = ops;
+	while (tx_tail != tx_head)		/* what was said before */
+		putc_poll(tx_ring[tx_tail++ % TX_RING]);
+	k_spin_unlock(&tx_lock, key);
+}
+
+bool console_ready(void)
+{
+	return uart != NULL;
+}
+
 /* Move bytes from the ring to the UART FIFO; lock held. */
 static void tx_pump(void)
 {
+	if (!uart)
+		return;
 	if (!irq_mode) {
 		while (tx_tail != tx_head)
-			pl011_putc_poll(tx_ring[tx_tail++ % TX_RING]);
+			putc_poll(tx_ring[tx_tail++ % TX_RING]);
 		return;
 	}
-	while (tx_tail != tx_head && !pl011_tx_full())
-		pl011_tx_byte(tx_ring[tx_tail++ % TX_RING]);
-	pl011_set_tx_irq(tx_tail != tx_head);
+	while (tx_tail != tx_head && !uart->tx_full(&port))
+		uart->tx_byte(&port, tx_ring[tx_tail++ % TX_RING]);
+	uart->set_tx_irq(&port, tx_tail != tx_head);
 }
 
 static void tx_put(char c)
 {
-	if (tx_head - tx_tail == TX_RING)	/* full: make room by waiting */
-		pl011_putc_poll(tx_ring[tx_tail++ % TX_RING]);
+	if (tx_head - tx_tail == TX_RING) {	/* full: make room */
+		if (uart)
+			putc_poll(tx_ring[tx_tail % TX_RING]);
+		tx_tail++;
+	}
 	tx_ring[tx_head++ % TX_RING] = c;
 }
 
@@ -104,10 +139,12 @@ int console_printf(const char *fmt, ...)
 
 void console_panic_write(const char *buf, size_t len)
 {
+	if (!uart)
+		return;
 	for (size_t i = 0; i < len; i++) {
 		if (buf[i] == '\n')
-			pl011_putc_poll('\r');
-		pl011_putc_poll(buf[i]);
+			putc_poll('\r');
+		putc_poll(buf[i]);
 	}
 }
 
@@ -120,8 +157,8 @@ bool console_panic_begin(void)
 {
 	for (unsigned i = 0; i < PANIC_LOCK_TRIES; i++) {
 		if (arch_spin_trylock(&tx_lock)) {
-			while (tx_tail != tx_head)
-				pl011_putc_poll(tx_ring[tx_tail++ % TX_RING]);
+			while (uart && tx_tail != tx_head)
+				putc_poll(tx_ring[tx_tail++ % TX_RING]);
 			return true;
 		}
 		__asm__ volatile("yield");
@@ -140,9 +177,9 @@ static void uart_isr(irqid_t intid, void *arg)
 	unsigned got = 0;
 	k_spinlock_key_t key;
 
-	pl011_ack_irqs();
-	while (pl011_rx_ready()) {
-		char c = pl011_rx_byte();
+	uart->ack_irqs(&port);
+	while (uart->rx_ready(&port)) {
+		char c = uart->rx_byte(&port);
 
 		if (input_hook && input_hook(c))
 			continue;
@@ -188,7 +225,7 @@ void console_irq_init(irqid_t uart_irq)
 	irq_enable(uart_irq);
 	key = k_spin_lock(&tx_lock);
 	irq_mode = true;
-	pl011_enable_rx_irq();
+	uart->enable_rx_irq(&port);
 	tx_pump();
 	k_spin_unlock(&tx_lock, key);
 }

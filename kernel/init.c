@@ -7,13 +7,11 @@
 #include <string.h>
 #include <tandem/board.h>
 #include <tandem/console.h>
+#include <tandem/driver.h>
 #include <tandem/irq.h>
 #include <tandem/log.h>
 #include <tandem/page_alloc.h>
 #include <tandem/version.h>
-#include <drivers/arch_timer.h>
-#include <drivers/gicv3.h>
-#include <drivers/pl011.h>
 #include <arch/layout.h>
 #include <arch/mmu.h>
 #include <arch/psci.h>
@@ -39,8 +37,19 @@ void virt_autostart(void);
 void clock_guard_start(void);
 void arch_overflow_stack_init(struct cpu *c);
 
+/*
+ * With no console at all the words cannot come out, so the failure is
+ * made visible another way: a BRK whose immediate spells "fail", taken by
+ * the EL2 vectors (QEMU -d int: "Taking exception 7 [Breakpoint]", ESR
+ * 0xf200fa11, ELR in boot_fail); the message is in the console ring.
+ */
 static __noreturn void boot_fail(const char *msg)
 {
+	if (!console_ready()) {
+		console_puts("tandem: boot failed: ");
+		console_puts(msg);
+		__asm__ volatile("brk #0xfa11");
+	}
 	console_panic_write("tandem: boot failed: ", 21);
 	console_panic_write(msg, strlen(msg));
 	console_panic_write("\n", 1);
@@ -96,10 +105,10 @@ static void el2_map_report(void)
 
 static void cpu_common_init(struct cpu *c)
 {
-	if (gic_cpu_init(c->mpidr))
-		k_panic("cpu%u: GIC redistributor set-up failed", c->id);
+	if (irq_chip_init_cpu(c->mpidr))
+		k_panic("cpu%u: %s CPU interface set-up failed", c->id, irq_chip_name());
 	ipi_cpu_init();
-	arch_timer_cpu_init();
+	hw_timer_cpu_init();
 	virt_cpu_init();
 }
 
@@ -129,20 +138,22 @@ __noreturn void kernel_main(const void *dtb)
 
 	arch_percpu_set(c);
 	libc_cpu_init(c);
+	console_early_init(dtb);
 
 	if (board_parse(dtb, &board, err, sizeof(err)))
 		boot_fail(err);
 	board_dtb = dtb;
-	pl011_init(board.uart.base, board.uart.size);
-	arch_timer_init(board.timer_freq, board.timer_hyp_irq);
+	irq_set_chip(board.irqchip_driver->ops);
+	hw_timer_bind(board.timer_driver->ops, &board);
 	t0 = k_cycle_get();
 
 	console_printf("\nTandem %s - real-time hypervisor for AArch64\n", tandem_version);
-	LOG_INF("board: %s, %u CPUs, RAM %#llx+%lluMiB, GICv3 %#llx, UART %#llx irq %u",
+	LOG_INF("board: %s, %u CPUs, RAM %#llx+%lluMiB, %s %#llx, UART %#llx irq %u (%s%s%s)",
 		board.model, board.n_cpus, (unsigned long long)board.mem[0].base,
-		(unsigned long long)(board.mem[0].size >> 20),
-		(unsigned long long)board.gicd.base, (unsigned long long)board.uart.base,
-		board.uart_irq);
+		(unsigned long long)(board.mem[0].size >> 20), irq_chip_name(),
+		(unsigned long long)board.gicd.base, (unsigned long long)board.uart.reg.base,
+		board.uart.irq, board.uart.driver->name, board.uart.options[0] ? ", " : "",
+		board.uart.options);
 
 	cpus_from_board(&board);
 	if (virt_reserve(dtb, &board))
@@ -154,13 +165,13 @@ __noreturn void kernel_main(const void *dtb)
 		boot_fail("cannot allocate the heap");
 	el2_map_report();
 	psci_init(board.psci);
-	if (gic_init(&board))
-		boot_fail("cannot map the GIC");
+	if (irq_chip_init(&board))
+		boot_fail("cannot map the interrupt controller");
 	ipi_init();
 	cpu_common_init(c);
 	c->last_switch = c->online_since = k_cycle_get();
 	c->state = CPU_ONLINE;
-	console_irq_init(board.uart_irq);
+	console_irq_init(board.uart.irq);
 	arch_irq_enable();
 
 	if (psci_available())

@@ -8,7 +8,6 @@
 #include <tandem/console.h>
 #include <tandem/log.h>
 #include <tandem/irq.h>
-#include <drivers/arch_timer.h>
 #include "sched.h"
 
 #define LOG_LINES 128
@@ -29,7 +28,7 @@ static const char level_char[] = { 'E', 'W', 'I', 'D' };
 static int format_prefix(char *buf, size_t len, enum log_level level)
 {
 	struct cpu *c = this_cpu();
-	uint64_t us = arch_timer_ready() ? k_uptime_ns() / 1000 : 0;
+	uint64_t us = hw_timer_ready() ? k_uptime_ns() / 1000 : 0;
 	const char *who = (c && c->current) ? c->current->name : "boot";
 
 	return snprintf(buf, len, "[%5llu.%06llu] cpu%u %s: %c: ",

@@ -9,7 +9,6 @@
 #include <tandem/log.h>
 #include <tandem/irq.h>
 #include <tandem/lock_stats.h>
-#include <drivers/arch_timer.h>
 #include <arch/fp_lazy.h>
 #include "sched.h"
 
@@ -228,13 +227,13 @@ void sched_timeout_reprogram(struct cpu *c)
 
 	if (!first) {
 		if (c->hw_deadline) {
-			arch_timer_disarm();
+			hw_timer_disarm();
 			c->hw_deadline = 0;
 		}
 		return;
 	}
 	if (first->deadline != c->hw_deadline) {
-		arch_timer_program(first->deadline);
+		hw_timer_program(first->deadline);
 		c->hw_deadline = first->deadline;
 	}
 }
@@ -259,7 +258,7 @@ void sched_timer_tick(void)
 	struct timeout *t;
 
 	c->hw_deadline = 0;	/* fired: force a reprogram */
-	arch_timer_disarm();
+	hw_timer_disarm();
 	while ((t = timeout_list_pop_expired(&c->timeouts, now)))
 		t->fn(t);
 	sched_timeout_reprogram(c);

@@ -82,6 +82,15 @@ static inline bool wait_q_empty(const struct _wait_q *wq)
 /* Interrupt-path hooks. */
 void sched_irq_exit(void);
 void sched_timer_tick(void);
+
+/* The bound timer driver (kernel/time.c, tandem/timer.h). */
+struct timer_ops;
+struct board;
+void hw_timer_bind(const struct timer_ops *ops, const struct board *b);
+void hw_timer_cpu_init(void);
+void hw_timer_program(ticks_t deadline);
+void hw_timer_disarm(void);
+bool hw_timer_ready(void);		/* the clock runs: uptimes mean something */
 void k_timer_run_callbacks(void);
 void sched_init_cpu(struct cpu *c);
 void thread_list_add(struct k_thread *t);

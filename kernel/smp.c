@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <tandem/irq.h>
 #include <tandem/log.h>
-#include <drivers/gicv3.h>
 #include <arch/psci.h>
 #include "sched.h"
 

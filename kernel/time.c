@@ -4,8 +4,41 @@
  * per-CPU timeout lists).
  */
 #include <errno.h>
-#include <drivers/arch_timer.h>
+#include <tandem/board.h>
+#include <tandem/log.h>
+#include <tandem/timer.h>
 #include "sched.h"
+
+static const struct timer_ops *timer;
+static uint64_t timer_freq;	/* Hz of arch_counter() */
+
+void hw_timer_bind(const struct timer_ops *ops, const struct board *b)
+{
+	timer = ops;
+	timer_freq = ops->init(b, sched_timer_tick);
+	if (timer_freq == 0)
+		k_panic("timer: CNTFRQ_EL0 is 0 and the DTB gives no clock-frequency");
+}
+
+void hw_timer_cpu_init(void)
+{
+	timer->init_cpu();
+}
+
+void hw_timer_program(ticks_t deadline)
+{
+	timer->program(deadline);
+}
+
+void hw_timer_disarm(void)
+{
+	timer->disarm();
+}
+
+bool hw_timer_ready(void)
+{
+	return timer_freq != 0;
+}
 
 ticks_t k_cycle_get(void)
 {
@@ -14,12 +47,12 @@ ticks_t k_cycle_get(void)
 
 uint64_t k_cycles_to_ns(ticks_t c)
 {
-	return (uint64_t)(((__uint128_t)c * 1000000000U) / arch_timer_freq());
+	return (uint64_t)(((__uint128_t)c * 1000000000U) / timer_freq);
 }
 
 ticks_t k_ns_to_cycles(uint64_t ns)
 {
-	uint64_t f = arch_timer_freq();
+	uint64_t f = timer_freq;
 
 	return (ticks_t)(((__uint128_t)ns * f + 999999999U) / 1000000000U);
 }

@@ -27,7 +27,6 @@
 #include <tandem/log.h>
 #include <tandem/percpu.h>
 #include <tandem/spinlock.h>
-#include <drivers/gicv3.h>
 #include <virt/passthru.h>
 #include <virt/vm.h>
 
@@ -132,7 +131,7 @@ static void route_line(struct passthru_line *l)
 
 	if (l->routed_cpu == (int)cpu)
 		return;
-	gic_irq_set_target(l->phys, cpu_get(cpu)->mpidr);
+	irq_set_target(l->phys, cpu_get(cpu)->mpidr);
 	l->routed_cpu = (int)cpu;
 }
 
@@ -149,7 +148,7 @@ static void passthru_isr(irqid_t intid, void *arg)
 		 * active: a deactivation before the priority drop is ignored
 		 * (QEMU does), and stop and start clear the active state. One
 		 * that races with a pause is forwarded, for the resumed guest. */
-		gic_irq_disable(intid);
+		irq_disable(intid);
 	} else {
 		key = k_spin_lock(&vm->vgic_lock);
 		irq = vgic_get_irq(&vm->vgic, 0, l->virt);
@@ -202,7 +201,7 @@ int passthru_create(struct vm *vm, char *err, size_t errlen)
 				.vm = vm, .phys = d->intid[i], .virt = pd->fdt.intid[i],
 				.edge = passthru_irq_edge(pd->fdt.irq_flags[i]), .routed_cpu = -1,
 			};
-			gic_irq_disable(l->phys);
+			irq_disable(l->phys);
 			irq_connect_forwarded(l->phys, passthru_isr, l);
 		}
 		LOG_INF("vm %s: passthrough %s: %s 0x%llx+0x%llx at IPA 0x%llx, %u interrupt(s)",
@@ -215,8 +214,8 @@ int passthru_create(struct vm *vm, char *err, size_t errlen)
 
 static void line_quiesce(struct passthru_line *l)
 {
-	gic_irq_disable(l->phys);
-	gic_irq_set_active(l->phys, false);
+	irq_disable(l->phys);
+	irq_set_active(l->phys, false);
 }
 
 /* The VM is about to be freed: no handler may still be looking at it. */
@@ -246,11 +245,11 @@ void passthru_start(struct vm *vm)
 			line_quiesce(l);
 			irq->hw_intid = l->phys;
 			irq->edge = l->edge;
-			gic_irq_set_edge(l->phys, l->edge);
-			gic_irq_set_priority(l->phys, GIC_PRIO_DEFAULT);
+			irq_set_edge(l->phys, l->edge);
+			irq_set_priority(l->phys, IRQ_PRIO_DEFAULT);
 			l->routed_cpu = -1;
 			route_line(l);
-			gic_irq_enable(l->phys);
+			irq_enable(l->phys);
 		}
 }
 
@@ -270,8 +269,8 @@ void passthru_mask(struct vm *vm, bool masked)
 			irqid_t phys = vm->pt[k].line[i].phys;
 
 			if (masked)
-				gic_irq_disable(phys);
+				irq_disable(phys);
 			else
-				gic_irq_enable(phys);
+				irq_enable(phys);
 		}
 }

@@ -116,7 +116,7 @@ static int check_host_range(struct pt_res *r, uint64_t base, uint64_t size)
 {
 	const struct board *b = r->b;
 
-	if (ranges_overlap(base, size, b->uart.base, b->uart.size))
+	if (ranges_overlap(base, size, b->uart.reg.base, b->uart.reg.size))
 		return res_fail(r, "0x%llx+0x%llx is the host's console UART",
 				(unsigned long long)base, (unsigned long long)size);
 	if (ranges_overlap(base, size, b->gicd.base, b->gicd.size))
@@ -137,7 +137,7 @@ static int check_host_irq(struct pt_res *r, irqid_t intid)
 {
 	const struct board *b = r->b;
 
-	if (intid == b->uart_irq)
+	if (intid == b->uart.irq)
 		return res_fail(r, "interrupt %u is the host's console UART's", intid);
 	if (intid == b->timer_hyp_irq || intid == b->timer_phys_irq ||
 	    intid == b->timer_virt_irq || intid == b->timer_sec_irq)

@@ -11,7 +11,6 @@
 #include <tandem/irq.h>
 #include <tandem/log.h>
 #include <tandem/percpu.h>
-#include <drivers/gicv3.h>
 #include <virt/mmio_decode.h>
 #include <virt/shm.h>
 #include <virt/vm.h>
@@ -105,7 +104,7 @@ static void vcpu_switch_in(struct k_thread *t)
 	vcpu_arch_load(&v->arch);
 	vgic_hw_load(&v->arch.gic);
 	if (v->arch.gic.vtimer_phys_active)
-		gic_irq_set_active(27, true);
+		irq_set_active(27, true);
 	v->arch.gic.vtimer_resync = true;
 	this_cpu()->vcpu = v;
 }
@@ -116,9 +115,9 @@ static void vcpu_switch_out(struct k_thread *t)
 
 	/* A forwarded timer interrupt the guest has not finished with stays
 	 * with this vCPU, not with whoever uses the core next. */
-	v->arch.gic.vtimer_phys_active = gic_irq_is_active(27);
+	v->arch.gic.vtimer_phys_active = irq_is_active(27);
 	if (v->arch.gic.vtimer_phys_active)
-		gic_irq_set_active(27, false);
+		irq_set_active(27, false);
 	vgic_hw_put(&v->arch.gic);
 	vcpu_arch_put(&v->arch);
 	this_cpu()->vcpu = NULL;

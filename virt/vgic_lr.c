@@ -12,7 +12,6 @@
 #include <tandem/percpu.h>
 #include <virt/vm.h>
 #include <arch/vgic_hw.h>
-#include <drivers/gicv3.h>
 
 #define MAINT_INTID 25
 
@@ -89,7 +88,7 @@ static void lr_apply_requests(struct vcpu *v, unsigned i, struct vgic_irq *irq)
 		return;
 	}
 	if (lr & ICH_LR_HW)
-		gic_irq_set_active(irq->hw_intid, false);
+		irq_set_active(irq->hw_intid, false);
 	lr_release(v, i, irq);
 }
 
@@ -118,7 +117,7 @@ static void vtimer_sync_line(struct vcpu *v)
 		}
 	}
 	irq->line_level = false;
-	gic_irq_set_active(VTIMER_INTID, false);
+	irq_set_active(VTIMER_INTID, false);
 	vgic_touch(&v->vm->vgic);
 }
 

@@ -16,7 +16,6 @@
 #include <tandem/irq.h>
 #include <tandem/log.h>
 #include <tandem/percpu.h>
-#include <drivers/gicv3.h>
 #include <virt/vm.h>
 
 
@@ -32,7 +31,7 @@ static void vtimer_isr(irqid_t intid, void *arg)
 		/* Nobody owns the timer now: switch it off (masked but enabled,
 		 * a met condition would stay a timer the emulator keeps). */
 		write_sysreg(cntv_ctl_el0, 0);
-		gic_deactivate(intid);
+		irq_deactivate(intid);
 		return;
 	}
 	v->vtimer_ticks++;

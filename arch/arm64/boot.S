@@ -28,6 +28,10 @@ _head:
 	.text
 primary_entry:
 	msr	daifset, #0xf
+	/* Vectors before anything can fault: see boot_vectors below. */
+	adr	x1, boot_vectors
+	msr	vbar_el2, x1
+	isb
 	mov	x19, x0				/* DTB, kept in a callee-saved register */
 	mrs	x0, CurrentEL
 	cmp	x0, #(2 << 2)
@@ -74,6 +78,9 @@ primary_entry:
 	.globl secondary_entry
 secondary_entry:
 	msr	daifset, #0xf
+	adr	x1, boot_vectors
+	msr	vbar_el2, x1
+	isb
 	mov	x19, x0
 	bl	el2_setup
 	bl	mmu_enable			/* tables already built by CPU 0 */
@@ -114,9 +121,6 @@ el2_setup:
 	msr	cntvoff_el2, xzr
 	msr	vttbr_el2, xzr
 	msr	tpidr_el2, xzr			/* no struct cpu yet (vectors.S checks) */
-	mrs	x0, S3_4_C12_C9_5		/* ICC_SRE_EL2 */
-	orr	x0, x0, #ICC_SRE_EL2_HOST
-	msr	S3_4_C12_C9_5, x0
 	isb
 	ldr	x0, =SCTLR_EL2_RES1
 	msr	sctlr_el2, x0
@@ -152,6 +156,20 @@ mmu_enable:
 	msr	sctlr_el2, x0
 	isb
 	ret
+
+/*
+ * Until el2_setup installs the real vectors (it needs the stack, BSS and
+ * relocations), any exception stops here at once instead of running
+ * through whatever VBAR_EL2 held: QEMU's -d int shows the one exception
+ * taken, with ELR and ESR, and the core then waits. Position independent,
+ * no memory touched.
+ */
+	.balign	2048
+boot_vectors:
+	.rept	16
+	b	.Lhang
+	.balign	128
+	.endr
 
 	/* Per CPU: a guard page (left unmapped by mmu.c), then the stack. */
 	.section .bss.boot_stacks, "aw", %nobits

@@ -2,9 +2,9 @@
  * EL2 stage-1 translation: an identity map (VA == PA) built from a static
  * pool of tables. 4 KiB granule, 48-bit VA, 4 levels; 1 GiB and 2 MiB blocks
  * where alignment allows. mmu_early_init() runs with the MMU off (so it uses
- * no library calls and only aligned stores) and maps just the image, the DTB
- * and the early UART; the rest (all RAM, device windows) is added once the
- * board is known.
+ * no library calls and only aligned stores) and maps just the image and the
+ * DTB; the rest (the console UART first, then all RAM and device windows)
+ * is added once the MMU is on and the DTB is read.
  *
  * W^X: the image is mapped page by page with the final rights from the
  * start (the relocations are applied before, with the MMU off): text
@@ -44,11 +44,6 @@ static uint64_t pt_pool[MMU_POOL_TABLES][PT_ENTRIES] __aligned(4096);
 static unsigned pt_used;
 static uint64_t *window_l3[WINDOW_L3_TABLES];
 uint64_t mmu_ttbr0;
-
-/* The early console's page, mapped before the board DTB is read. */
-#ifndef CONFIG_EARLY_UART
-#define CONFIG_EARLY_UART 0x09000000UL
-#endif
 
 extern char _image_start[], _text_end[], _rodata_end[], _image_end[];
 /* Boot stacks (boot.S): per CPU one unmapped guard page, then the stack. */
@@ -208,7 +203,7 @@ static void window_tables_init(void)
 	}
 }
 
-/* MMU off: map the image with its final rights, the DTB and the early UART. */
+/* MMU off: map the image with its final rights and the DTB. */
 void mmu_early_init(const void *dtb)
 {
 	uint64_t img = (uint64_t)_image_start;
@@ -229,8 +224,6 @@ void mmu_early_init(const void *dtb)
 	if (dtb)
 		map_level(root_table(), 0, (uint64_t)dtb & ~0xfffUL,
 			  ALIGN_UP((uint64_t)dtb + dtb_size, 4096), ATTR_DATA);
-	map_level(root_table(), 0, CONFIG_EARLY_UART,
-		  CONFIG_EARLY_UART + 0x1000, kind_attrs(MMU_DEVICE));
 	window_tables_init();
 	mmu_ttbr0 = (uint64_t)root_table();
 

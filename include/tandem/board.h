@@ -19,6 +19,23 @@ struct board_range {
 	uint64_t size;
 };
 
+#define BOARD_PATH_LEN 96	/* longer node paths are cut */
+#define BOARD_COMPAT_LEN 40
+
+struct driver;
+
+/* A UART as the device tree describes it, and the driver that takes it. */
+struct board_uart {
+	char path[BOARD_PATH_LEN];
+	char compat[BOARD_COMPAT_LEN];	/* the node's first compatible */
+	char options[24];		/* stdout-path's, e.g. "115200n8" */
+	struct board_range reg;		/* reg[0] */
+	uint32_t reg_shift;		/* 'reg-shift', default 0 */
+	uint32_t reg_io_width;		/* 'reg-io-width', default 4 */
+	irqid_t irq;			/* board_parse() only */
+	const struct driver *driver;	/* NULL: no driver takes it */
+};
+
 enum psci_conduit {
 	PSCI_CONDUIT_NONE,
 	PSCI_CONDUIT_SMC,
@@ -45,14 +62,24 @@ struct board {
 	uint64_t cpu_mpidr[CONFIG_MAX_CPUS];
 	unsigned int n_cpus;
 
-	/* "arm,gic-v3": reg[0] and reg[1 .. #redistributor-regions]. */
+	/*
+	 * The interrupt controller the generic timer's interrupts go to, and
+	 * so every device's: its node, its first compatible, and the driver
+	 * bound to it (NULL: none, and board_parse() said so).
+	 */
+	char gic_path[BOARD_PATH_LEN];
+	char gic_compat[BOARD_COMPAT_LEN];
+	unsigned int gic_version;	/* 2 or 3; 0 if not a GIC */
+	const struct driver *irqchip_driver;
+	/* GICv3: reg[0] and reg[1 .. #redistributor-regions]. */
 	struct board_range gicd;
 	struct board_range gicr[BOARD_MAX_GICR];
 	unsigned int n_gicr;
+	/* GICv2 (no driver yet): CPU interface, hypervisor control, vCPU. */
+	struct board_range gicc, gich, gicv;
 
-	/* The /chosen stdout-path node, which must be an "arm,pl011". */
-	struct board_range uart;
-	irqid_t uart_irq;
+	/* The console: the /chosen stdout-path node. */
+	struct board_uart uart;
 
 	/* "arm,armv8-timer" interrupts 0..3, as INTIDs (all PPIs). */
 	irqid_t timer_sec_irq;
@@ -60,6 +87,7 @@ struct board {
 	irqid_t timer_virt_irq;
 	irqid_t timer_hyp_irq;
 	uint32_t timer_freq;		/* "clock-frequency" if present, else 0 */
+	const struct driver *timer_driver;
 
 	enum psci_conduit psci;		/* NONE if the DT has no PSCI node */
 
@@ -78,6 +106,18 @@ _Static_assert(BOARD_MAX_RESERVED <= 32, "reserved_no_map has a bit per range");
  * all the boot protocol gives us.
  */
 int board_parse(const void *fdt, struct board *b, char *err, size_t errlen);
+
+/*
+ * Just the console: the /chosen stdout-path (or linux,stdout-path) UART,
+ * its options and its driver, for the early console before anything else
+ * runs. 0 with u->driver set; -ENODEV when the node is fine but no driver
+ * takes it (u filled, err says "no driver for UART <path> '<compat>':
+ * supported: ..."); another negative errno with err set otherwise.
+ */
+int board_find_console(const void *fdt, struct board_uart *u, char *err,
+		       size_t errlen);
+/* The first available node in the tree that a UART driver takes. */
+int board_find_any_uart(const void *fdt, struct board_uart *u);
 
 /* The board this kernel booted on, and its DTB (kernel/init.c). */
 extern struct board board;

@@ -8,6 +8,16 @@
 
 #include <tandem/types.h>
 
+struct serial_ops;
+struct serial_port;
+
+/* The early console from the DTB's /chosen stdout-path (console_dt.c). */
+void console_early_init(const void *dtb);
+/* Drive the console with this UART from now on (polled until
+ * console_irq_init); what was written before comes out first. */
+void console_bind(const struct serial_ops *ops, const struct serial_port *p);
+bool console_ready(void);
+
 /* Write bytes to the console (buffered, interrupt-driven transmit). */
 void console_write(const char *buf, size_t len);
 void console_puts(const char *s);

@@ -61,7 +61,8 @@ static void check_fail(const void *fdt, int want, const char *const *needles)
 		fail_msg("board_parse accepted a broken DTB (returned %d)", ret);
 	if (want && ret != want)
 		fail_msg("board_parse returned %d, want %d: %s", ret, want, err);
-	if (strncmp(err, "board DTB: ", 11) || strchr(err, '\n'))
+	if ((strncmp(err, "board DTB: ", 11) &&
+	     strncmp(err, "no driver for ", 14)) || strchr(err, '\n'))
 		fail_msg("malformed message \"%s\"", err);
 	for (; *needles; needles++)
 		if (!strstr(err, *needles))
@@ -185,8 +186,8 @@ static void test_qemu_virt(void **state)
 	assert_int_equal(b.n_gicr, 1);
 	assert_range(&b.gicr[0], 0x080a0000, 0xf60000);
 
-	assert_range(&b.uart, 0x09000000, 0x1000);
-	assert_int_equal(b.uart_irq, 33);
+	assert_range(&b.uart.reg, 0x09000000, 0x1000);
+	assert_int_equal(b.uart.irq, 33);
 
 	assert_int_equal(b.timer_sec_irq, 29);
 	assert_int_equal(b.timer_phys_irq, 30);
@@ -567,8 +568,8 @@ static void test_no_gic(void **state)
 	void *fdt = qemu_copy(state);
 
 	del_node(fdt, "/intc@8000000");
-	expect_fail(fdt, -ENOENT,
-		    "board DTB: no node compatible with \"arm,gic-v3\"");
+	expect_fail(fdt, -EINVAL, "board DTB: /: property 'interrupt-parent'",
+		    "names no node");
 	test_free(fdt);
 }
 
@@ -710,14 +711,14 @@ static void test_stdout_path_options_and_alias(void **state)
 
 	set_str(fdt, "/chosen", "stdout-path", "/pl011@9000000:115200n8");
 	parse_ok(fdt, &b);
-	assert_range(&b.uart, 0x09000000, 0x1000);
+	assert_range(&b.uart.reg, 0x09000000, 0x1000);
 
 	assert_true(fdt_add_subnode(fdt, 0, "aliases") >= 0);
 	set_str(fdt, "/aliases", "serial0", "/pl011@9000000");
 	set_str(fdt, "/chosen", "stdout-path", "serial0:115200n8");
 	parse_ok(fdt, &b);
-	assert_range(&b.uart, 0x09000000, 0x1000);
-	assert_int_equal(b.uart_irq, 33);
+	assert_range(&b.uart.reg, 0x09000000, 0x1000);
+	assert_int_equal(b.uart.irq, 33);
 
 	set_str(fdt, "/chosen", "stdout-path", "serial1");
 	expect_fail(fdt, -ENOENT, "/chosen", "\"serial1\"");
@@ -732,7 +733,7 @@ static void test_legacy_stdout_path(void **state)
 	del_prop(fdt, "/chosen", "stdout-path");
 	set_str(fdt, "/chosen", "linux,stdout-path", "/pl011@9000000");
 	parse_ok(fdt, &b);
-	assert_range(&b.uart, 0x09000000, 0x1000);
+	assert_range(&b.uart.reg, 0x09000000, 0x1000);
 	test_free(fdt);
 }
 
@@ -741,8 +742,9 @@ static void test_stdout_not_pl011(void **state)
 	void *fdt = qemu_copy(state);
 
 	set_str(fdt, "/chosen", "stdout-path", "/fw-cfg@9020000");
-	expect_fail(fdt, -ENODEV, "/fw-cfg@9020000", "'compatible'",
-		    "\"arm,pl011\"");
+	expect_fail(fdt, -ENODEV,
+		    "no driver for UART /fw-cfg@9020000 'qemu,fw-cfg-mmio': supported: ",
+		    "arm,pl011", "cdns,uart-r1p12", "snps,dw-apb-uart", "ns16550a");
 	test_free(fdt);
 }
 
@@ -791,7 +793,7 @@ static void test_uart_irq_not_on_gic(void **state)
 	/* A parent without #interrupt-cells passes the question up the tree. */
 	set_cells(fdt, "/pl011@9000000", "interrupt-parent", 1, 0x8000);
 	parse_ok(fdt, &b);
-	assert_int_equal(b.uart_irq, 33);
+	assert_int_equal(b.uart.irq, 33);
 
 	set_cells(fdt, "/pl011@9000000", "interrupt-parent", 1, 0x1234);
 	expect_fail(fdt, -EINVAL, "/pl011@9000000", "'interrupt-parent'",
@@ -1015,8 +1017,8 @@ static void test_tiny_board(void **state)
 	assert_range(&b.gicr[0], 0x2f100000, 0x200000);
 
 	/* 2-cell bus address 0x9000000, in the second of soc's ranges. */
-	assert_range(&b.uart, 0x19000000, 0x1000);
-	assert_int_equal(b.uart_irq, 37);
+	assert_range(&b.uart.reg, 0x19000000, 0x1000);
+	assert_int_equal(b.uart.irq, 37);
 
 	assert_int_equal(b.timer_sec_irq, 29);
 	assert_int_equal(b.timer_phys_irq, 30);
@@ -1036,7 +1038,7 @@ static void test_tiny_first_range(void **state)
 	struct board b;
 
 	parse_ok(fdt, &b);
-	assert_range(&b.uart, 0x20001000, 0x1000);
+	assert_range(&b.uart.reg, 0x20001000, 0x1000);
 	test_free(fdt);
 }
 
@@ -1047,7 +1049,7 @@ static void test_tiny_identity_ranges(void **state)
 	struct board b;
 
 	parse_ok(fdt, &b);
-	assert_range(&b.uart, 0x09000000, 0x1000);
+	assert_range(&b.uart.reg, 0x09000000, 0x1000);
 	test_free(fdt);
 }
 
@@ -1081,7 +1083,7 @@ static void test_tiny_ranges_edge(void **state)
 	struct board b;
 
 	parse_ok(fdt, &b);
-	assert_range(&b.uart, 0x1ffff000, 0x1000);
+	assert_range(&b.uart.reg, 0x1ffff000, 0x1000);
 	test_free(fdt);
 
 	o.uart_base_lo = 0x0ffff001;
@@ -1107,7 +1109,7 @@ static void test_tiny_gic_four_cells(void **state)
 	struct board b;
 
 	parse_ok(fdt, &b);
-	assert_int_equal(b.uart_irq, 37);
+	assert_int_equal(b.uart.irq, 37);
 	assert_int_equal(b.timer_sec_irq, 29);
 	assert_int_equal(b.timer_phys_irq, 30);
 	assert_int_equal(b.timer_virt_irq, 27);

@@ -205,9 +205,9 @@ static void check_board(const struct vm_fdt_params *p, const struct board *b,
 	assert_int_equal(b->gicr[0].base, p->gicr_base);
 	assert_int_equal(b->gicr[0].size, p->n_vcpus * KiB(128));
 
-	assert_int_equal(b->uart.base, p->uart_base);
-	assert_int_equal(b->uart.size, KiB(4));
-	assert_int_equal(b->uart_irq, p->uart_intid);
+	assert_int_equal(b->uart.reg.base, p->uart_base);
+	assert_int_equal(b->uart.reg.size, KiB(4));
+	assert_int_equal(b->uart.irq, p->uart_intid);
 
 	assert_int_equal(b->timer_sec_irq, 29);
 	assert_int_equal(b->timer_phys_irq, 30);
@@ -772,8 +772,8 @@ static void test_matches_qemu(void **state)
 		assert_int_equal(b.cpu_mpidr[i], q.cpu_mpidr[i]);
 	assert_memory_equal(&b.gicd, &q.gicd, sizeof(q.gicd));
 	assert_int_equal(b.gicr[0].base, q.gicr[0].base);
-	assert_memory_equal(&b.uart, &q.uart, sizeof(q.uart));
-	assert_int_equal(b.uart_irq, q.uart_irq);
+	assert_memory_equal(&b.uart.reg, &q.uart.reg, sizeof(q.uart.reg));
+	assert_int_equal(b.uart.irq, q.uart.irq);
 	assert_int_equal(b.timer_sec_irq, q.timer_sec_irq);
 	assert_int_equal(b.timer_phys_irq, q.timer_phys_irq);
 	assert_int_equal(b.timer_virt_irq, q.timer_virt_irq);

@@ -1,15 +1,19 @@
 /*
- * GICv3 driver for the host. All interrupts are Group 1 Non-secure, taken
- * at EL2. EOImode = 1 (priority drop and deactivation are separate writes),
- * which later lets a guest's EOI deactivate a hardware-linked interrupt.
- * Distributor and redistributor addresses come from the board DTB.
+ * GICv3 driver for the host ("arm,gic-v3"). All interrupts are Group 1
+ * Non-secure, taken at EL2. EOImode = 1 (priority drop and deactivation
+ * are separate writes), which lets a guest's EOI deactivate a
+ * hardware-linked interrupt. Distributor and redistributor addresses come
+ * from the board DTB (kernel/board_dev.c).
  */
 #include <errno.h>
 #include <tandem/board.h>
+#include <tandem/driver.h>
+#include <tandem/irq.h>
+#include <tandem/irqchip.h>
 #include <tandem/log.h>
 #include <tandem/percpu.h>
-#include <drivers/gicv3.h>
 #include <arch/mmu.h>
+#include <arch/sysreg.h>
 
 #define GICD_CTLR		0x0000
 #define GICD_TYPER		0x0004
@@ -36,6 +40,9 @@
 #define GICR_FRAME		0x20000
 
 #define ICC_CTLR_EOIMODE	(1UL << 1)
+
+/* ID_AA64PFR0_EL1.GIC: the GICv3 system-register CPU interface exists. */
+#define PFR0_GIC_SHIFT		24
 
 static volatile uint8_t *gicd;
 static unsigned n_irqs;
@@ -68,12 +75,12 @@ static void dist_wait_rwp(void)
 		cpu_relax();
 }
 
-unsigned gic_num_irqs(void)
+static unsigned int gic_num_irqs(void)
 {
 	return n_irqs;
 }
 
-int gic_init(const struct board *b)
+static int gic_init(const struct board *b)
 {
 	gic_board = b;
 	gicd = mmu_map_device(b->gicd.base, b->gicd.size);
@@ -84,8 +91,8 @@ int gic_init(const struct board *b)
 		return -ENOMEM;
 
 	n_irqs = ((rd32(gicd, GICD_TYPER) & 0x1f) + 1) * 32;
-	if (n_irqs > GIC_SPURIOUS)
-		n_irqs = GIC_SPURIOUS;
+	if (n_irqs > IRQ_MAX)
+		n_irqs = IRQ_MAX;
 
 	wr32(gicd, GICD_CTLR, 0);
 	dist_wait_rwp();
@@ -96,7 +103,7 @@ int gic_init(const struct board *b)
 		wr32(gicd, GICD_IGROUPR + i / 8, ~0U);
 	}
 	for (unsigned i = 32; i < n_irqs; i += 4)
-		wr32(gicd, GICD_IPRIORITYR + i, GIC_PRIO_DEFAULT * 0x01010101U);
+		wr32(gicd, GICD_IPRIORITYR + i, IRQ_PRIO_DEFAULT * 0x01010101U);
 	for (unsigned i = 32; i < n_irqs; i += 16)
 		wr32(gicd, GICD_ICFGR + i / 4, 0);	/* level */
 	for (unsigned i = 32; i < n_irqs; i++)
@@ -139,7 +146,7 @@ static volatile uint8_t *this_sgi_base(void)
 	return gicr_of_cpu[this_cpu()->id] + GICR_SGI_BASE;
 }
 
-int gic_cpu_init(uint64_t mpidr)
+static int gic_cpu_init(uint64_t mpidr)
 {
 	volatile uint8_t *rd = find_redist(mpidr);
 	volatile uint8_t *sgi;
@@ -149,6 +156,14 @@ int gic_cpu_init(uint64_t mpidr)
 		LOG_ERR("gic: no redistributor for MPIDR %#llx", (unsigned long long)mpidr);
 		return -ENODEV;
 	}
+	/* Without the system-register interface every ICC_* access UNDEFs. */
+	if (!((read_sysreg(id_aa64pfr0_el1) >> PFR0_GIC_SHIFT) & 0xf)) {
+		LOG_ERR("gic: this core has no GICv3 system-register interface");
+		return -ENODEV;
+	}
+	/* EL2 uses it; EL1 (guests) may too. */
+	write_sysreg_s(ICC_SRE_EL2, read_sysreg_s(ICC_SRE_EL2) | ICC_SRE_EL2_HOST);
+	isb();
 	gicr_of_cpu[this_cpu()->id] = rd;
 
 	wr32(rd, GICR_WAKER, rd32(rd, GICR_WAKER) & ~GICR_WAKER_SLEEP);
@@ -163,9 +178,9 @@ int gic_cpu_init(uint64_t mpidr)
 	wr32(sgi, GICD_ICACTIVER, ~0U);
 	wr32(sgi, GICD_IGROUPR, ~0U);
 	for (unsigned i = 0; i < 32; i += 4)
-		wr32(sgi, GICD_IPRIORITYR + i, GIC_PRIO_DEFAULT * 0x01010101U);
+		wr32(sgi, GICD_IPRIORITYR + i, IRQ_PRIO_DEFAULT * 0x01010101U);
 	for (unsigned i = 0; i < 16; i += 4)
-		wr32(sgi, GICD_IPRIORITYR + i, GIC_PRIO_IPI * 0x01010101U);
+		wr32(sgi, GICD_IPRIORITYR + i, IRQ_PRIO_IPI * 0x01010101U);
 	wr32(sgi, GICD_ICFGR + 4, 0);	/* PPIs level */
 
 	write_sysreg_s(ICC_PMR_EL1, 0xf0);
@@ -176,7 +191,7 @@ int gic_cpu_init(uint64_t mpidr)
 	return 0;
 }
 
-irqid_t gic_ack(void)
+static irqid_t gic_ack(void)
 {
 	irqid_t intid = (irqid_t)read_sysreg_s(ICC_IAR1_EL1) & 0xffffff;
 
@@ -184,13 +199,13 @@ irqid_t gic_ack(void)
 	return intid;
 }
 
-void gic_eoi(irqid_t intid)
+static void gic_eoi(irqid_t intid)
 {
 	write_sysreg_s(ICC_EOIR1_EL1, intid);
 	isb();
 }
 
-void gic_deactivate(irqid_t intid)
+static void gic_deactivate(irqid_t intid)
 {
 	write_sysreg_s(ICC_DIR_EL1, intid);
 	isb();
@@ -201,14 +216,14 @@ static volatile uint8_t *reg_base_for(irqid_t intid)
 	return intid < 32 ? this_sgi_base() : gicd;
 }
 
-void gic_irq_enable(irqid_t intid)
+static void gic_irq_enable(irqid_t intid)
 {
 	if (intid >= n_irqs)
 		return;
 	wr32(reg_base_for(intid), GICD_ISENABLER + (intid / 32) * 4, 1U << (intid % 32));
 }
 
-void gic_irq_disable(irqid_t intid)
+static void gic_irq_disable(irqid_t intid)
 {
 	if (intid >= n_irqs)
 		return;
@@ -217,14 +232,14 @@ void gic_irq_disable(irqid_t intid)
 		dist_wait_rwp();
 }
 
-void gic_irq_set_priority(irqid_t intid, uint8_t prio)
+static void gic_irq_set_priority(irqid_t intid, uint8_t prio)
 {
 	if (intid >= n_irqs)
 		return;
 	*(volatile uint8_t *)(reg_base_for(intid) + GICD_IPRIORITYR + intid) = prio;
 }
 
-void gic_irq_set_edge(irqid_t intid, bool edge)
+static void gic_irq_set_edge(irqid_t intid, bool edge)
 {
 	volatile uint8_t *base = reg_base_for(intid);
 	uint32_t off = GICD_ICFGR + (intid / 16) * 4;
@@ -237,14 +252,14 @@ void gic_irq_set_edge(irqid_t intid, bool edge)
 	wr32(base, off, v | ((uint32_t)edge << shift));
 }
 
-void gic_irq_set_target(irqid_t spi, uint64_t mpidr)
+static void gic_irq_set_target(irqid_t spi, uint64_t mpidr)
 {
 	if (spi < 32 || spi >= n_irqs)
 		return;
 	wr64(gicd, GICD_IROUTER + spi * 8, mpidr & 0xff00ffffffUL);
 }
 
-void gic_send_sgi(uint64_t mpidr, unsigned sgi)
+static void gic_send_sgi(uint64_t mpidr, unsigned int sgi)
 {
 	uint64_t aff0 = mpidr & 0xff;
 	uint64_t v = ((mpidr >> 32) & 0xff) << 48 |	/* Aff3 */
@@ -259,7 +274,7 @@ void gic_send_sgi(uint64_t mpidr, unsigned sgi)
 	isb();
 }
 
-bool gic_irq_is_active(irqid_t intid)
+static bool gic_irq_is_active(irqid_t intid)
 {
 	if (intid >= n_irqs)
 		return false;
@@ -267,10 +282,32 @@ bool gic_irq_is_active(irqid_t intid)
 	       (1U << (intid % 32));
 }
 
-void gic_irq_set_active(irqid_t intid, bool active)
+static void gic_irq_set_active(irqid_t intid, bool active)
 {
 	if (intid >= n_irqs)
 		return;
 	wr32(reg_base_for(intid), (active ? GICD_ISACTIVER : GICD_ICACTIVER) + (intid / 32) * 4,
 	     1U << (intid % 32));
 }
+
+static const struct irqchip_ops gicv3_ops = {
+	.name = "GICv3",
+	.init = gic_init,
+	.init_cpu = gic_cpu_init,
+	.ack = gic_ack,
+	.eoi = gic_eoi,
+	.deactivate = gic_deactivate,
+	.enable = gic_irq_enable,
+	.disable = gic_irq_disable,
+	.set_priority = gic_irq_set_priority,
+	.set_edge = gic_irq_set_edge,
+	.set_target = gic_irq_set_target,
+	.send_sgi = gic_send_sgi,
+	.is_active = gic_irq_is_active,
+	.set_active = gic_irq_set_active,
+	.num_irqs = gic_num_irqs,
+};
+
+static const char *const gicv3_compatible[] = { "arm,gic-v3", NULL };
+
+DRIVER_REGISTER(DRIVER_IRQCHIP, "gicv3", gicv3_compatible, &gicv3_ops);
