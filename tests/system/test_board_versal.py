@@ -84,5 +84,15 @@ def test_versal_two_banks_guest_high(tmp_path):
         pages = re.search(r"pages: total (\d+)", t.run("mem"))
         assert pages and int(pages.group(1)) > (3 << 30) // 4096, pages
         wait_heartbeats(t, "rtos")
+        # RAM starts at 0 here, yet a NULL store still faults: page 0 is
+        # left out of the EL2 map (a translation fault, FSC 0b0001LL).
+        t.send_line("fault 1 null-write")
+        t.expect("*** EL2 exception on cpu1 in thread 'fault'")
+        report = t.expect("*** cpu1 halted; other cores continue")
+        # printf's %#x writes 0 without the 0x.
+        esr, far = (int(re.search(r"\b%s=(?:0x)?([0-9a-f]+)" % f, report).group(1), 16)
+                    for f in ("ESR", "FAR"))
+        assert esr >> 26 == 0x25 and esr & 0x3c == 0x04 and far == 0, report
+        assert "no fault happened" not in t.tail(100000)
     finally:
         t.close()
