@@ -35,8 +35,13 @@ void console_early_init(const void *dtb)
 	char why[256];
 
 	if (!board_find_console(dtb, &u, why, sizeof(why))) {
-		if (bind_uart(&u))
+		if (bind_uart(&u)) {
+			console_printf("tandem: console %s '%s' (%s)%s%s\n", u.path,
+				       u.compat, u.driver->name,
+				       u.options[0] ? ", stdout-path options " : "",
+				       u.options);
 			return;
+		}
 		strcpy(why, "cannot map the stdout-path UART");
 	}
 	/* Say it in the ring first: it comes out on whatever UART works. */
