@@ -48,7 +48,8 @@ CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-common -fno-builtin-printf \
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -nostartfiles -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
            -Wl,--gc-sections -Wl,-z,noexecstack -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
-           -T arch/arm64/tandem.ld -specs=$(PICOLIBC)/picolibc.specs
+           -T arch/arm64/tandem.ld -specs=$(PICOLIBC)/picolibc.specs \
+           -Wl,--wrap=snprintf -Wl,--wrap=vsnprintf
 
 .PHONY: all bench-deps deps run debug test test-fresh unit fuzz fuzz-short systest clean size FORCE
 all: $(BUILD)/tandem.bin

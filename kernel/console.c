@@ -122,15 +122,12 @@ void console_puts(const char *s)
 int console_printf(const char *fmt, ...)
 {
 	char buf[512];
-	struct fp_state fp_save;
-	bool fp = irq_fp_begin(&fp_save);
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	irq_fp_end(&fp_save, fp);
 	if (n < 0)
 		return n;
 	console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);

@@ -61,17 +61,13 @@ static void vlog(enum log_level level, const char *fmt, va_list ap)
 
 void log_printf(enum log_level level, const char *fmt, ...)
 {
-	struct fp_state fp_save;
-	bool fp;
 	va_list ap;
 
 	if (level > threshold)
 		return;
-	fp = irq_fp_begin(&fp_save);
 	va_start(ap, fmt);
 	vlog(level, fmt, ap);
 	va_end(ap);
-	irq_fp_end(&fp_save, fp);
 }
 
 void log_foreach(void (*fn)(const char *line, void *arg), void *arg)

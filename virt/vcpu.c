@@ -16,6 +16,7 @@
 #include <virt/vm.h>
 #include <arch/vcpu_ctx.h>
 #include <arch/vgic_hw.h>
+#include <arch/serror.h>
 
 void vgic_lr_flush(struct vcpu *v);
 void vgic_lr_sync(struct vcpu *v);
@@ -251,6 +252,16 @@ static void handle_sysreg(struct vcpu *v)
 	} else if (op0 == 3 && op1 == 3 && crn == 14 && crm == 2) {
 		/* CNTP_*: guests get the virtual timer; the physical one is idle. */
 		val = 0;
+	} else if (op0 == 2) {
+		/* Debug registers (MDCR_EL2.TDA/TDOSA/TDRA), per vCPU. */
+		uint64_t irq = arch_irq_lock();
+		int bad = vdebug_access(&v->arch.dbg, op1, crn, crm, op2, read, &val);
+
+		arch_irq_unlock(irq);
+		if (bad) {
+			inject_undef(v, "debug register access");
+			return;
+		}
 	} else if (op0 == 1 && crn == 7) {
 		/* DC ISW/CSW/CISW (HCR_EL2.TSW): set/way maintenance cannot be
 		 * virtualized per VM; coherency comes from stage-2 attributes. */
@@ -350,7 +361,7 @@ static void handle_sync(struct vcpu *v)
 		vwarn(v, WARN_PREFETCH_ABORT,
 		      "instruction fetch from IPA %#llx at pc %#llx: prefetch abort injected",
 		      (unsigned long long)ipa, (unsigned long long)v->arch.pc);
-		vcpu_arch_inject_sync(&v->arch, (0x21UL << 26) | (1UL << 25) | 0x10, v->arch.far);
+		vcpu_arch_inject_pabt(&v->arch, v->arch.far);
 		v->inject_target = v->arch.pc;
 		break;
 	}
@@ -360,12 +371,36 @@ static void handle_sync(struct vcpu *v)
 	}
 }
 
+/* ---- SErrors (arch/arm64/serror.c) ------------------------------------------------ */
+
+/* s: what was collected around this exit. Returns true if the exit is not
+ * to be handled further: the VM crashed, or the guest never ran. */
+static bool serror_report(struct vcpu *v, uint64_t s, bool at_entry)
+{
+	switch (serror_action(s, at_entry)) {
+	case SERROR_CRASH_VM:
+		vm_crash(v->vm, "SError at the exit of vcpu%u: %s (syndrome %#llx)", v->id,
+			 serror_kind(s), (unsigned long long)(s & ~SERROR_PRESENT));
+		return true;
+	case SERROR_LOG:
+		VLOG(v, LOG_LEVEL_ERR, "%s SError (syndrome %#llx) %s, charged to nobody",
+		     serror_kind(s), (unsigned long long)(s & ~SERROR_PRESENT),
+		     at_entry ? "pending before entry" : "at exit");
+		break;
+	case SERROR_NONE:
+		break;
+	}
+	return at_entry;
+}
+
 /* ---- the loop ------------------------------------------------------------------ */
 
 static void vcpu_run_once(struct vcpu *v)
 {
 	uint64_t key = arch_irq_lock();
 	uint64_t host_tp = read_sysreg(tpidr_el0);
+	uint64_t serror = 0;
+	bool serror_at_entry = false;
 	int exit;
 
 	/* Published before the flush: a kicker that makes an interrupt pending
@@ -388,20 +423,29 @@ static void vcpu_run_once(struct vcpu *v)
 	v->arch.far = read_sysreg(far_el2);
 	v->arch.hpfar = read_sysreg(hpfar_el2);
 	vgic_lr_sync(v);
+	/* Flagged by guest_entry.S (both codes are >= AT_ENTRY); collected
+	 * before anything else can run. */
+	if (unlikely(exit >= GUEST_EXIT_SERROR_AT_ENTRY)) {
+		serror_at_entry = exit == GUEST_EXIT_SERROR_AT_ENTRY;
+		serror = serror_collect();
+		exit &= ~GUEST_EXIT_SERROR_PENDING;
+	}
 
 	if (exit == GUEST_EXIT_IRQ || exit == GUEST_EXIT_FIQ) {
 		v->exits[EXIT_IRQ]++;
 		irq_handle(NULL);	/* may switch threads: that is preemption */
 		arch_irq_unlock(key);
+		if (unlikely(serror))
+			serror_report(v, serror, false);
 		return;
 	}
 	arch_irq_unlock(key);
-	if (exit == GUEST_EXIT_SYNC) {
+	if (unlikely(serror || serror_at_entry) && serror_report(v, serror, serror_at_entry))
+		return;
+	if (exit == GUEST_EXIT_SYNC)
 		handle_sync(v);
-	} else {
-		vm_crash(v->vm, "SError from vcpu%u (ESR %#llx)", v->id,
-			 (unsigned long long)v->arch.esr);
-	}
+	else if (exit == GUEST_EXIT_SERROR)	/* taken while the guest ran */
+		serror_report(v, SERROR_PRESENT | (v->arch.esr & 0x1ffffff), false);
 }
 
 /* PSCI CPU_ON: the vCPU resets itself, since its registers are live on
@@ -413,6 +457,7 @@ static void vcpu_reset_self(struct vcpu *v)
 	k_spinlock_key_t gkey;
 
 	a->cntvoff = v->vm->cntvoff_base + v->vm->paused_total;
+	vdebug_put(&a->dbg);	/* its comparators leave the core with it */
 	vcpu_arch_reset(a, a->vmpidr & 0xff00ffffffUL, a->vttbr, a->vtcr, v->reset_entry,
 			v->reset_x0);
 	vcpu_arch_load(a);

@@ -1,5 +1,7 @@
 /* Bringing up the virtualization layer at boot, and on every core. */
 #include <errno.h>
+#include <arch/serror.h>
+#include <arch/vdebug.h>
 #include <tandem/board.h>
 #include <tandem/log.h>
 #include <virt/bundle.h>
@@ -28,6 +30,8 @@ void virt_cpu_init(void)
 {
 	vtimer_cpu_init();
 	vgic_lr_cpu_init();
+	vdebug_hw_cpu_init();
+	serror_cpu_init();
 }
 
 void virt_init(void)

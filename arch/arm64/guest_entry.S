@@ -11,6 +11,10 @@
 	.text
 	.globl __guest_enter
 __guest_enter:
+	/* Never enter a guest with an SError pending: it would be taken at
+	 * once and charged to this guest (serror.c). */
+	mrs	x1, isr_el1
+	tbnz	x1, #8, 9f
 	stp	x19, x20, [x0, #VCPU_HOST + 0]
 	stp	x21, x22, [x0, #VCPU_HOST + 16]
 	stp	x23, x24, [x0, #VCPU_HOST + 32]
@@ -45,6 +49,8 @@ __guest_enter:
 	eret
 	dsb	nsh				/* no speculation past the eret */
 	isb
+9:	mov	x0, #GUEST_EXIT_SERROR_AT_ENTRY
+	ret
 
 .macro guest_exit code
 	stp	x0, x1, [sp, #-16]!
@@ -95,7 +101,26 @@ guest_exit_serror:
 	guest_exit GUEST_EXIT_SERROR
 
 guest_exit_common:
-	mrs	x2, elr_el2
+	/*
+	 * An SError this guest's accesses caused is this guest's: complete
+	 * them (dsb sy) and, with RAS, synchronise errors (esb, which with
+	 * SError masked defers one into DISR_EL1); without RAS, look for one
+	 * pending (ISR_EL1.A). Found: the exit says so and vcpu.c collects it
+	 * (serror_collect) and charges this vCPU.
+	 */
+	dsb	sy
+	adrp	x2, serror_ras
+	ldrb	w2, [x2, :lo12:serror_ras]
+	cbz	w2, 1f
+	hint	#16				/* esb */
+	mrs	x2, S3_0_C12_C1_1		/* DISR_EL1 */
+	cbnz	x2, 2f
+	b	3f
+1:	isb
+	mrs	x2, isr_el1
+	tbz	x2, #8, 3f
+2:	orr	x1, x1, #GUEST_EXIT_SERROR_PENDING
+3:	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [x0, #VCPU_PC]
 	mrs	x2, sp_el0

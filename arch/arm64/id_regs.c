@@ -64,14 +64,14 @@ const struct id_field id_fields[] = {
 
 	/* ID_AA64DFR0_EL1 */
 	F(DFR0, 0, CLAMP, 6, "ID_AA64DFR0_EL1.DebugVer",
-	  "Armv8.0 debug; breakpoint registers are not switched (see docs)"),
+	  "Armv8.0 debug; debug registers trapped and kept per vCPU (see docs)"),
 	F(DFR0, 4, HIDE, 0, "ID_AA64DFR0_EL1.TraceVer", "no trace unit offered"),
 	F(DFR0, 8, HIDE, 0, "ID_AA64DFR0_EL1.PMUVer", "counters not switched; MDCR_EL2.TPM traps them"),
-	F(DFR0, 12, PASS, 0, "ID_AA64DFR0_EL1.BRPs", "the core's breakpoints, used directly"),
-	F(DFR0, 20, PASS, 0, "ID_AA64DFR0_EL1.WRPs", "the core's watchpoints, used directly"),
+	F(DFR0, 12, PASS, 0, "ID_AA64DFR0_EL1.BRPs", "the core's breakpoints, emulated per vCPU"),
+	F(DFR0, 20, PASS, 0, "ID_AA64DFR0_EL1.WRPs", "the core's watchpoints, emulated per vCPU"),
 	F(DFR0, 28, PASS, 0, "ID_AA64DFR0_EL1.CTX_CMPs", "the core's context comparators"),
 	F(DFR0, 32, HIDE, 0, "ID_AA64DFR0_EL1.PMSVer", "SPE not switched; MDCR_EL2.TPMS traps it"),
-	F(DFR0, 36, PASS, 0, "ID_AA64DFR0_EL1.DoubleLock", "OS double lock of the core"),
+	F(DFR0, 36, PASS, 0, "ID_AA64DFR0_EL1.DoubleLock", "OSDLR_EL1 kept per vCPU, no effect"),
 
 	/* ID_AA64ISAR0_EL1: instructions */
 	F(ISAR0, 4, PASS, 0, "ID_AA64ISAR0_EL1.AES", STATELESS),

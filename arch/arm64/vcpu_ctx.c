@@ -9,6 +9,7 @@
 #include <arch/vcpu_arch.h>
 #include <arch/vcpu_ctx.h>
 #include <arch/id_regs.h>
+#include <arch/exc_entry.h>
 
 #define HCR_VM		(1UL << 0)
 #define HCR_SWIO	(1UL << 1)
@@ -38,8 +39,11 @@ void vcpu_arch_reset(struct vcpu_arch *a, uint64_t vmpidr, uint64_t vttbr,
 		     uint64_t vtcr, uint64_t entry, uint64_t x0)
 {
 	uint64_t cntvoff = a->cntvoff;
+	unsigned nbp, nwp;
 
 	__builtin_memset(a, 0, sizeof(*a));
+	vdebug_hw_counts(&nbp, &nwp);
+	vdebug_reset(&a->dbg, nbp, nwp);
 	a->pc = entry;
 	a->x[0] = x0;
 	a->pstate = PSTATE_EL1H_MASKED;
@@ -83,7 +87,7 @@ void vcpu_arch_load(struct vcpu_arch *a)
 	write_sysreg(afsr1_el1, r->afsr1);
 	write_sysreg(par_el1, r->par);
 	write_sysreg(cntkctl_el1, r->cntkctl);
-	write_sysreg(mdscr_el1, r->mdscr);
+	vdebug_load(&a->dbg);
 	write_sysreg(csselr_el1, r->csselr);
 	write_sysreg(cntv_cval_el0, a->vtimer.cval);
 	write_sysreg(cntv_ctl_el0, a->vtimer.ctl);
@@ -127,7 +131,7 @@ void vcpu_arch_put(struct vcpu_arch *a)
 	r->afsr1 = read_sysreg(afsr1_el1);
 	r->par = read_sysreg(par_el1);
 	r->cntkctl = read_sysreg(cntkctl_el1);
-	r->mdscr = read_sysreg(mdscr_el1);
+	vdebug_put(&a->dbg);
 	r->csselr = read_sysreg(csselr_el1);
 	a->vtimer.ctl = read_sysreg(cntv_ctl_el0);
 	a->vtimer.cval = read_sysreg(cntv_cval_el0);
@@ -138,14 +142,17 @@ void vcpu_arch_put(struct vcpu_arch *a)
 	isb();
 }
 
-/* Vector offset for a synchronous exception taken to EL1 from pstate. */
-static uint64_t sync_vector_offset(uint64_t pstate)
+/* The features exception entry looks at, as the guest has them: PAN and
+ * SSBS pass through to guests (id_regs.c); MTE is hidden, so no TCO. */
+static unsigned guest_exc_feats(void)
 {
-	unsigned el = (unsigned)(pstate >> 2) & 3;
+	unsigned f = 0;
 
-	if (el == 0)
-		return 0x400;			/* lower EL, AArch64 */
-	return (pstate & 1) ? 0x200 : 0x000;	/* current EL, SPx / SP0 */
+	if ((read_sysreg(id_aa64mmfr1_el1) >> 20) & 0xf)
+		f |= EXC_FEAT_PAN;
+	if ((read_sysreg(id_aa64pfr1_el1) >> 4) & 0xf)
+		f |= EXC_FEAT_SSBS;
+	return f;
 }
 
 /* The vCPU must be loaded on this core (its EL1 registers are live). */
@@ -155,8 +162,8 @@ void vcpu_arch_inject_sync(struct vcpu_arch *a, uint64_t esr, uint64_t far)
 	write_sysreg(spsr_el1, a->pstate);
 	write_sysreg(esr_el1, esr);
 	write_sysreg(far_el1, far);
-	a->pc = read_sysreg(vbar_el1) + sync_vector_offset(a->pstate);
-	a->pstate = PSTATE_EL1H_MASKED;
+	a->pc = read_sysreg(vbar_el1) + exc_sync_vector_offset(a->pstate);
+	a->pstate = exc_entry_pstate(a->pstate, read_sysreg(sctlr_el1), guest_exc_feats());
 }
 
 void vcpu_arch_inject_undef(struct vcpu_arch *a)
@@ -166,12 +173,19 @@ void vcpu_arch_inject_undef(struct vcpu_arch *a)
 
 void vcpu_arch_inject_dabt(struct vcpu_arch *a, uint64_t far)
 {
-	bool from_el0 = ((a->pstate >> 2) & 3) == 0;
-	uint64_t ec = from_el0 ? 0x24 : 0x25;
+	uint64_t ec = exc_abort_ec(true, a->pstate);
 	uint64_t wnr = a->esr & (1UL << 6);	/* read or write, as trapped */
 
 	/* Synchronous external abort, not on a table walk. */
 	vcpu_arch_inject_sync(a, ec << 26 | 1UL << 25 | wnr | 0x10, far);
+}
+
+void vcpu_arch_inject_pabt(struct vcpu_arch *a, uint64_t far)
+{
+	uint64_t ec = exc_abort_ec(false, a->pstate);
+
+	/* Synchronous external abort, not on a table walk. */
+	vcpu_arch_inject_sync(a, ec << 26 | 1UL << 25 | 0x10, far);
 }
 
 /* ---- ID registers ------------------------------------------------------- */

@@ -124,7 +124,28 @@ host_irq_entry:
 	bl	irq_handle
 	restore_frame_eret
 
+/*
+ * Host code runs with SError masked, except for one instruction in
+ * serror_window (serror_window.S): an SError taken there is handed back to it
+ * (ESR_EL2 in x0, x1 clobbered, both free there) and it returns with
+ * SError masked again. Anything else is unexpected.
+ */
 host_serror_entry:
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, elr_el2
+	adr	x1, serror_window_open
+	cmp	x0, x1
+	b.lo	1f
+	adr	x1, serror_window_close
+	cmp	x0, x1
+	b.hi	1f
+	add	sp, sp, #16
+	mrs	x0, esr_el2
+	mrs	x1, spsr_el2
+	orr	x1, x1, #(1 << 8)		/* PSTATE.A */
+	msr	spsr_el2, x1
+	eret
+1:	ldp	x0, x1, [sp], #16
 	check_stack
 	save_frame
 	mov	x0, sp

@@ -25,5 +25,7 @@ void test_gic_group0(void);
 void test_gic_priority(void);
 void test_gic_spi(void);
 void test_id_regs(void);
+void test_exc_entry(void);
+void test_debug_regs(void);
 
 #endif

@@ -33,9 +33,11 @@ static const struct test_case tests[] = {
 	{ "gic_spi", test_gic_spi },
 	{ "psci_suspend", test_psci_suspend },
 	{ "unmapped", test_unmapped },
+	{ "exc_entry", test_exc_entry },
 	{ "fpsimd", test_fpsimd },
 	{ "fpsimd_smp", test_fpsimd_smp },
 	{ "id_regs", test_id_regs },
+	{ "debug_regs", test_debug_regs },
 };
 
 void guest_main(void)

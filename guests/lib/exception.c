@@ -13,6 +13,7 @@
 struct exc_slot {
 	volatile bool armed;
 	volatile bool taken;
+	void (*hook)(const struct exc_record *rec);
 	struct exc_record rec;
 };
 
@@ -30,7 +31,14 @@ void exc_expect(void)
 	struct exc_slot *slot = &slots[this_cpu()];
 
 	slot->taken = false;
+	slot->hook = NULL;
 	slot->armed = true;
+}
+
+void exc_expect_hook(void (*hook)(const struct exc_record *rec))
+{
+	exc_expect();
+	slots[this_cpu()].hook = hook;
 }
 
 bool exc_taken(struct exc_record *rec)
@@ -67,6 +75,9 @@ void exception_dispatch(unsigned int vector, struct exc_frame *frame)
 		slot->rec.esr = esr;
 		slot->rec.far = far;
 		slot->rec.elr = frame->elr;
+		slot->rec.spsr = frame->spsr;
+		if (slot->hook)
+			slot->hook(&slot->rec);
 		slot->armed = false;
 		slot->taken = true;
 		/* SVC already returns past itself; aborts and UNDEFs do not. */

@@ -88,8 +88,9 @@ static inline bool k_is_in_isr(void)
 }
 
 /* Interrupt-context code, and vCPU threads (whose FP/SIMD registers hold
- * the guest's), bracket calls to SIMD-using library routines (vsnprintf,
- * libfdt) with these so those registers survive. The save area belongs to
+ * the guest's), bracket calls to SIMD-using library routines with these so
+ * those registers survive: kernel/printf_fp.c does it for every
+ * snprintf/vsnprintf in the image. The save area belongs to
  * the caller (on its stack): a per-CPU one would be overwritten by a nested
  * interrupt or by another thread that runs while this one is preempted.
  * Returns whether a save happened. */

@@ -22,7 +22,8 @@ BUNDLE_DIR = os.path.join(REPO, "build", "bundle")
 WANTED = ("gic_reset", "gicd_regs", "gicr_regs", "sgi_nowake", "psci",
           "psci_race", "hvc_unknown", "smc", "sgi", "vtimer", "vtimer_pending",
           "gic_active", "gic_group0", "gic_priority", "gic_spi", "psci_suspend",
-          "unmapped", "fpsimd", "fpsimd_smp", "id_regs")
+          "unmapped", "exc_entry", "fpsimd", "fpsimd_smp", "id_regs",
+          "debug_regs")
 GTEST_TIMEOUT = int(os.environ.get("TANDEM_GTEST_TIMEOUT", "120"))
 
 pytestmark = pytest.mark.skipif(not os.path.isfile(BUNDLE),

@@ -55,8 +55,10 @@
 #define CNTHCTL_HOST  3UL
 /* MDCR_EL2: guest EL0/EL1 accesses to the PMU (TPM, TPMCR) and to SPE
  * (TPMS) trap. Neither is switched per vCPU and the ID registers hide
- * both, so a guest that tries gets an UNDEF as on a core without them. */
-#define MDCR_EL2_TRAPS 0x4060UL
+ * both, so a guest that tries gets an UNDEF as on a core without them.
+ * Every debug register access traps too (TDA, TDOSA, TDRA): the debug
+ * state is emulated per vCPU (arch/arm64/vdebug.c). */
+#define MDCR_EL2_TRAPS 0x4e60UL
 
 /* ICC_SRE_EL2: SRE | DFB | DIB | Enable (lower ELs may use the sysreg interface). */
 #define ICC_SRE_EL2_HOST 0xfUL

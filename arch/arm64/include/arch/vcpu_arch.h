@@ -19,16 +19,21 @@
 #define GUEST_EXIT_IRQ	2
 #define GUEST_EXIT_FIQ	3
 #define GUEST_EXIT_SERROR	4
+/* Not entered: an SError was pending (guest_entry.S, serror.c). */
+#define GUEST_EXIT_SERROR_AT_ENTRY	5
+/* Or'ed into the exit code: an SError was pending at the exit. */
+#define GUEST_EXIT_SERROR_PENDING	0x100
 
 #define ICH_MAX_LRS	16
 
 #ifndef __ASSEMBLY__
 #include <tandem/types.h>
+#include <arch/vdebug.h>
 
 struct el1_sysregs {
 	uint64_t sctlr, cpacr, ttbr0, ttbr1, tcr, mair, amair, vbar;
 	uint64_t contextidr, tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1;
-	uint64_t elr, spsr, esr, far, afsr0, afsr1, par, cntkctl, mdscr;
+	uint64_t elr, spsr, esr, far, afsr0, afsr1, par, cntkctl;
 	uint64_t csselr;
 };
 
@@ -58,6 +63,7 @@ struct vcpu_arch {
 	struct vtimer_state vtimer;
 	struct vgic_hw_state gic;
 	uint64_t hcr, vttbr, vtcr, vmpidr, cntvoff;
+	struct vcpu_debug dbg;		/* MDSCR_EL1 and the debug registers */
 };
 
 _Static_assert(__builtin_offsetof(struct vcpu_arch, pc) == VCPU_PC, "vcpu");

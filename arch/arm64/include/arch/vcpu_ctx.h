@@ -12,6 +12,7 @@ void vcpu_arch_put(struct vcpu_arch *a);
 void vcpu_arch_inject_sync(struct vcpu_arch *a, uint64_t esr, uint64_t far);
 void vcpu_arch_inject_undef(struct vcpu_arch *a);
 void vcpu_arch_inject_dabt(struct vcpu_arch *a, uint64_t far);
+void vcpu_arch_inject_pabt(struct vcpu_arch *a, uint64_t far);
 uint64_t vcpu_id_reg_value(const struct vcpu_arch *a, unsigned crm, unsigned op2);
 
 #endif

@@ -41,9 +41,13 @@ struct exc_record {
 	uint64_t esr;
 	uint64_t far;
 	uint64_t elr;
+	uint64_t spsr;		/* SPSR_EL1: PSTATE before the exception */
 };
 
 void exc_expect(void);
+/* Also call hook(rec) from the handler of the next armed exception on this
+ * CPU (NULL: none), to look at what the handler itself sees. */
+void exc_expect_hook(void (*hook)(const struct exc_record *rec));
 bool exc_taken(struct exc_record *rec);
 void exception_dispatch(unsigned int kind, struct exc_frame *frame);
 
