@@ -26,7 +26,8 @@ QEMU_SMP  ?= 4
 QEMU_MEM  ?= 1G
 QEMU_BOARD := $(QEMU_VIRT) -smp $(QEMU_SMP)
 else ifeq ($(BOARD),versal)
-# The model has two cores, always, and takes no -cpu or -smp.
+# The model has two Cortex-A72, always: it ignores -cpu and -smp (checked
+# with dumpdtb on QEMU 7.2).
 QEMU_SMP  := 2
 QEMU_MEM  ?= 2G
 QEMU_BOARD := -M xlnx-versal-virt

@@ -23,7 +23,7 @@ QEMU_ARGS = ["-M", "virt,gic-version=3,virtualization=on",
              "-cpu", "max,pauth-impdef=on", "-smp", "4", "-m", "1G",
              "-nographic", "-nic", "none"]
 # QEMU's Versal model (`make run BOARD=versal`): two Cortex-A72 (fixed: it
-# takes no -cpu or -smp), RAM at physical 0, GIC and PL011 elsewhere.
+# ignores -cpu and -smp), RAM at physical 0, GIC and PL011 elsewhere.
 VERSAL_ARGS = ["-M", "xlnx-versal-virt", "-m", "2G", "-nographic", "-nic", "none"]
 
 PROMPT = "tandem> "
