@@ -515,5 +515,6 @@ const struct selftest selftests[] = {
 	{ "sleep_wake_race", test_sleep_wake_race },
 	{ "mutex_cross", test_mutex_cross },
 	{ "join_cross", test_join_cross },
+	{ "join_twice", test_join_twice },
 };
 const unsigned selftest_count = ARRAY_SIZE(selftests);

@@ -382,3 +382,46 @@ void test_join_cross(struct selftest_result *r)
 	snprintf(r->detail, sizeof(r->detail), "%u threads exited and joined across cores",
 		 JOIN_THREADS);
 }
+
+/* ---- two joiners of one thread ------------------------------------------------------ */
+
+static k_tid_t twice_target;
+static struct k_sem twice_go;
+static volatile int twice_ret[2];
+
+static void twice_wait(void *p1, void *p2, void *p3)
+{
+	k_sem_take(&twice_go, K_FOREVER);
+}
+
+static void twice_joiner(void *p1, void *p2, void *p3)
+{
+	twice_ret[(uintptr_t)p1] = k_thread_join(twice_target, K_FOREVER);
+}
+
+/* Two threads on two cores join one thread at once (as a shell `vm stop`
+ * and the VM manager once did): one reclaims it, the other hears -EINVAL,
+ * and the heap is where it was (not freed twice). */
+void test_join_twice(struct selftest_result *r)
+{
+	uint32_t cores = other_cores();
+	k_tid_t j[2];
+
+	k_sem_init(&twice_go, 0, 1);
+	twice_ret[0] = twice_ret[1] = 1;
+	twice_target = k_thread_spawn("st_jtarget", twice_wait, NULL, NULL, 12, cores, STACK);
+	for (unsigned i = 0; i < 2; i++)
+		j[i] = k_thread_spawn("st_jtwice", twice_joiner, (void *)(uintptr_t)i, NULL, 14,
+				      1U << nth_core(cores, i), STACK);
+	if (!twice_target || !j[0] || !j[1])
+		FAIL(r, "out of memory");
+	k_msleep(20);		/* both joiners wait by now */
+	k_sem_give(&twice_go);
+	if (!joined_all(j, 2))
+		FAIL(r, "a joiner did not finish");
+	if (!((twice_ret[0] == 0 && twice_ret[1] == -EINVAL) ||
+	      (twice_ret[0] == -EINVAL && twice_ret[1] == 0)))
+		FAIL(r, "joins returned %d and %d, expected 0 and -EINVAL", twice_ret[0],
+		     twice_ret[1]);
+	snprintf(r->detail, sizeof(r->detail), "one join reclaimed, the other refused");
+}

@@ -269,15 +269,25 @@ int k_thread_join(k_tid_t t, k_timeout_t timeout)
 	if (t == k_current_get())
 		return -EDEADLK;
 	key = k_spin_lock(&t->joiners.lock);
+	/* The one joiner reclaims t: a second would free it twice. */
+	if (t->join_claimed) {
+		k_spin_unlock(&t->joiners.lock, key);
+		return -EINVAL;
+	}
+	t->join_claimed = true;
 	while (t->state != THREAD_DEAD) {
 		if (K_TIMEOUT_IS_NO_WAIT(timeout)) {
+			t->join_claimed = false;
 			k_spin_unlock(&t->joiners.lock, key);
 			return -EBUSY;
 		}
 		ret = sched_pend_swap(&t->joiners, key, timeout);
-		if (ret)
-			return ret;
 		key = k_spin_lock(&t->joiners.lock);
+		if (ret && t->state != THREAD_DEAD) {
+			t->join_claimed = false;	/* timed out: another may try */
+			k_spin_unlock(&t->joiners.lock, key);
+			return ret;
+		}
 	}
 	k_spin_unlock(&t->joiners.lock, key);
 	wait_off_cpu(t);

@@ -31,7 +31,7 @@ static void list_one(struct vm *vm, void *arg)
 	for (unsigned i = 0; i < vm->n_vcpus && n < sizeof(cpus) - 4; i++)
 		n += (size_t)snprintf(cpus + n, sizeof(cpus) - n, "%s%u", i ? "," : "",
 				      vm->vcpus[i].pcpu);
-	if (vm->state == VM_RUNNING || vm->state == VM_PAUSED)
+	if (vm_state_has_threads(vm->state))
 		up = k_cycles_to_ns(k_cycle_get() - vm->started_at) / 1000000000ULL;
 	vm_cpu_time(vm, cpu_ns);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
@@ -180,16 +180,18 @@ static void print_raw(void *ctx, const char *s, size_t n)
 	(void)ctx;
 }
 
-static int refuse(struct shell *sh, struct vm *vm, const char *action, const char *needs)
-{
-	shell_printf(sh, "error: VM '%s' is %s; %s needs %s\n", vm->name,
-		     vm_state_name(vm->state), action, needs);
-	return -1;
-}
+/* The lifecycle requests, by the words the shell takes. */
+static const struct {
+	const char *word;
+	enum vm_op op;
+} requests[] = {
+	{ "start", VM_OP_START }, { "stop", VM_OP_STOP }, { "pause", VM_OP_PAUSE },
+	{ "resume", VM_OP_RESUME }, { "reset", VM_OP_RESET }, { "delete", VM_OP_DELETE },
+};
 
 static int vm_action(struct shell *sh, const char *action, struct vm *vm)
 {
-	enum vm_state st = vm->state;
+	unsigned id = vm->id;
 	char err[200];
 
 	if (!strcmp(action, "info"))
@@ -199,50 +201,24 @@ static int vm_action(struct shell *sh, const char *action, struct vm *vm)
 		shell_printf(sh, "\n");
 		return 0;
 	}
-	if (!strcmp(action, "start")) {
-		if (st != VM_CREATED && st != VM_STOPPED && st != VM_CRASHED)
-			return refuse(sh, vm, action, "a created, stopped or crashed VM");
-		if (vm_start(vm, err, sizeof(err))) {
+	for (unsigned i = 0; i < ARRAY_SIZE(requests); i++) {
+		if (strcmp(action, requests[i].word))
+			continue;
+		/* By id: the VM may be gone (deleted) when this returns. */
+		if (vm_request(id, requests[i].op, err, sizeof(err))) {
 			shell_printf(sh, "error: %s\n", err);
 			return -1;
 		}
-		return 0;
-	}
-	if (!strcmp(action, "stop")) {
-		if (st != VM_RUNNING && st != VM_PAUSED && st != VM_CRASHED)
-			return refuse(sh, vm, action, "a running, paused or crashed VM");
-		return vm_stop(vm);
-	}
-	if (!strcmp(action, "pause")) {
-		if (st != VM_RUNNING)
-			return refuse(sh, vm, action, "a running VM");
-		return vm_pause(vm);
-	}
-	if (!strcmp(action, "resume")) {
-		if (st != VM_PAUSED)
-			return refuse(sh, vm, action, "a paused VM");
-		return vm_resume(vm);
-	}
-	if (!strcmp(action, "reset")) {
-		if (st != VM_RUNNING && st != VM_PAUSED && st != VM_CRASHED)
-			return refuse(sh, vm, action, "a running, paused or crashed VM");
-		vm_stop(vm);
-		if (vm_start(vm, err, sizeof(err))) {
-			shell_printf(sh, "error: %s\n", err);
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcmp(action, "delete")) {
-		unsigned id = vm->id;
-
-		vm_destroy(vm);
-		shell_printf(sh, "deleted vm %u\n", id);
+		if (requests[i].op == VM_OP_DELETE)
+			shell_printf(sh, "deleted vm %u\n", id);
 		return 0;
 	}
 	if (!strcmp(action, "console")) {
-		if (st != VM_RUNNING && st != VM_PAUSED)
-			return refuse(sh, vm, action, "a running or paused VM");
+		if (vm->state != VM_RUNNING && vm->state != VM_PAUSED) {
+			shell_printf(sh, "error: VM '%s' is %s; console needs a running or paused VM\n",
+				     vm->name, vm_state_name(vm->state));
+			return -1;
+		}
 		console_attach(vm);
 		return 0;
 	}

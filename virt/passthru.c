@@ -143,7 +143,7 @@ static void passthru_isr(irqid_t intid, void *arg)
 	k_spinlock_key_t key;
 
 	__atomic_add_fetch(&l->in_isr, 1, __ATOMIC_ACQUIRE);
-	if (vm->stopping || (vm->state != VM_RUNNING && vm->state != VM_PAUSED)) {
+	if (vm->stopping || (!vm_state_has_threads(vm->state) && vm->state != VM_STARTING)) {
 		/* Raced with a stop: nobody will EOI it. Masked, and left
 		 * active: a deactivation before the priority drop is ignored
 		 * (QEMU does), and stop and start clear the active state. One

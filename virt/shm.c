@@ -194,7 +194,7 @@ void shm_ring(struct vm *vm, uint32_t mask)
 		k_spinlock_key_t gkey;
 
 		if (!(mask & (1U << i)) || !peer || peer == vm ||
-		    (peer->state != VM_RUNNING && peer->state != VM_PAUSED))
+		    !vm_state_has_threads(peer->state))
 			continue;
 		/* An edge: the guest configures the SPI edge-triggered (its DTB says so). */
 		gkey = k_spin_lock(&peer->vgic_lock);

@@ -150,16 +150,21 @@ static void inject_undef(struct vcpu *v, const char *why)
 
 /* ---- kicks and WFI ------------------------------------------------------------ */
 
+/* Others than the VM's lifecycle caller kick with the VM's vgic_lock held,
+ * which a stop holds while it takes v->thread away (before freeing it): so
+ * the thread read here once is alive until the lock is let go. */
 void vcpu_kick(struct vcpu *v)
 {
+	struct k_thread *t = __atomic_load_n(&v->thread, __ATOMIC_ACQUIRE);
+
 	/* From the vCPU's own thread (an interrupt taken on its exit path): it
 	 * is neither blocked nor in the guest, and flushes before re-entry. */
-	if (v->thread && this_cpu()->current == v->thread && !v->in_wfi)
+	if (t && this_cpu()->current == t && !v->in_wfi)
 		return;
 	k_sem_give(&v->wake);
 	/* In the guest on another core: an IPI makes it exit and re-flush. */
-	if (v->in_guest && v->thread && v->thread->cpu != k_cpu_id())
-		irq_send_ipi(v->thread->cpu, IPI_RESCHED);
+	if (v->in_guest && t && t->cpu != k_cpu_id())
+		irq_send_ipi(t->cpu, IPI_RESCHED);
 }
 
 static bool vcpu_has_pending(struct vcpu *v)

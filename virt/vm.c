@@ -1,9 +1,9 @@
 /*
- * VM lifecycle: create (memory, stage-2, vGIC, devices), start (fresh RAM,
- * images from the boot bundle, a generated DTB, vCPU threads), stop (every
- * vCPU thread leaves and is joined), destroy (everything returned). Guest
- * requests to power off or reset go through the VM manager thread, since a
- * vCPU cannot join itself.
+ * A VM's parts and the work of each lifecycle phase: create (memory,
+ * stage-2, vGIC, devices), start (fresh RAM, images from the boot bundle, a
+ * generated DTB, vCPU threads), stop (every vCPU thread leaves and is
+ * joined), teardown (everything returned). Which phase runs when, and who
+ * may ask, is virt/vm_lifecycle.c's (the state machine).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -20,6 +20,7 @@
 #include <virt/vm.h>
 #include <virt/vm_fdt.h>
 #include <virt/guest_layout.h>
+#include "vm_run.h"
 #include <arch/cache.h>
 #include <arch/mem_bulk.h>
 #include <arch/vcpu_ctx.h>
@@ -27,8 +28,8 @@
 #define VCPU_STACK		(16 * 1024)
 #define DTB_MAX			(64 * 1024)
 
-static struct list_node vm_list = LIST_HEAD_INIT(vm_list);
-static struct k_spinlock vm_list_lock;	/* the list, VMIDs, ids */
+struct list_node vm_list = LIST_HEAD_INIT(vm_list);
+struct k_spinlock vm_list_lock;
 static unsigned next_vm_id = 1;
 static uint32_t vmid_used[256 / 32];
 
@@ -132,6 +133,7 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	vm->cfg = *cfg;
 	snprintf(vm->name, sizeof(vm->name), "%s", cfg->name);
 	vm->n_vcpus = cfg->n_vcpus;
+	vm->pending_op = VM_OP_NONE;
 	list_init(&vm->node);
 
 	vm->ram_order = page_order_for(cfg->ram_size);
@@ -223,12 +225,10 @@ fail_ram:
 	return NULL;
 }
 
-void vm_destroy(struct vm *vm)
+void vm_teardown(struct vm *vm)
 {
 	k_spinlock_key_t key;
 
-	if (vm->state == VM_RUNNING || vm->state == VM_PAUSED)
-		vm_stop(vm);
 	key = k_spin_lock(&vm_list_lock);
 	list_del(&vm->node);
 	vmid_free(vm->vmid);
@@ -422,7 +422,9 @@ static int load_images(struct vm *vm, uint64_t *entry, uint64_t *dtb_ipa,
  * Whole-RAM passes in 4 MiB steps with a YIELD between: only a hint on
  * hardware, but under QEMU's round-robin TCG it hands the turn to the other
  * cores, which otherwise wait out the whole pass (the RTOS VM, started
- * first, printed its first line 40 ms late behind Linux's 256 MiB).
+ * first, printed its first line 40 ms late behind Linux's 256 MiB). And a
+ * k_yield: threads of the same priority on this core (the shell, other
+ * VMs' restarts) get their turn between steps, not after the whole RAM.
  */
 static void ram_pass(void (*fn)(void *p, size_t len), void *p, size_t len)
 {
@@ -431,6 +433,7 @@ static void ram_pass(void (*fn)(void *p, size_t len), void *p, size_t len)
 	for (size_t done = 0; done < len; done += step) {
 		fn((uint8_t *)p + done, len - done < step ? len - done : step);
 		cpu_relax();
+		k_yield();
 	}
 }
 
@@ -439,17 +442,13 @@ static void ram_clean_inval(void *p, size_t len)
 	cache_clean_inval_range(p, len);
 }
 
-int vm_start(struct vm *vm, char *err, size_t errlen)
+int vm_run_start(struct vm *vm, char *err, size_t errlen)
 {
 	unsigned pa_range;
 	uint64_t entry = 0, dtb = 0, vtcr;
 	ticks_t t0 = k_cycle_get();
 	int ret;
 
-	if (vm->state != VM_CREATED && vm->state != VM_STOPPED && vm->state != VM_CRASHED) {
-		ERR("VM '%s' is already running", vm->name);
-		return -EBUSY;
-	}
 	/* Every start is a fresh machine: no state from the last run survives.
 	 * Zero and copy with the cache on, then one clean+invalidate of all
 	 * RAM to PoC: the guest starts with its MMU and caches off. */
@@ -471,6 +470,7 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 	vm->stopping = false;
 	vm->paused = false;
 	vm->paused_total = 0;
+	vm->crashed = false;
 	vm->crash_reason[0] = '\0';
 	for (unsigned i = 0; i < WARN_COUNT; i++)
 		ratelimit_reset(&vm->warn[i]);
@@ -501,6 +501,7 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 				k_thread_start(vm->vcpus[j].thread);
 				k_sem_give(&vm->vcpus[j].wake);
 				k_thread_join(vm->vcpus[j].thread, K_FOREVER);
+				vm->vcpus[j].thread = NULL;
 			}
 			return -ENOMEM;
 		}
@@ -508,7 +509,6 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 		vcpu_setup_thread(v);
 	}
 	vm->started_at = k_cycle_get();
-	vm->state = VM_RUNNING;
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		k_thread_start(vm->vcpus[i].thread);
 	LOG_INF("vm %s: started, entry %#llx, DTB at %#llx, prepared in %llu us", vm->name,
@@ -517,26 +517,13 @@ int vm_start(struct vm *vm, char *err, size_t errlen)
 	return 0;
 }
 
-const char *vm_state_name(enum vm_state s)
-{
-	static const char *const names[] = {
-		[VM_CREATED] = "created", [VM_RUNNING] = "running", [VM_PAUSED] = "paused",
-		[VM_STOPPED] = "stopped", [VM_CRASHED] = "crashed",
-	};
-
-	return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "?";
-}
-
 /* Park every vCPU out of the guest; returns once none runs guest code. */
-int vm_pause(struct vm *vm)
+int vm_run_pause(struct vm *vm)
 {
 	ticks_t deadline;
 
-	if (vm->state != VM_RUNNING)
-		return -EINVAL;
 	vm->paused_at = k_cycle_get();
 	vm->paused = true;
-	vm->state = VM_PAUSED;
 	passthru_mask(vm, true);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
@@ -544,9 +531,11 @@ int vm_pause(struct vm *vm)
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
-		while ((v->in_guest || (v->powered && !v->parked)) && k_cycle_get() < deadline)
+		/* One whose guest asked for a stop leaves instead of parking. */
+		while ((v->in_guest || (v->powered && !v->parked)) && !vm->stopping &&
+		       k_cycle_get() < deadline)
 			k_msleep(1);
-		if (v->in_guest || (v->powered && !v->parked)) {
+		if ((v->in_guest || (v->powered && !v->parked)) && !vm->stopping) {
 			LOG_ERR("vm %s: vCPU %u did not park within 1 s", vm->name, i);
 			return -ETIMEDOUT;
 		}
@@ -555,42 +544,43 @@ int vm_pause(struct vm *vm)
 	return 0;
 }
 
-int vm_resume(struct vm *vm)
+void vm_run_resume(struct vm *vm)
 {
-	if (vm->state != VM_PAUSED)
-		return -EINVAL;
 	/* Guest time stands still while paused: the vCPUs add this to CNTVOFF. */
 	vm->paused_total += k_cycle_get() - vm->paused_at;
-	vm->state = VM_RUNNING;
 	vm->paused = false;
 	passthru_mask(vm, false);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
 	LOG_INF("vm %s: resumed", vm->name);
-	return 0;
 }
 
-int vm_stop(struct vm *vm)
+void vm_run_stop(struct vm *vm)
 {
-	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED && vm->state != VM_CRASHED)
-		return -EINVAL;
+	k_spinlock_key_t key;
+
 	vm->stopping = true;
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
+		struct k_thread *t;
 
-		if (v->thread) {
-			k_thread_join(v->thread, K_FOREVER);
-			v->thread = NULL;
-		}
+		/* Taken off the vCPU before the join (a thread is joined once),
+		 * under vgic_lock: a kick from another vCPU or VM holds it while
+		 * it uses the pointer (vcpu_kick). */
+		key = k_spin_lock(&vm->vgic_lock);
+		t = __atomic_exchange_n(&v->thread, NULL, __ATOMIC_ACQ_REL);
+		k_spin_unlock(&vm->vgic_lock, key);
+		if (t && k_thread_join(t, K_FOREVER))
+			LOG_ERR("vm %s: vCPU %u's thread could not be joined", vm->name, i);
 	}
 	passthru_stop(vm);
 	virtio_vm_reset(vm);		/* written sectors go back now, not at the next start */
-	if (vm->state != VM_CRASHED)
-		vm->state = VM_STOPPED;
-	LOG_INF("vm %s: stopped", vm->name);
-	return 0;
+	/* No vCPU is left to ask for anything: this run's requests end here. */
+	key = k_spin_lock(&vm->life_lock);
+	vm->pending_op = VM_OP_NONE;
+	k_spin_unlock(&vm->life_lock, key);
 }
 
 /* ---- lookup --------------------------------------------------------------------- */
@@ -617,8 +607,9 @@ struct vm *vm_find(const char *id_or_name)
 	return found;
 }
 
-/* Calls fn outside the lock (it may print or sleep); VMs are only deleted
- * by the shell, which does not run concurrently with itself. */
+/* Calls fn outside the lock (it may print or sleep): only VM_OP_DELETE
+ * frees a VM and only the shell asks for it, which does not run
+ * concurrently with itself (a second deleter will need references). */
 void vm_foreach(void (*fn)(struct vm *vm, void *arg), void *arg)
 {
 	struct vm *snap[64];
@@ -650,78 +641,6 @@ struct vm *vm_first_running(void)
 	}
 	k_spin_unlock(&vm_list_lock, key);
 	return found;
-}
-
-/* ---- the VM manager thread --------------------------------------------------- */
-
-#define VMM_QUEUE 16
-
-struct vmm_req {
-	struct vm *vm;
-	bool restart;
-};
-
-static struct vmm_req vmm_queue[VMM_QUEUE];
-static unsigned vmm_head, vmm_tail;
-static struct k_spinlock vmm_lock;
-static struct k_sem vmm_sem;
-
-void vm_crash(struct vm *vm, const char *fmt, ...)
-{
-	char line[VM_CRASH_REASON_LEN + 40];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	vsnprintf(vm->crash_reason, sizeof(vm->crash_reason), fmt, ap);
-	va_end(ap);
-	vm->state = VM_CRASHED;
-	LOG_ERR("vm %s: crashed: %s", vm->name, vm->crash_reason);
-	/* In its console too, so `vm log` and an attached user see why. */
-	n = snprintf(line, sizeof(line), "\r\n[tandem: VM crashed: %s]\r\n", vm->crash_reason);
-	for (int i = 0; i < n && i < (int)sizeof(line) - 1; i++)
-		vm_console_put(vm, line[i]);
-	vm_request_stop(vm, false);
-}
-
-void vm_request_stop(struct vm *vm, bool restart)
-{
-	k_spinlock_key_t key = k_spin_lock(&vmm_lock);
-
-	if (vmm_head - vmm_tail < VMM_QUEUE)
-		vmm_queue[vmm_head++ % VMM_QUEUE] = (struct vmm_req){ vm, restart };
-	k_spin_unlock(&vmm_lock, key);
-	vm->stopping = true;
-	k_sem_give(&vmm_sem);
-}
-
-static void vmm_thread(void *p1, void *p2, void *p3)
-{
-	char err[160];
-
-	for (;;) {
-		struct vmm_req r;
-		k_spinlock_key_t key;
-
-		k_sem_take(&vmm_sem, K_FOREVER);
-		key = k_spin_lock(&vmm_lock);
-		if (vmm_tail == vmm_head) {
-			k_spin_unlock(&vmm_lock, key);
-			continue;
-		}
-		r = vmm_queue[vmm_tail++ % VMM_QUEUE];
-		k_spin_unlock(&vmm_lock, key);
-		vm_stop(r.vm);
-		if (r.restart && vm_start(r.vm, err, sizeof(err)))
-			LOG_ERR("vm %s: restart failed: %s", r.vm->name, err);
-	}
-}
-
-void vmm_init(void)
-{
-	k_sem_init(&vmm_sem, 0, VMM_QUEUE);
-	if (!k_thread_spawn("vmm", vmm_thread, NULL, NULL, 15, 1U << 0, 16384))
-		k_panic("cannot start the VM manager");
 }
 
 /* A config's most urgent vCPU priority (lower number = more urgent),
@@ -794,7 +713,7 @@ int vmm_autostart(void)
 			vm = vm_named(c->name);
 			if (!vm || vm->state != VM_CREATED)
 				continue;
-			if (vm_start(vm, err, sizeof(err))) {
+			if (vm_request(vm->id, VM_OP_START, err, sizeof(err))) {
 				LOG_ERR("autostart of '%s' failed: %s", c->name, err);
 				continue;
 			}

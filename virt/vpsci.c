@@ -27,10 +27,9 @@ static int64_t psci_cpu_on(struct vcpu *v, struct vcpu *t, uint64_t entry, uint6
 		t->reset_x0 = ctx;
 		t->reset_pending = true;
 		t->powered = true;
+		vcpu_kick(t);	/* under the lock: a stop may be freeing its thread */
 	}
 	k_spin_unlock(&vm->vgic_lock, key);
-	if (ret == PSCI_SUCCESS)
-		vcpu_kick(t);
 	return ret;
 }
 
@@ -71,13 +70,13 @@ void vpsci_handle(struct vcpu *v, bool smc)
 	case VPSCI_OP_SYSTEM_OFF:
 		log_printf(LOG_LEVEL_INF, "vm %s: PSCI SYSTEM_OFF (via %s)", vm->name,
 			   smc ? "smc" : "hvc");
-		vm_request_stop(vm, false);
+		vm_guest_request(vm, VM_OP_GUEST_OFF);
 		v->powered = false;
 		return;
 	case VPSCI_OP_SYSTEM_RESET:
 		log_printf(LOG_LEVEL_INF, "vm %s: PSCI SYSTEM_RESET (via %s)", vm->name,
 			   smc ? "smc" : "hvc");
-		vm_request_stop(vm, true);
+		vm_guest_request(vm, VM_OP_GUEST_RESET);
 		v->powered = false;
 		return;
 	case VPSCI_OP_UNKNOWN:

@@ -7,6 +7,7 @@
  * cannot be fetched, and the prefetch abort injected for it faults at that
  * same vector, for ever. Under Tandem only (natively, 0 is flash).
  */
+#ifndef GLOOP_STORM	/* gstorm's guest_main is in storm.c */
 #include <lib/exception.h>
 #include <lib/mmio.h>
 #include <lib/printf.h>
@@ -43,3 +44,4 @@ void guest_main(void)
 	for (;;)
 		wfi();
 }
+#endif

@@ -13,6 +13,8 @@
  *   HEARTBEAT <thread> <count>
  *   PING <round trips>                  (2 CPUs only)
  *   LATENCY: samples=<n> min=<ns> avg=<ns> max=<ns>
+ *   CANARY ok <checks>                  every 10th heartbeat of b
+ *   CANARY BROKEN at <offset>: <value>  (and no more CANARY lines)
  */
 #include <lib/printf.h>
 #include <lib/psci.h>
@@ -26,6 +28,41 @@
 void guest_main(void);
 
 static struct thread thread_a, thread_b;
+
+/* A memory canary that thread b checks each second: a host that wrote into
+ * this VM's RAM (a stale pointer to a freed VM's pages, a misdirected
+ * zeroing) would show here (tests/system/test_lifecycle_storm.py). */
+#define CANARY_WORDS	(256 * 1024 / 8)
+static uint64_t canary[CANARY_WORDS];
+
+static uint64_t canary_value(unsigned int i)
+{
+	return 0x5a17c0de00000000UL ^ ((uint64_t)i * 0x9e3779b97f4a7c15UL);
+}
+
+static void canary_fill(void)
+{
+	for (unsigned int i = 0; i < CANARY_WORDS; i++)
+		canary[i] = canary_value(i);
+}
+
+/* True while intact; prints the first damage it finds, once. */
+static bool canary_check(unsigned int checks)
+{
+	static bool broken;
+
+	if (broken)
+		return false;
+	for (unsigned int i = 0; i < CANARY_WORDS; i++)
+		if (canary[i] != canary_value(i)) {
+			broken = true;
+			printf("CANARY BROKEN at %u: 0x%lx\n", i * 8, canary[i]);
+			return false;
+		}
+	if (checks % 10 == 0)
+		printf("CANARY ok %u\n", checks);
+	return true;
+}
 static uint8_t stack_a[STACK_SIZE] __aligned(16);
 static uint8_t stack_b[STACK_SIZE] __aligned(16);
 
@@ -79,6 +116,7 @@ static void thread_b_main(void *arg)
 		printf("HEARTBEAT b %u\n", count);
 		if (ping_enabled())
 			printf("PING %lu\n", ping_count());
+		canary_check(count);
 		k_sched_unlock();
 		count++;
 		next += RTOS_TICK_HZ;
@@ -112,6 +150,7 @@ void guest_main(void)
 #else
 	ping_start();
 #endif
+	canary_fill();
 	thread_create(&thread_a, "a", 1, thread_a_main, NULL, stack_a, sizeof(stack_a));
 	thread_create(&thread_b, "b", 2, thread_b_main, NULL, stack_b, sizeof(stack_b));
 	tick_start(&thread_b);

@@ -79,6 +79,7 @@ struct k_thread {
 	bool stack_owned;		/* allocated by k_thread_spawn */
 	bool counted_pinned;		/* counted in its core's n_pinned */
 	struct _wait_q joiners;
+	bool join_claimed;		/* a joiner waits (under joiners.lock) */
 	struct list_node all_node;	/* every thread, for `threads` */
 	/* Called around context switches, e.g. to switch a vCPU's EL1 state. */
 	void (*switch_in)(struct k_thread *t);
@@ -112,7 +113,9 @@ int k_thread_cpu_mask_set(k_tid_t t, uint32_t mask);
 int k_thread_cpu_pin(k_tid_t t, cpuid_t cpu);
 void k_thread_priority_set(k_tid_t t, int prio);
 int k_thread_priority_get(k_tid_t t);
-/* Wait for t to finish; frees it if k_thread_spawn allocated it. */
+/* Wait for t to finish; frees it if k_thread_spawn allocated it. One
+ * joiner at a time: another gets -EINVAL at once (not a second free); after
+ * a join returned 0, t is gone and must not be named again. */
 int k_thread_join(k_tid_t t, k_timeout_t timeout);
 /* Ends the calling thread, or a thread not started yet; any other is
  * refused with a log line (no core stops a thread another core runs). */

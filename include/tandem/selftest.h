@@ -20,6 +20,7 @@ void test_wake_cross(struct selftest_result *r);
 void test_sleep_wake_race(struct selftest_result *r);
 void test_mutex_cross(struct selftest_result *r);
 void test_join_cross(struct selftest_result *r);
+void test_join_twice(struct selftest_result *r);
 extern const unsigned selftest_count;
 
 #endif

@@ -14,7 +14,7 @@ struct vcpu;
 /* From vm_create(): join (or allocate) cfg.shm's region, map it, add the
  * doorbell. 0 when the VM has no shm; -errno and err on failure. */
 int shm_create(struct vm *vm, char *err, size_t errlen);
-/* From vm_destroy(): leave the region; the last one out frees its pages. */
+/* From vm_teardown(): leave the region; the last one out frees its pages. */
 void shm_destroy(struct vm *vm);
 /* Is ipa in the VM's read-only view of a region (a write there faulted)? */
 bool shm_is_read_only(const struct vm *vm, uint64_t ipa);

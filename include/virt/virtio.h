@@ -200,7 +200,7 @@ struct virtio_mmio *virtio_mmio_create(struct vm *vm, const char *name, uint64_t
 void virtio_mmio_destroy(struct virtio_mmio *t);
 void virtio_mmio_lock(struct virtio_mmio *t);
 void virtio_mmio_unlock(struct virtio_mmio *t);
-/* From vm_start(): a fresh device (and fresh rate limits). */
+/* From vm_run_start(): a fresh device (and fresh rate limits). */
 void virtio_mmio_vm_start(struct virtio_mmio *t);
 /* The name the VM config gave the device, for log lines. */
 const char *virtio_mmio_name(const struct virtio_mmio *t);

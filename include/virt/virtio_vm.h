@@ -25,7 +25,7 @@ struct virtio_backend {
 
 /* From vm_create(): 0, or -errno with err. */
 int virtio_vm_create(struct vm *vm, char *err, size_t errlen);
-/* From vm_start() and vm_stop(): every device back to its reset state
+/* From vm_run_start() and vm_run_stop(): every device back to its reset state
  * (a block device drops what was written). */
 void virtio_vm_reset(struct vm *vm);
 void virtio_vm_destroy(struct vm *vm);

@@ -12,9 +12,8 @@
 #include <virt/vgic.h>
 #include <virt/vm_config.h>
 #include <virt/passthru.h>
+#include <virt/vm_state.h>
 #include <arch/vcpu_arch.h>
-
-enum vm_state { VM_CREATED, VM_RUNNING, VM_PAUSED, VM_STOPPED, VM_CRASHED };
 
 enum vm_exit_reason {
 	EXIT_HVC, EXIT_SMC, EXIT_PSCI, EXIT_WFI, EXIT_WFE, EXIT_MMIO, EXIT_SYSREG,
@@ -72,7 +71,7 @@ struct vm {
 	unsigned id;
 	char name[VM_NAME_LEN];
 	struct vm_config cfg;
-	volatile enum vm_state state;
+	volatile enum vm_state state;	/* written under life_lock */
 	struct stage2 s2;
 	uint16_t vmid;
 	uint64_t ram_pa;		/* host-physical, contiguous */
@@ -88,6 +87,13 @@ struct vm {
 	struct virtio_mmio *virtio[VM_MAX_VIRTIO];	/* cfg.virtio's (virt/virtio_vm.c) */
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned n_vcpus;
+	/* The lifecycle (virt/vm_lifecycle.c): state, the one pending guest
+	 * request, the crash mark and the restart back-off, under life_lock. */
+	struct k_spinlock life_lock;
+	volatile enum vm_op pending_op;	/* VM_OP_NONE, or a guest's request */
+	bool crashed;			/* this run crashed (crash_reason says why) */
+	ticks_t restart_at;		/* VM_BACKOFF: when the guest reset is due */
+	struct vm_backoff backoff;
 	volatile bool stopping;
 	volatile bool paused;		/* vCPUs park until resumed */
 	ticks_t paused_at;
@@ -106,12 +112,16 @@ struct vm {
 
 /* Lifecycle (from the shell or the VM manager thread, never a vCPU). */
 struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen);
-int vm_start(struct vm *vm, char *err, size_t errlen);
-int vm_stop(struct vm *vm);
-int vm_pause(struct vm *vm);
-int vm_resume(struct vm *vm);
-void vm_destroy(struct vm *vm);
-const char *vm_state_name(enum vm_state s);
+/*
+ * Every operator request goes through here (shell, autostart, later the
+ * control channel): the VM is looked up by id under the list lock, op is
+ * checked against its state and the transition claimed under its lock,
+ * then the caller does the work. 0, or -ENOENT (no such VM), -EBUSY
+ * (another request is working on it), -EINVAL (op not valid in its
+ * state), or the work's own error; err then says why. Sleeps: not from a
+ * vCPU or interrupt (those use vm_guest_request). VM_OP_DELETE frees the VM.
+ */
+int vm_request(unsigned vm_id, enum vm_op op, char *err, size_t errlen);
 struct vm *vm_find(const char *id_or_name);
 void vm_foreach(void (*fn)(struct vm *vm, void *arg), void *arg);
 /* CPU time of each vCPU's thread since the VM last started, in ns
@@ -129,8 +139,9 @@ bool vm_console_mux(void);
 /* Console input focus: a VM, or NULL for the shell. */
 void console_attach(struct vm *vm);
 struct vm *console_focus(void);
-/* From a vCPU: ask the manager to stop (and maybe restart) this VM. */
-void vm_request_stop(struct vm *vm, bool restart);
+/* From a vCPU: VM_OP_GUEST_OFF or VM_OP_GUEST_RESET for its VM, carried
+ * out by the VM manager; one pending per VM (vm_guest_op_merge). */
+void vm_guest_request(struct vm *vm, enum vm_op op);
 /* From a vCPU: mark the VM crashed with a reason, log it, stop it. */
 void vm_crash(struct vm *vm, const char *fmt, ...) __printf_like(2, 3);
 void vmm_init(void);

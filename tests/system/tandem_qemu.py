@@ -40,10 +40,12 @@ ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 
 SELFTESTS = ["threads", "pinning", "preempt", "preempt_remote", "sleep",
              "timeslice", "sem", "sem_timeout", "mutex_pi", "timer", "ipi",
-             "heap", "wake_cross", "sleep_wake_race", "mutex_cross", "join_cross"]
+             "heap", "wake_cross", "sleep_wake_race", "mutex_cross", "join_cross",
+             "join_twice"]
 # The ones with no deadline: safe to run on truly parallel vCPUs (MTTCG).
 UNTIMED_SELFTESTS = ["threads", "pinning", "sem", "mutex_pi", "ipi", "heap",
-                     "wake_cross", "sleep_wake_race", "mutex_cross", "join_cross"]
+                     "wake_cross", "sleep_wake_race", "mutex_cross", "join_cross",
+                     "join_twice"]
 
 BANNER_RE = re.compile(r"^Tandem (\S+) - real-time hypervisor for AArch64$", re.M)
 LOG_LINE_RE = re.compile(r"^\[\s*\d+\.\d{6}\] cpu\d+ \S+: [EWID]: .*$")
