@@ -13,11 +13,28 @@ PICOLIBC := /usr/lib/picolibc/aarch64-linux-gnu
 LIBFDT_A := /usr/lib/aarch64-linux-gnu/libfdt.a
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
+# BOARD picks the QEMU machine `make run` boots (docs/boards.md):
+#   virt    QEMU virt, GICv3, 4 cores, RAM at 0x40000000 (the default)
+#   versal  QEMU's Xilinx Versal model: 2 Cortex-A72, GICv3 at 0xf9000000,
+#           PL011 at 0xff000000, RAM at physical 0; the same guests, placed
+#           on its two cores by configs/versal/.
+BOARD     ?= virt
 QEMU      := qemu-system-aarch64
+QEMU_VIRT := -M virt,gic-version=3,virtualization=on -cpu max,pauth-impdef=on
+ifeq ($(BOARD),virt)
 QEMU_SMP  ?= 4
 QEMU_MEM  ?= 1G
-QEMU_ARGS := -M virt,gic-version=3,virtualization=on -cpu max,pauth-impdef=on \
-             -smp $(QEMU_SMP) -m $(QEMU_MEM) -nographic -nic none $(QEMU_EXTRA)
+QEMU_BOARD := $(QEMU_VIRT) -smp $(QEMU_SMP)
+else ifeq ($(BOARD),versal)
+# The model has two Cortex-A72, always: it ignores -cpu and -smp (checked
+# with dumpdtb on QEMU 7.2).
+QEMU_SMP  := 2
+QEMU_MEM  ?= 2G
+QEMU_BOARD := -M xlnx-versal-virt
+else
+$(error BOARD=$(BOARD): known boards are virt and versal)
+endif
+QEMU_ARGS := $(QEMU_BOARD) -m $(QEMU_MEM) -nographic -nic none $(QEMU_EXTRA)
 
 # --- the hypervisor image -------------------------------------------------
 SRCS := $(wildcard arch/arm64/*.S arch/arm64/*.c drivers/*/*.c kernel/*.c \
@@ -79,11 +96,18 @@ size: $(BUILD)/tandem.elf
 # anywhere: the images a config's kernel/initrd name are taken relative to
 # its own folder (or absolute) and copied in (tools/bundle_files.c).
 # BUNDLE and BUNDLE_DIR say where the archive and its staging folder go.
+# Stock Zephyr images (configs/zephyr.dts), from ../shared beside the clone.
+ZEPHYR_DIR ?= ../shared/guests/zephyr
+ifeq ($(BOARD),versal)
+CONFIG ?= configs/versal/linux.dts configs/versal/rtos.dts \
+          $(if $(wildcard $(ZEPHYR_DIR)/synchronization-ns.elf),configs/versal/zephyr.dts)
+BUNDLE ?= $(BUILD)/bundle-versal.cpio
+BUNDLE_DIR ?= $(BUILD)/bundle-versal
+else
 CONFIG ?= configs/linux.dts configs/rtos.dts configs/gtest.dts
 BUNDLE ?= $(BUILD)/bundle.cpio
 BUNDLE_DIR ?= $(BUILD)/bundle
-# Stock Zephyr images (configs/zephyr.dts), from ../shared beside the clone.
-ZEPHYR_DIR ?= ../shared/guests/zephyr
+endif
 GUEST_LINUX := $(BUILD)/guests/linux/Image $(BUILD)/guests/linux/initramfs.cpio.gz
 
 $(GUEST_LINUX):
@@ -136,7 +160,7 @@ debug: deps
 # QEMU's own board DTB, as the unit tests' real-world fixture.
 $(BUILD)/qemu-virt.dtb:
 	@mkdir -p $(BUILD)
-	$(QEMU) $(QEMU_ARGS) -machine dumpdtb=$@ >/dev/null 2>&1
+	$(QEMU) $(QEMU_VIRT) -smp 4 -m 1G -nographic -nic none -machine dumpdtb=$@ >/dev/null 2>&1
 
 # --- host unit tests (cmocka + ASan/UBSan) --------------------------------
 # tests/unit/test_X.c is linked with the sources listed in tests/unit/test_X.deps.

@@ -9,11 +9,39 @@
 #include <errno.h>
 #include <string.h>
 
-static int parse_memory(struct dt *dt, struct board *b)
+#define RESERVED_WHAT "reserved ranges (/memreserve/ and /reserved-memory)"
+
+/*
+ * Append every non-empty entry of node's reg to arr (a bank table or the
+ * reserved one). Bootloaders leave zero-sized slots for banks they did
+ * not fill, and reserved-memory nodes sometimes do the same.
+ */
+static int add_reg_ranges(struct dt *dt, int node, struct board_range *arr,
+			  unsigned int *n, unsigned int max, const char *what)
 {
 	struct board_range r;
 	struct dt_reg reg;
 	unsigned int i;
+	int ret;
+
+	ret = dt_reg_open(dt, node, 1, &reg);
+	if (ret)
+		return ret;
+	for (i = 0; i < reg.n; i++) {
+		ret = dt_reg_entry(dt, &reg, i, &r);
+		if (ret)
+			return ret;
+		if (!r.size)
+			continue;
+		ret = dt_add_range(dt, node, arr, n, max, what, &r);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int parse_memory(struct dt *dt, struct board *b)
+{
 	int node = -1, ret;
 
 	for (;;) {
@@ -24,21 +52,10 @@ static int parse_memory(struct dt *dt, struct board *b)
 			break;
 		if (!dt_node_available(dt, node))
 			continue;
-		ret = dt_reg_open(dt, node, 1, &reg);
+		ret = add_reg_ranges(dt, node, b->mem, &b->n_mem, BOARD_MAX_MEM,
+				     "memory ranges");
 		if (ret)
 			return ret;
-		for (i = 0; i < reg.n; i++) {
-			ret = dt_reg_entry(dt, &reg, i, &r);
-			if (ret)
-				return ret;
-			/* Bootloaders leave zero-sized slots for banks they did not fill. */
-			if (!r.size)
-				continue;
-			ret = dt_add_range(dt, node, b->mem, &b->n_mem,
-					   BOARD_MAX_MEM, "memory ranges", &r);
-			if (ret)
-				return ret;
-		}
 	}
 	if (node != -FDT_ERR_NOTFOUND)
 		return dt_fail(dt, -1, -EINVAL, "looking for memory nodes: %s",
@@ -71,8 +88,7 @@ static int parse_memreserve(struct dt *dt, struct board *b)
 				       i, (unsigned long long)r.base,
 				       (unsigned long long)r.size);
 		if (b->n_reserved == BOARD_MAX_RESERVED)
-			return dt_fail(dt, -1, -E2BIG,
-				       "more than %d reserved ranges (/memreserve/ and /reserved-memory)",
+			return dt_fail(dt, -1, -E2BIG, "more than %d " RESERVED_WHAT,
 				       BOARD_MAX_RESERVED);
 		b->reserved[b->n_reserved++] = r;
 	}
@@ -81,13 +97,12 @@ static int parse_memreserve(struct dt *dt, struct board *b)
 
 /*
  * Children of /reserved-memory with only 'size' are for the OS to place;
- * they pin nothing down, so only those with reg are reported.
+ * they pin nothing down, so only those with reg are reported. 'no-map'
+ * ones (secure firmware, often) must not even be mapped: a speculative
+ * access there can end in an external abort.
  */
 static int parse_reserved_memory(struct dt *dt, struct board *b)
 {
-	struct board_range r;
-	struct dt_reg reg;
-	unsigned int i;
 	int rm, child, ret;
 
 	rm = fdt_path_offset(dt->fdt, "/reserved-memory");
@@ -98,31 +113,26 @@ static int parse_reserved_memory(struct dt *dt, struct board *b)
 			       fdt_strerror(rm));
 
 	fdt_for_each_subnode(child, dt->fdt, rm) {
+		unsigned int first = b->n_reserved;
+
 		if (!dt_node_available(dt, child) ||
 		    !fdt_getprop(dt->fdt, child, "reg", NULL))
 			continue;
-		ret = dt_reg_open(dt, child, 1, &reg);
+		ret = add_reg_ranges(dt, child, b->reserved, &b->n_reserved,
+				     BOARD_MAX_RESERVED, RESERVED_WHAT);
 		if (ret)
 			return ret;
-		for (i = 0; i < reg.n; i++) {
-			ret = dt_reg_entry(dt, &reg, i, &r);
-			if (ret)
-				return ret;
-			if (!r.size)
-				continue;
-			ret = dt_add_range(dt, child, b->reserved, &b->n_reserved,
-					   BOARD_MAX_RESERVED,
-					   "reserved ranges (/memreserve/ and /reserved-memory)",
-					   &r);
-			if (ret)
-				return ret;
-		}
+		if (!fdt_getprop(dt->fdt, child, "no-map", NULL))
+			continue;
+		for (unsigned int i = first; i < b->n_reserved; i++)
+			b->reserved_no_map |= 1U << i;
 	}
 	if (child != -FDT_ERR_NOTFOUND)
 		return dt_fail(dt, rm, -EINVAL, "walking children: %s",
 			       fdt_strerror(child));
 	return 0;
 }
+
 int board_parse_memory(struct dt *dt, struct board *b)
 {
 	int ret;

@@ -85,7 +85,7 @@ static uint64_t dirty_count(const struct buddy_region *r, paddr_t pa, uint64_t n
 	return count;
 }
 
-/* The first page of [pa, pa + n pages) with 'dirty' as its bit, or 0. */
+/* The first page of [pa, pa + n pages) with 'dirty' as its bit, or BUDDY_NONE. */
 static paddr_t dirty_find(const struct buddy_region *r, paddr_t pa, uint64_t n, bool dirty)
 {
 	uint64_t from = page_index(r, pa), to = from + n;
@@ -96,18 +96,19 @@ static paddr_t dirty_find(const struct buddy_region *r, paddr_t pa, uint64_t n, 
 		if (bits)
 			return r->start + ((w * 64 + (uint64_t)__builtin_ctzll(bits)) << PAGE_SHIFT);
 	}
-	return 0;
+	return BUDDY_NONE;
 }
 
-/* RAM is identity mapped, so a free block's address is its list node. */
-static inline struct list_node *pa_to_node(paddr_t pa)
+/* A free block's list node is stored at its start, reached through the map. */
+static inline struct list_node *pa_to_node(const struct buddy *b, paddr_t pa)
 {
-	return (struct list_node *)(uintptr_t)pa;
+	return (struct list_node *)(uintptr_t)(pa + b->va_offset);
 }
 
-static inline paddr_t node_to_pa(const struct list_node *node)
+static inline paddr_t node_to_pa(const struct buddy *b,
+				 const struct list_node *node)
 {
-	return (paddr_t)(uintptr_t)node;
+	return (paddr_t)(uintptr_t)node - b->va_offset;
 }
 
 static struct buddy_region *region_of(struct buddy *b, paddr_t pa)
@@ -132,7 +133,7 @@ static void push_free(struct buddy *b, const struct buddy_region *r,
 		      paddr_t pa, unsigned int order)
 {
 	*state_of(r, pa) = (uint8_t)(STATE_FREE | order);
-	list_add_head(&b->free_list[order], pa_to_node(pa));
+	list_add_head(&b->free_list[order], pa_to_node(b, pa));
 	b->free_blocks[order]++;
 	b->free_pages += 1ULL << order;
 }
@@ -144,7 +145,7 @@ static void push_free(struct buddy *b, const struct buddy_region *r,
  */
 static void unlink_free(struct buddy *b, paddr_t pa, unsigned int order)
 {
-	struct list_node *node = pa_to_node(pa);
+	struct list_node *node = pa_to_node(b, pa);
 
 	list_del(node);
 	if (b->node_wipe)
@@ -155,19 +156,22 @@ static void unlink_free(struct buddy *b, paddr_t pa, unsigned int order)
 	b->free_pages -= 1ULL << order;
 }
 
-void buddy_init(struct buddy *b)
+void buddy_init(struct buddy *b, uintptr_t va_offset)
 {
 	unsigned int i;
 
 	memset(b, 0, sizeof(*b));
+	b->va_offset = va_offset;
 	for (i = 0; i <= BUDDY_MAX_ORDER; i++)
 		list_init(&b->free_list[i]);
 }
 
-/* Largest block that starts at pa (nonzero), is aligned and fits in len. */
+/* Largest block that starts at pa, is aligned and fits in len. */
 static unsigned int largest_fit(paddr_t pa, uint64_t len)
 {
-	unsigned int order = (unsigned int)__builtin_ctzll(pa) - PAGE_SHIFT;
+	/* pa 0 is aligned to everything (and ctz(0) is undefined). */
+	unsigned int order = pa ? (unsigned int)__builtin_ctzll(pa) - PAGE_SHIFT :
+			     BUDDY_MAX_ORDER;
 
 	if (order > BUDDY_MAX_ORDER)
 		order = BUDDY_MAX_ORDER;
@@ -238,14 +242,13 @@ int buddy_add_region(struct buddy *b, paddr_t base, uint64_t size)
 	r->start = base + (meta << PAGE_SHIFT);
 	r->end = end;
 	/*
-	 * A region at physical 0 puts the state bytes at address 0; that is
-	 * fine (nothing compares it with NULL) and keeps page 0, which
-	 * buddy_alloc() could not return, out of the free lists.
+	 * A region at physical 0 puts the state bytes in page 0: nothing
+	 * here gives address 0 a meaning, and failures are BUDDY_NONE.
 	 */
-	r->state = (uint8_t *)(uintptr_t)base;
+	r->state = (uint8_t *)(uintptr_t)(base + b->va_offset);
 	memset(r->state, STATE_TAIL, pages - meta);
 	/* What was in RAM before us is unknown: every page starts dirty. */
-	r->dirty = (uint64_t *)(uintptr_t)(base + bitmap_offset(pages - meta));
+	r->dirty = (uint64_t *)(uintptr_t)(base + b->va_offset + bitmap_offset(pages - meta));
 	memset(r->dirty, 0xff, (pages - meta + 63) / 64 * 8);
 	b->dirty_free_pages += pages - meta;
 
@@ -269,14 +272,14 @@ paddr_t buddy_alloc(struct buddy *b, unsigned int order)
 	paddr_t pa;
 
 	if (order > BUDDY_MAX_ORDER)
-		return 0;
+		return BUDDY_NONE;
 	for (k = order; k <= BUDDY_MAX_ORDER; k++)
 		if (!list_empty(&b->free_list[k]))
 			break;
 	if (k > BUDDY_MAX_ORDER)
-		return 0;
+		return BUDDY_NONE;
 
-	pa = node_to_pa(b->free_list[k].next);
+	pa = node_to_pa(b, b->free_list[k].next);
 	r = region_of(b, pa);
 	unlink_free(b, pa, k);
 	/* Keep the lower half each time; the upper half goes back free. */
@@ -295,11 +298,11 @@ paddr_t buddy_alloc_at(struct buddy *b, paddr_t pa, unsigned int order)
 	unsigned int k;
 	paddr_t head = 0;
 
-	if (order > BUDDY_MAX_ORDER || !pa || !IS_ALIGNED(pa, order_bytes(order)))
-		return 0;
+	if (order > BUDDY_MAX_ORDER || !IS_ALIGNED(pa, order_bytes(order)))
+		return BUDDY_NONE;
 	r = region_of(b, pa);
-	if (!r || pa < r->start || pa + order_bytes(order) > r->end)
-		return 0;
+	if (!r || pa < r->start || order_bytes(order) > r->end - pa)
+		return BUDDY_NONE;
 	/* The free block holding pa, if any, is the one of some order k whose
 	 * aligned head lies in the region and says "free, order k". */
 	for (k = order; k <= BUDDY_MAX_ORDER; k++) {
@@ -310,7 +313,7 @@ paddr_t buddy_alloc_at(struct buddy *b, paddr_t pa, unsigned int order)
 			break;
 	}
 	if (k > BUDDY_MAX_ORDER)
-		return 0;
+		return BUDDY_NONE;
 	unlink_free(b, head, k);
 	/* Split towards pa; the other half goes back free each time. */
 	while (k > order) {
@@ -388,11 +391,11 @@ bool buddy_next_dirty(struct buddy *b, paddr_t pa, uint64_t pages,
 	const struct buddy_region *r = owned_range(b, pa, pages);
 	paddr_t first, stop, end = pa + (pages << PAGE_SHIFT);
 
-	if (!r || !pages || !(first = dirty_find(r, pa, pages, true)))
+	if (!r || !pages || (first = dirty_find(r, pa, pages, true)) == BUDDY_NONE)
 		return false;
 	stop = dirty_find(r, first, (end - first) >> PAGE_SHIFT, false);
 	*run = first;
-	*run_pages = ((stop ? stop : end) - first) >> PAGE_SHIFT;
+	*run_pages = ((stop != BUDDY_NONE ? stop : end) - first) >> PAGE_SHIFT;
 	return true;
 }
 
@@ -414,23 +417,23 @@ void buddy_mark_clean(struct buddy *b, paddr_t pa, uint64_t pages)
 paddr_t buddy_take_dirty(struct buddy *b, unsigned int max_order, unsigned int *order)
 {
 	if (!b->dirty_free_pages)
-		return 0;
+		return BUDDY_NONE;
 	for (unsigned int k = 0; k <= BUDDY_MAX_ORDER; k++) {
 		struct list_node *n;
 
 		list_for_each(n, &b->free_list[k]) {
-			paddr_t head = node_to_pa(n), pa;
+			paddr_t head = node_to_pa(b, n), pa;
 			const struct buddy_region *r = region_of(b, head);
 			unsigned int o = k < max_order ? k : max_order;
 
 			pa = dirty_find(r, head, 1ULL << k, true);
-			if (!pa)
+			if (pa == BUDDY_NONE)
 				continue;
 			*order = o;
 			return buddy_alloc_at(b, pa & ~(order_bytes(o) - 1), o);
 		}
 	}
-	return 0;
+	return BUDDY_NONE;
 }
 
 void buddy_stats(const struct buddy *b, struct buddy_stats *st)

@@ -30,7 +30,7 @@ void console_irq_init(irqid_t uart_irq);
 void smp_start_secondaries(void);
 void ipi_cpu_init(void);
 void shell_start(void);
-void virt_reserve(const void *dtb, struct board *b);
+int virt_reserve(const void *dtb, struct board *b);
 void virt_init(void);
 void virt_cpu_init(void);
 void virt_autostart(void);
@@ -156,7 +156,8 @@ __noreturn void kernel_main(const void *dtb)
 		board.uart.options);
 
 	cpus_from_board(&board);
-	virt_reserve(dtb, &board);
+	if (virt_reserve(dtb, &board))
+		boot_fail("cannot protect the boot bundle");
 	if (page_alloc_init(&board, (paddr_t)_image_start, (paddr_t)_image_end,
 			    (paddr_t)dtb, board.fdt_size))
 		boot_fail("no usable RAM");

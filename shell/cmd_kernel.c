@@ -225,6 +225,8 @@ enum fault_kind {
 	FAULT_EXEC_DATA,	/* a jump to an instruction in .data */
 	FAULT_EXEC_HEAP,	/* a jump to an instruction on the heap */
 	FAULT_STACK_OVERFLOW,	/* recursion off the bottom of the stack */
+	FAULT_NULL_WRITE,	/* a store through NULL: page 0 is never mapped,
+				 * even where RAM starts at physical 0 */
 };
 
 static const char *const fault_kinds[] = {
@@ -233,7 +235,11 @@ static const char *const fault_kinds[] = {
 	[FAULT_EXEC_DATA] = "exec-data",
 	[FAULT_EXEC_HEAP] = "exec-heap",
 	[FAULT_STACK_OVERFLOW] = "stack-overflow",
+	[FAULT_NULL_WRITE] = "null-write",
 };
+
+/* Read at run time, so the compiler sees no NULL dereference to rewrite. */
+static volatile uintptr_t null_addr;
 
 static uint32_t data_insn[4] __aligned(16) = { INSN_RET };
 
@@ -287,6 +293,9 @@ static void fault_thread(void *p1, void *p2, void *p3)
 	case FAULT_STACK_OVERFLOW:
 		recurse(0);
 		break;
+	case FAULT_NULL_WRITE:
+		*(volatile uint64_t *)null_addr = 0;
+		break;
 	}
 	LOG_ERR("fault %s: no fault happened", fault_kinds[kind]);
 }
@@ -331,5 +340,5 @@ static int cmd_fault(struct shell *sh, int argc, char **argv)
 	k_msleep(20);
 	return 0;
 }
-SHELL_CMD("fault", cmd_fault, "<cpu> [read|write-text|exec-data|exec-heap|stack-overflow]",
+SHELL_CMD("fault", cmd_fault, "<cpu> [read|write-text|exec-data|exec-heap|stack-overflow|null-write]",
 	  "test: fault on purpose in a thread on <cpu>; that core halts, the rest go on");

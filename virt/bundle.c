@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
+#include <tandem/buddy.h>
 #include <tandem/log.h>
 #include <tandem/percpu.h>
 #include <virt/bundle.h>
@@ -42,6 +43,12 @@ int bundle_init(const void *dtb, paddr_t *start, paddr_t *end)
 	if (e <= s) {
 		LOG_ERR("board DTB: /chosen: linux,initrd-end %#llx is not above linux,initrd-start %#llx",
 			(unsigned long long)e, (unsigned long long)s);
+		return -EINVAL;
+	}
+	/* Page 0 is the host's NULL guard, never mapped (page_alloc.c). */
+	if (s < PAGE_SIZE) {
+		LOG_ERR("board DTB: /chosen: linux,initrd-start %#llx is in physical page 0, which Tandem never maps; load the bundle higher",
+			(unsigned long long)s);
 		return -EINVAL;
 	}
 	bundle = (const void *)s;

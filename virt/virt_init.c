@@ -1,4 +1,5 @@
 /* Bringing up the virtualization layer at boot, and on every core. */
+#include <errno.h>
 #include <arch/serror.h>
 #include <arch/vdebug.h>
 #include <tandem/board.h>
@@ -11,14 +12,19 @@ void vgic_lr_cpu_init(void);
 void console_focus_init(void);
 
 /* Boot CPU, before the page allocator: keep the bundle out of it. */
-void virt_reserve(const void *dtb, struct board *b)
+int virt_reserve(const void *dtb, struct board *b)
 {
 	paddr_t s, e;
 
 	if (bundle_init(dtb, &s, &e) || s == e)
-		return;
-	if (b->n_reserved < BOARD_MAX_RESERVED)
-		b->reserved[b->n_reserved++] = (struct board_range){ s, e - s };
+		return 0;
+	if (b->n_reserved == BOARD_MAX_RESERVED) {
+		LOG_ERR("boot bundle %#llx-%#llx: no room to reserve it (the DTB has %d reserved ranges)",
+			(unsigned long long)s, (unsigned long long)e, BOARD_MAX_RESERVED);
+		return -E2BIG;
+	}
+	b->reserved[b->n_reserved++] = (struct board_range){ s, e - s };
+	return 0;
 }
 
 void virt_cpu_init(void)

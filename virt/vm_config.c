@@ -344,11 +344,12 @@ static int parse_memory_phys(struct cfg *c, int node, struct vm_config *vm)
 	ret = prop_u64(c, node, "memory-phys", &phys);
 	if (ret <= 0)
 		return ret;	/* absent: ram_phys stays 0, "anywhere" */
-	/* 0 is how struct vm_config says "anywhere": refuse it rather than
-	 * let an explicit placement at 0 turn into none. */
+	/* Physical page 0 is the host's NULL guard on every board (never
+	 * mapped, never allocated: kernel/page_alloc.c), so no VM can be
+	 * there; that also leaves 0 free to mean "anywhere" in vm_config. */
 	if (phys == 0)
 		return cfg_fail(c, node, -EINVAL,
-				"property 'memory-phys': 0 is not a placement (leave the property out to place RAM anywhere)");
+				"property 'memory-phys': 0 is not possible: physical page 0 stays unmapped as Tandem's NULL guard (place the RAM at 2 MiB or above, or leave the property out)");
 	if (!IS_ALIGNED(phys, RAM_GRANULE))
 		return cfg_fail(c, node, -EINVAL,
 				"property 'memory-phys': 0x%llx is not 2 MiB aligned",

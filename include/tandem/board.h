@@ -52,6 +52,7 @@ struct board {
 	/* /memreserve/ entries, then /reserved-memory children that have reg. */
 	struct board_range reserved[BOARD_MAX_RESERVED];
 	unsigned int n_reserved;
+	uint32_t reserved_no_map;	/* bit i: reserved[i]'s node says no-map */
 
 	/*
 	 * MPIDR affinity bits (reg) of the available /cpus/cpu@* nodes, in DT
@@ -92,6 +93,8 @@ struct board {
 
 	uint64_t fdt_size;		/* fdt_totalsize(), to keep the DTB mapped */
 };
+
+_Static_assert(BOARD_MAX_RESERVED <= 32, "reserved_no_map has a bit per range");
 
 /*
  * Fill *b from the DTB at fdt. Returns 0, or a negative errno with a

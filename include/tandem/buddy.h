@@ -1,6 +1,6 @@
 /*
  * Physical page allocator: a binary buddy allocator instance over up to
- * BUDDY_MAX_REGIONS ranges of identity-mapped RAM. It owns the free lists,
+ * BUDDY_MAX_REGIONS ranges of mapped RAM. It owns the free lists,
  * the per-page state bytes and the page counters; it has no lock and no
  * global state, so the kernel wraps one instance in a spinlock and the unit
  * tests build as many as they like over host buffers.
@@ -9,6 +9,9 @@
  * address 0 (a 2 MiB block is 2 MiB aligned, as stage-2 block mappings
  * need) and never cross a region boundary. Each region keeps its own
  * metadata in its first pages, so adding memory needs no other memory.
+ *
+ * Every physical address is a valid block address, 0 included (RAM starts
+ * at 0 on most SoCs): "no block" is BUDDY_NONE, never 0.
  */
 #ifndef TANDEM_BUDDY_H
 #define TANDEM_BUDDY_H
@@ -20,7 +23,11 @@
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 
 #define BUDDY_MAX_ORDER 18	/* largest block: 2^18 pages = 1 GiB */
-#define BUDDY_MAX_REGIONS 8
+/* Each RAM bank, cut by the holes in it (image, DTB, bundle, reserved). */
+#define BUDDY_MAX_REGIONS 32
+
+/* What buddy_alloc() and buddy_alloc_at() return for "no block". */
+#define BUDDY_NONE (~(paddr_t)0)
 
 /*
  * One range of RAM. 'base' is the page-trimmed start including the
@@ -48,6 +55,12 @@ struct buddy {
 	struct buddy_region regions[BUDDY_MAX_REGIONS];
 	/* Zeroes a free-list link leaving its block (to PoC in the kernel); NULL: memset. */
 	void (*node_wipe)(void *node, size_t len);
+	/*
+	 * Where the allocator reads and writes physical address pa: at
+	 * pa + va_offset. Tandem's EL2 map is the identity (0); the unit
+	 * tests put "physical" RAM at 0 or above 4 GiB over host buffers.
+	 */
+	uintptr_t va_offset;
 };
 
 struct buddy_stats {
@@ -58,7 +71,7 @@ struct buddy_stats {
 	uint64_t free_blocks[BUDDY_MAX_ORDER + 1];
 };
 
-void buddy_init(struct buddy *b);
+void buddy_init(struct buddy *b, uintptr_t va_offset);
 
 /*
  * Give [base, base + size) to the allocator. Partial pages at either edge
@@ -72,14 +85,14 @@ void buddy_init(struct buddy *b);
 int buddy_add_region(struct buddy *b, paddr_t base, uint64_t size);
 
 /*
- * 2^order contiguous pages aligned to their size, or 0 when no block is
- * free (or order > BUDDY_MAX_ORDER). The contents are not cleared.
+ * 2^order contiguous pages aligned to their size, or BUDDY_NONE when no
+ * block is free (or order > BUDDY_MAX_ORDER). The contents are not cleared.
  */
 paddr_t buddy_alloc(struct buddy *b, unsigned int order);
 /*
  * The block of 2^order pages at pa exactly (aligned to its size), if all
- * of it is free; 0 if not (some of it allocated, metadata, outside every
- * region, misaligned). For memory a VM needs at a fixed address.
+ * of it is free; BUDDY_NONE if not (some of it allocated, metadata,
+ * outside every region, misaligned). For memory a VM needs at a fixed address.
  */
 paddr_t buddy_alloc_at(struct buddy *b, paddr_t pa, unsigned int order);
 
@@ -112,8 +125,8 @@ uint64_t buddy_dirty_pages(struct buddy *b, paddr_t pa, uint64_t pages);
 void buddy_mark_clean(struct buddy *b, paddr_t pa, uint64_t pages);
 /*
  * For the scrubber: allocate a block of at most 2^max_order pages that
- * holds a free dirty page (*order says its size); 0 when no free page is
- * dirty. The caller zeroes the block's dirty pages and gives it back
+ * holds a free dirty page (*order says its size); BUDDY_NONE when no free
+ * page is dirty. The caller zeroes the block's dirty pages and gives it back
  * with buddy_free_clean.
  */
 paddr_t buddy_take_dirty(struct buddy *b, unsigned int max_order, unsigned int *order);

@@ -107,7 +107,7 @@ struct vm_config {
 	unsigned n_vcpus;
 	uint64_t ram_base;		/* guest-physical (IPA), 2 MiB aligned */
 	uint64_t ram_size;		/* bytes, multiple of 2 MiB */
-	uint64_t ram_phys;		/* host-physical placement, 0 = any */
+	uint64_t ram_phys;		/* host-physical placement, 0 = any (page 0 is never RAM for a VM) */
 	char kernel[VM_FILE_LEN];	/* path inside the bundle */
 	enum vm_image_format format;
 	uint64_t load_addr;		/* raw: IPA to load at (default ram_base) */

@@ -22,6 +22,9 @@ QEMU = os.environ.get("TANDEM_QEMU", "qemu-system-aarch64")
 QEMU_ARGS = ["-M", "virt,gic-version=3,virtualization=on",
              "-cpu", "max,pauth-impdef=on", "-smp", "4", "-m", "1G",
              "-nographic", "-nic", "none"]
+# QEMU's Versal model (`make run BOARD=versal`): two Cortex-A72 (fixed: it
+# ignores -cpu and -smp), RAM at physical 0, GIC and PL011 elsewhere.
+VERSAL_ARGS = ["-M", "xlnx-versal-virt", "-m", "2G", "-nographic", "-nic", "none"]
 
 PROMPT = "tandem> "
 # Boot under icount or on a loaded CI runner can be slow.
@@ -218,14 +221,16 @@ class ConsoleError(AssertionError):
 class Tandem:
     """One QEMU running build/tandem.bin, driven over its serial console."""
 
-    def __init__(self, extra_args=(), boot_timeout=BOOT_TIMEOUT, direct=True):
+    def __init__(self, extra_args=(), boot_timeout=BOOT_TIMEOUT, direct=True,
+                 machine=None):
         """direct: QEMU loads the image (-kernel) and this waits for the
         prompt. Otherwise extra_args load it (a firmware, -device loader)
-        and the caller boots it and calls wait_boot()."""
+        and the caller boots it and calls wait_boot(). machine: QEMU's
+        board arguments instead of QEMU_ARGS (VERSAL_ARGS, another -cpu)."""
         if not os.path.isfile(IMAGE):
             raise ConsoleError("%s does not exist: run `make` first" % IMAGE)
         env_extra = shlex.split(os.environ.get("TANDEM_QEMU_EXTRA", ""))
-        self.args = QEMU_ARGS + list(extra_args) + env_extra
+        self.args = list(machine or QEMU_ARGS) + list(extra_args) + env_extra
         if direct:
             self.args += ["-kernel", IMAGE]
         self.transcript = io.StringIO()

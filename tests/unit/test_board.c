@@ -355,6 +355,18 @@ static void test_memory_overflow(void **state)
 
 /* --- reserved memory --------------------------------------------------------- */
 
+/* An empty /reserved-memory with 2-cell addresses and sizes, ranges 1:1. */
+static int add_reserved_memory(void *fdt)
+{
+	int rm = fdt_add_subnode(fdt, 0, "reserved-memory");
+
+	assert_true(rm >= 0);
+	set_cells(fdt, "/reserved-memory", "#address-cells", 1, 2);
+	set_cells(fdt, "/reserved-memory", "#size-cells", 1, 2);
+	assert_int_equal(fdt_setprop_empty(fdt, rm, "ranges"), 0);
+	return rm;
+}
+
 static void test_reserved(void **state)
 {
 	void *fdt = qemu_copy(state);
@@ -363,16 +375,13 @@ static void test_reserved(void **state)
 
 	assert_int_equal(fdt_add_mem_rsv(fdt, 0x40000000, 0x10000), 0);
 
-	rm = fdt_add_subnode(fdt, 0, "reserved-memory");
-	assert_true(rm >= 0);
-	set_cells(fdt, "/reserved-memory", "#address-cells", 1, 2);
-	set_cells(fdt, "/reserved-memory", "#size-cells", 1, 2);
-	assert_int_equal(fdt_setprop_empty(fdt, rm, "ranges"), 0);
+	rm = add_reserved_memory(fdt);
 	/* fdt_add_subnode() prepends, so DT order ends up fw, cma, off, tee. */
 	child = fdt_add_subnode(fdt, rm, "tee@7e000000");
 	assert_true(child >= 0);
 	set_cells(fdt, "/reserved-memory/tee@7e000000", "reg", 8,
 		  0, 0x7e000000, 0, 0x1000000, 0, 0x7f800000, 0, 0x800000);
+	assert_int_equal(fdt_setprop_empty(fdt, child, "no-map"), 0);
 	child = fdt_add_subnode(fdt, rm, "off@7d000000");
 	assert_true(child >= 0);
 	set_cells(fdt, "/reserved-memory/off@7d000000", "reg", 4,
@@ -392,6 +401,38 @@ static void test_reserved(void **state)
 	assert_range(&b.reserved[1], 0x4f000000, 0x200000);
 	assert_range(&b.reserved[2], 0x7e000000, 0x1000000);
 	assert_range(&b.reserved[3], 0x7f800000, 0x800000);
+	/* Both of tee's ranges, and nothing else, must stay out of the EL2 map. */
+	assert_int_equal(b.reserved_no_map, (1U << 2) | (1U << 3));
+	test_free(fdt);
+}
+
+/*
+ * Versal's layout with -m 4G: RAM at physical 0 (2 GiB) and at 32 GiB,
+ * a no-map firmware range at 0 itself. Base 0 is a bank like any other.
+ */
+static void test_memory_at_zero_and_high(void **state)
+{
+	void *fdt = qemu_copy(state);
+	struct board b;
+	int rm, child;
+
+	set_cells(fdt, "/memory@40000000", "reg", 8,
+		  0, 0, 0, 0x80000000, 0x8, 0, 0, 0x80000000);
+	assert_int_equal(fdt_add_mem_rsv(fdt, 0x800000000ULL, 0x1000), 0);
+	rm = add_reserved_memory(fdt);
+	child = fdt_add_subnode(fdt, rm, "atf@0");
+	assert_true(child >= 0);
+	set_cells(fdt, "/reserved-memory/atf@0", "reg", 4, 0, 0, 0, 0x80000);
+	assert_int_equal(fdt_setprop_empty(fdt, child, "no-map"), 0);
+
+	parse_ok(fdt, &b);
+	assert_int_equal(b.n_mem, 2);
+	assert_range(&b.mem[0], 0, 0x80000000);
+	assert_range(&b.mem[1], 0x800000000ULL, 0x80000000);
+	assert_int_equal(b.n_reserved, 2);
+	assert_range(&b.reserved[0], 0x800000000ULL, 0x1000);
+	assert_range(&b.reserved[1], 0, 0x80000);
+	assert_int_equal(b.reserved_no_map, 1U << 1);
 	test_free(fdt);
 }
 
@@ -1220,6 +1261,7 @@ int main(void)
 		cmocka_unit_test(test_memory_eight_ranges),
 		cmocka_unit_test(test_memory_overflow),
 		cmocka_unit_test(test_reserved),
+		cmocka_unit_test(test_memory_at_zero_and_high),
 		cmocka_unit_test(test_reserved_overflow),
 		cmocka_unit_test(test_no_cpu_nodes),
 		cmocka_unit_test(test_no_cpus_node),

@@ -29,14 +29,21 @@ static inline uint64_t blk_bytes(unsigned int order)
 	return PAGE_SIZE << order;
 }
 
+/*
+ * Host address of "physical" address 0, as struct buddy's va_offset: 0
+ * (host addresses are the physical ones) except in the tests that put a
+ * region at physical 0 or above 4 GiB over a host buffer.
+ */
+static uintptr_t va_off;
+
 static inline paddr_t pa_of(const void *p)
 {
-	return (paddr_t)(uintptr_t)p;
+	return (paddr_t)((uintptr_t)p - va_off);
 }
 
 static inline uint64_t *word_at(paddr_t pa)
 {
-	return (uint64_t *)(uintptr_t)pa;
+	return (uint64_t *)(uintptr_t)(pa + va_off);
 }
 
 /*
@@ -161,7 +168,7 @@ static void assert_block_ok(const struct tregion *trs, unsigned int n,
 {
 	unsigned int i;
 
-	assert_true(pa != 0);
+	assert_true(pa != BUDDY_NONE);
 	assert_true(IS_ALIGNED(pa, blk_bytes(order)));
 	for (i = 0; i < n; i++)
 		if (pa >= usable_start(&trs[i]) &&
@@ -305,7 +312,7 @@ static void live_init(struct livelist *l, size_t cap)
 	assert_non_null(l->v);
 }
 
-/* Allocate, then prove the block is new, in range and writable. */
+/* Allocate, then prove the block is new, in range and writable; BUDDY_NONE if none. */
 static paddr_t alloc_tracked(struct buddy *b, struct livelist *l,
 			     struct shadow *s, const struct tregion *trs,
 			     unsigned int n, unsigned int order)
@@ -313,8 +320,8 @@ static paddr_t alloc_tracked(struct buddy *b, struct livelist *l,
 	paddr_t pa = buddy_alloc(b, order);
 	struct live *e;
 
-	if (!pa)
-		return 0;
+	if (pa == BUDDY_NONE)
+		return BUDDY_NONE;
 	assert_true(l->n < l->cap);
 	assert_block_ok(trs, n, pa, order);
 	shadow_claim(s, pa, order);
@@ -392,14 +399,14 @@ static void test_empty_allocator(void **state)
 	struct buddy_stats st;
 	unsigned int k;
 
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	buddy_stats(&b, &st);
 	assert_int_equal(st.total_pages, 0);
 	assert_int_equal(st.free_pages, 0);
 	assert_int_equal(st.metadata_pages, 0);
 	for (k = 0; k <= BUDDY_MAX_ORDER; k++) {
 		assert_int_equal(st.free_blocks[k], 0);
-		assert_int_equal(buddy_alloc(&b, k), 0);
+		assert_int_equal(buddy_alloc(&b, k), BUDDY_NONE);
 	}
 	assert_int_equal(buddy_free(&b, PAGE_SIZE, 0), -EINVAL);
 }
@@ -418,7 +425,7 @@ static void test_every_order(void **state)
 	unsigned int k;
 
 	rng_seed(1);
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	add_region_ok(&b, &tr, pa_of(arena), size);
 	shadow_init(&sh, pa_of(arena), size);
 	live_init(&live, 64);
@@ -430,7 +437,7 @@ static void test_every_order(void **state)
 	for (k = 0; k <= (unsigned int)top; k++) {
 		paddr_t pa = alloc_tracked(&b, &live, &sh, &tr, 1, k);
 
-		assert_true(pa != 0);
+		assert_true(pa != BUDDY_NONE);
 		buddy_stats(&b, &st);
 		assert_int_equal(st.free_pages, init.free_pages - (1ULL << k));
 		free_tracked(&b, &live, &sh, 0);
@@ -438,8 +445,8 @@ static void test_every_order(void **state)
 		assert_stats_equal(&st, &init);
 	}
 	if (top < BUDDY_MAX_ORDER)
-		assert_int_equal(buddy_alloc(&b, (unsigned int)top + 1), 0);
-	assert_int_equal(buddy_alloc(&b, BUDDY_MAX_ORDER + 1), 0);
+		assert_int_equal(buddy_alloc(&b, (unsigned int)top + 1), BUDDY_NONE);
+	assert_int_equal(buddy_alloc(&b, BUDDY_MAX_ORDER + 1), BUDDY_NONE);
 
 	/*
 	 * All orders live at once. Below the top they need 2^top - 1 pages,
@@ -447,9 +454,9 @@ static void test_every_order(void **state)
 	 * alignment made of the layout; the top order too if it had two.
 	 */
 	for (k = (unsigned int)top; k-- > 0; )
-		assert_true(alloc_tracked(&b, &live, &sh, &tr, 1, k) != 0);
+		assert_true(alloc_tracked(&b, &live, &sh, &tr, 1, k) != BUDDY_NONE);
 	if (init.free_blocks[top] >= 2)
-		assert_true(alloc_tracked(&b, &live, &sh, &tr, 1, (unsigned int)top) != 0);
+		assert_true(alloc_tracked(&b, &live, &sh, &tr, 1, (unsigned int)top) != BUDDY_NONE);
 	assert_free_lists_consistent(&b, &tr, 1);
 	buddy_stats(&b, &st);
 	assert_int_equal(st.free_pages + live_pages(&live) + st.metadata_pages,
@@ -488,14 +495,14 @@ static void test_max_order(void **state)
 	rng_seed(2);
 	/* Metadata in front of the aligned GiBs, so it costs no large block. */
 	g = ALIGN_UP(pa_of(map) + MiB(1), GiB(1));
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	add_region_ok(&b, &tr, g - MiB(1), GiB(2) + MiB(1));
 	shadow_init(&sh, g - MiB(1), GiB(2) + MiB(1));
 	live_init(&live, 64);
 	buddy_stats(&b, &init);
 	assert_int_equal(init.free_blocks[BUDDY_MAX_ORDER], 2);
 
-	assert_int_equal(buddy_alloc(&b, BUDDY_MAX_ORDER + 1), 0);
+	assert_int_equal(buddy_alloc(&b, BUDDY_MAX_ORDER + 1), BUDDY_NONE);
 	pa = alloc_tracked(&b, &live, &sh, &tr, 1, BUDDY_MAX_ORDER);
 	assert_true(pa == g || pa == g + GiB(1));
 	free_tracked(&b, &live, &sh, 0);
@@ -504,8 +511,8 @@ static void test_max_order(void **state)
 
 	/* Every order at once: 1 GiB plus 2^18 - 1 pages split from the other. */
 	for (k = BUDDY_MAX_ORDER + 1; k-- > 0; )
-		assert_true(alloc_tracked(&b, &live, &sh, &tr, 1, k) != 0);
-	assert_int_equal(buddy_alloc(&b, BUDDY_MAX_ORDER), 0);
+		assert_true(alloc_tracked(&b, &live, &sh, &tr, 1, k) != BUDDY_NONE);
+	assert_int_equal(buddy_alloc(&b, BUDDY_MAX_ORDER), BUDDY_NONE);
 	assert_free_lists_consistent(&b, &tr, 1);
 	free_all_random(&b, &live, &sh);
 	buddy_stats(&b, &st);
@@ -520,7 +527,7 @@ static void exhaust_at(struct buddy *b, struct livelist *l, struct shadow *s,
 		       const struct tregion *trs, unsigned int n,
 		       unsigned int order)
 {
-	while (alloc_tracked(b, l, s, trs, n, order))
+	while (alloc_tracked(b, l, s, trs, n, order) != BUDDY_NONE)
 		;
 }
 
@@ -536,7 +543,7 @@ static void test_exhaustion(void **state)
 	unsigned int k;
 
 	rng_seed(3);
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	add_region_ok(&b, &tr, pa_of(arena) + 3 * PAGE_SIZE, size);
 	shadow_init(&sh, pa_of(arena), MiB(8));
 	live_init(&live, size / PAGE_SIZE);
@@ -551,7 +558,7 @@ static void test_exhaustion(void **state)
 	assert_int_equal(st.metadata_pages + live_pages(&live), st.total_pages);
 	for (k = 0; k <= BUDDY_MAX_ORDER; k++) {
 		assert_int_equal(st.free_blocks[k], 0);
-		assert_int_equal(buddy_alloc(&b, k), 0);
+		assert_int_equal(buddy_alloc(&b, k), BUDDY_NONE);
 	}
 	free_all_random(&b, &live, &sh);
 	buddy_stats(&b, &st);
@@ -597,7 +604,7 @@ static void test_random_stress(void **state)
 	unsigned long i, failures = 0;
 
 	rng_seed(0x7a9de5);
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	add_region_ok(&b, &tr[0], a + 3 * PAGE_SIZE + 100, MiB(6) - 3 * PAGE_SIZE);
 	add_region_ok(&b, &tr[1], a + MiB(6) + 2 * PAGE_SIZE, MiB(10) - 2 * PAGE_SIZE);
 	shadow_init(&sh, a, size);
@@ -614,7 +621,7 @@ static void test_random_stress(void **state)
 			unsigned int order = rng_below64(8) ? (unsigned int)rng_below64(5)
 							  : (unsigned int)rng_below64(12);
 
-			if (!alloc_tracked(&b, &live, &sh, tr, 2, order)) {
+			if (alloc_tracked(&b, &live, &sh, tr, 2, order) == BUDDY_NONE) {
 				unsigned int k;
 
 				/* A refusal is only honest if nothing fits. */
@@ -674,7 +681,7 @@ static void test_bad_frees(void **state)
 	int top;
 
 	rng_seed(4);
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	add_region_ok(&b, &tr, a, size);
 	shadow_init(&sh, pa_of(arena), MiB(8));
 	live_init(&live, 1024);
@@ -683,13 +690,13 @@ static void test_bad_frees(void **state)
 	/* An order-0 block that also sits on an order-1 boundary. */
 	for (i = 0; i < 64; i++) {
 		p0 = alloc_tracked(&b, &live, &sh, &tr, 1, 0);
-		assert_true(p0 != 0);
+		assert_true(p0 != BUDDY_NONE);
 		if (IS_ALIGNED(p0, blk_bytes(1)))
 			break;
 	}
 	assert_true(IS_ALIGNED(p0, blk_bytes(1)));
 	p3 = alloc_tracked(&b, &live, &sh, &tr, 1, 3);
-	assert_true(p3 != 0);
+	assert_true(p3 != BUDDY_NONE);
 
 	/* Wrong order, both ways, on otherwise acceptable addresses. */
 	assert_free_rejected(&b, &tr, p0, 1);
@@ -733,7 +740,7 @@ static void test_bad_frees(void **state)
 		paddr_t q = alloc_tracked(&b, &live, &sh, &tr, 1, 0);
 		size_t j;
 
-		assert_true(q != 0);
+		assert_true(q != BUDDY_NONE);
 		for (j = 0; j + 1 < live.n; j++)
 			if (live.v[j].order == 0 &&
 			    live.v[j].pa == (q ^ PAGE_SIZE))
@@ -785,7 +792,7 @@ static void test_unaligned_edges(void **state)
 
 	rng_seed(5);
 	memset(arena, 0xa5, MiB(8));
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	add_region_ok(&b, &tr, base, size);
 	assert_int_equal(tr.base, a + 2 * PAGE_SIZE);
 	assert_int_equal(tr.end, ALIGN_DOWN(end, PAGE_SIZE));
@@ -831,14 +838,14 @@ static void test_two_regions(void **state)
 	unsigned int k, r;
 
 	rng_seed(6);
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	add_region_ok(&b, &tr[0], a + MiB(1), seam - (a + MiB(1)));
 	add_region_ok(&b, &tr[1], seam, a + MiB(16) - seam);
 	buddy_stats(&b, &init);
 
 	/* Layout each region gets on its own: the pair must be the sum. */
 	for (r = 0; r < 2; r++) {
-		buddy_init(&lone);
+		buddy_init(&lone, 0);
 		add_region_ok(&lone, &lone_tr, tr[r].base, tr[r].end - tr[r].base);
 		buddy_stats(&lone, &lone_st[r]);
 	}
@@ -846,7 +853,7 @@ static void test_two_regions(void **state)
 		assert_int_equal(init.free_blocks[k],
 				 lone_st[0].free_blocks[k] + lone_st[1].free_blocks[k]);
 	/* Re-adding wrote fresh metadata over the same memory: start again. */
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	add_region_ok(&b, &tr[0], a + MiB(1), seam - (a + MiB(1)));
 	add_region_ok(&b, &tr[1], seam, a + MiB(16) - seam);
 
@@ -888,7 +895,7 @@ static void test_no_merge_past_edges(void **state)
 	unsigned int round;
 
 	rng_seed(7);
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	/* Usable x..x+2: an order-1 block and an order-0 block at x+2. */
 	add_region_ok(&b, &tr[0], x - PAGE_SIZE, 4 * PAGE_SIZE);
 	/* Starts at x+3, the buddy of the page at x+2. */
@@ -925,7 +932,7 @@ static void test_alloc_at(void **state)
 	struct tregion tr;
 	paddr_t two = ALIGN_UP(base + MiB(1), MiB(2)), p, q;
 
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	add_region_ok(&b, &tr, base, MiB(8));
 	buddy_stats(&b, &init);
 	assert_int_equal(buddy_alloc_at(&b, two, 9), two);	/* 2 MiB */
@@ -933,13 +940,13 @@ static void test_alloc_at(void **state)
 	buddy_stats(&b, &st);
 	assert_int_equal(st.free_pages, init.free_pages - 512);
 	/* taken: not again, nor a block inside it, nor one around it */
-	assert_int_equal(buddy_alloc_at(&b, two, 9), 0);
-	assert_int_equal(buddy_alloc_at(&b, two + MiB(1), 0), 0);
-	assert_int_equal(buddy_alloc_at(&b, two & ~(MiB(4) - 1), 10), 0);
+	assert_int_equal(buddy_alloc_at(&b, two, 9), BUDDY_NONE);
+	assert_int_equal(buddy_alloc_at(&b, two + MiB(1), 0), BUDDY_NONE);
+	assert_int_equal(buddy_alloc_at(&b, two & ~(MiB(4) - 1), 10), BUDDY_NONE);
 	/* misaligned, in metadata, outside the region */
-	assert_int_equal(buddy_alloc_at(&b, two + MiB(2) + PAGE_SIZE, 1), 0);
-	assert_int_equal(buddy_alloc_at(&b, tr.base, 0), 0);
-	assert_int_equal(buddy_alloc_at(&b, tr.end, 0), 0);
+	assert_int_equal(buddy_alloc_at(&b, two + MiB(2) + PAGE_SIZE, 1), BUDDY_NONE);
+	assert_int_equal(buddy_alloc_at(&b, tr.base, 0), BUDDY_NONE);
+	assert_int_equal(buddy_alloc_at(&b, tr.end, 0), BUDDY_NONE);
 	/* a page right after it, then the ordinary allocator still works */
 	p = buddy_alloc_at(&b, two + MiB(2), 0);
 	assert_int_equal(p, two + MiB(2));
@@ -975,7 +982,7 @@ static void test_overlap_rejected(void **state)
 	struct buddy b;
 	struct tregion tr[3];
 
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	add_region_ok(&b, &tr[0], a + MiB(2), MiB(2));
 
 	assert_add_fails(&b, a + MiB(2), MiB(2), -EEXIST);
@@ -999,13 +1006,15 @@ static void test_region_limits(void **state)
 {
 	uint8_t *arena = arena_new(MiB(32));
 	paddr_t a = pa_of(arena);
+
+	_Static_assert(BUDDY_MAX_REGIONS <= 32, "the regions below fit the arena");
 	struct buddy b;
 	struct buddy_stats st;
 	struct tregion tr;
 	unsigned int i;
 	paddr_t pa;
 
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	/* Nothing left after trimming, or a range that wraps. */
 	assert_add_fails(&b, a, 0, -EINVAL);
 	assert_add_fails(&b, a, PAGE_SIZE - 1, -EINVAL);
@@ -1026,13 +1035,13 @@ static void test_region_limits(void **state)
 	assert_int_equal(st.free_blocks[0], 1);
 	pa = buddy_alloc(&b, 0);
 	assert_int_equal(pa, a + PAGE_SIZE);
-	assert_int_equal(buddy_alloc(&b, 0), 0);
+	assert_int_equal(buddy_alloc(&b, 0), BUDDY_NONE);
 	assert_int_equal(buddy_free(&b, pa, 0), 0);
 
-	/* The table holds eight regions and no more. */
+	/* The table holds BUDDY_MAX_REGIONS regions and no more. */
 	for (i = 1; i < BUDDY_MAX_REGIONS; i++)
 		add_region_ok(&b, &tr, a + i * MiB(1), 3 * PAGE_SIZE);
-	assert_add_fails(&b, a + MiB(16), MiB(4), -ENOMEM);
+	assert_add_fails(&b, a + MiB(31) + KiB(512), 4 * PAGE_SIZE, -ENOMEM);
 	buddy_stats(&b, &st);
 	assert_int_equal(st.total_pages, 2 + 3 * (BUDDY_MAX_REGIONS - 1));
 
@@ -1040,13 +1049,104 @@ static void test_region_limits(void **state)
 	 * One metadata page holds a state byte and a dirty bit for 3640
 	 * pages (3640 bytes, then 57 bitmap words); the 3641st needs a second.
 	 */
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	add_region_ok(&b, &tr, a, 3641 * PAGE_SIZE);
 	assert_int_equal(tr.meta, 1);
-	buddy_init(&b);
+	buddy_init(&b, 0);
 	add_region_ok(&b, &tr, a, 3642 * PAGE_SIZE);
 	assert_int_equal(tr.meta, 2);
 
+	free(arena);
+}
+
+/*
+ * Fill a region completely with order-0 blocks, prove every usable page
+ * came out once, give them back and expect the first layout again.
+ */
+static void exhaust_and_refill(struct buddy *b, const struct tregion *trs,
+			       unsigned int n, paddr_t lo, uint64_t bytes)
+{
+	struct buddy_stats init, st;
+	struct shadow sh;
+	struct livelist live;
+
+	buddy_stats(b, &init);
+	shadow_init(&sh, lo, bytes);
+	live_init(&live, bytes / PAGE_SIZE);
+	exhaust_at(b, &live, &sh, trs, n, 0);
+	assert_shadow_covers_usable(&sh, trs, n);
+	free_all_random(b, &live, &sh);
+	assert_free_lists_consistent(b, trs, n);
+	buddy_stats(b, &st);
+	assert_stats_equal(&st, &init);
+	free(live.v);
+	free(sh.owned);
+}
+
+/*
+ * A region at physical 0, as on most SoCs (Versal, ZynqMP, RK3568, the
+ * Raspberry Pi): address 0 means nothing special to the allocator, so
+ * blocks near 0 come out, go back and merge like any others, and "none"
+ * is BUDDY_NONE. Physical 0 is mapped at an 8 MiB aligned host buffer.
+ */
+static void test_region_at_pa0(void **state)
+{
+	uint8_t *arena = arena_new(MiB(8));
+	struct buddy b;
+	struct tregion tr;
+	paddr_t pa;
+
+	rng_seed(0);
+	va_off = (uintptr_t)arena;
+	buddy_init(&b, va_off);
+	add_region_ok(&b, &tr, 0, MiB(8));
+	assert_int_equal(tr.base, 0);
+	/* The metadata sits in page 0, so that page is never a block. */
+	assert_int_equal(buddy_alloc_at(&b, 0, 0), BUDDY_NONE);
+	/* The first usable page, and a 4 MiB block aligned to physical 0. */
+	pa = buddy_alloc_at(&b, usable_start(&tr), 0);
+	assert_int_equal(pa, usable_start(&tr));
+	assert_int_equal(buddy_free(&b, pa, 0), 0);
+	pa = buddy_alloc_at(&b, MiB(4), 10);
+	assert_int_equal(pa, MiB(4));
+	assert_int_equal(buddy_free(&b, pa, 10), 0);
+	/* A free below the region start (0 - page) is refused, not wrapped. */
+	assert_int_equal(buddy_free(&b, 0, 0), -EINVAL);
+
+	exhaust_and_refill(&b, &tr, 1, 0, MiB(8));
+	assert_int_equal(buddy_alloc(&b, BUDDY_MAX_ORDER + 1), BUDDY_NONE);
+
+	va_off = 0;
+	free(arena);
+}
+
+/*
+ * Two banks meeting at 4 GiB (a low bank ending there, a high one from
+ * there): addresses keep their upper bits through alloc, free and the
+ * free lists, and a block never spans or merges across the two regions.
+ */
+static void test_regions_above_4g(void **state)
+{
+	const paddr_t four_g = 0x100000000ULL;
+	uint8_t *arena = arena_new(MiB(16));
+	struct buddy b;
+	struct tregion tr[2];
+	paddr_t pa;
+
+	rng_seed(1);
+	va_off = (uintptr_t)arena - (uintptr_t)(four_g - MiB(8));
+	buddy_init(&b, va_off);
+	add_region_ok(&b, &tr[0], four_g - MiB(8), MiB(8));
+	add_region_ok(&b, &tr[1], four_g, MiB(8));
+	pa = buddy_alloc_at(&b, four_g + MiB(4), 10);
+	assert_int_equal(pa, four_g + MiB(4));
+	assert_int_equal(buddy_free(&b, pa, 10), 0);
+	/* 8 MiB at 4 GiB - 4 MiB would straddle the two regions. */
+	assert_int_equal(buddy_alloc_at(&b, four_g - MiB(4), 11), BUDDY_NONE);
+
+	exhaust_and_refill(&b, tr, 2, four_g - MiB(8), MiB(16));
+
+	va_off = 0;
 	free(arena);
 }
 
@@ -1066,6 +1166,8 @@ int main(void)
 		cmocka_unit_test(test_overlap_rejected),
 		cmocka_unit_test(test_region_limits),
 		cmocka_unit_test(test_alloc_at),
+		cmocka_unit_test(test_region_at_pa0),
+		cmocka_unit_test(test_regions_above_4g),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

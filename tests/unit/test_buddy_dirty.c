@@ -35,7 +35,7 @@ static void fixture_init(struct fixture *f)
 	f->arena = aligned_alloc(MiB(4), ARENA);
 	assert_non_null(f->arena);
 	memset(f->arena, 0x5a, ARENA);
-	buddy_init(&f->b);
+	buddy_init(&f->b, 0);
 	assert_int_equal(buddy_add_region(&f->b, (paddr_t)(uintptr_t)f->arena, ARENA), 0);
 	buddy_stats(&f->b, &st);
 	f->pages = st.free_pages;
@@ -58,7 +58,7 @@ static void test_new_ram_is_dirty(void **state)
 	fixture_init(&f);
 	assert_int_equal(dirty_free(&f.b), f.pages);
 	pa = buddy_alloc(&f.b, 3);
-	assert_int_not_equal(pa, 0);
+	assert_true(pa != BUDDY_NONE);
 	assert_int_equal(buddy_dirty_pages(&f.b, pa, 8), 8);
 	assert_int_equal(dirty_free(&f.b), f.pages - 8);
 	free(f.arena);
@@ -124,7 +124,7 @@ static void scrub_all(struct fixture *f, unsigned max_order)
 	unsigned order;
 	paddr_t pa;
 
-	while ((pa = buddy_take_dirty(&f->b, max_order, &order))) {
+	while ((pa = buddy_take_dirty(&f->b, max_order, &order)) != BUDDY_NONE) {
 		uint64_t before = dirty_free(&f->b) + buddy_dirty_pages(&f->b, pa, 1ULL << order);
 
 		assert_true(order <= max_order);
@@ -152,7 +152,7 @@ static void test_scrubber_cleans_everything(void **state)
 	assert_int_equal(after.free_pages, before.free_pages);
 	/* Small pieces went back and merged into the same blocks as before. */
 	assert_memory_equal(after.free_blocks, before.free_blocks, sizeof(after.free_blocks));
-	assert_int_equal(buddy_take_dirty(&f.b, 2, &order), 0);
+	assert_true(buddy_take_dirty(&f.b, 2, &order) == BUDDY_NONE);
 
 	/* Everything handed out now is clean and really zero. */
 	pa = buddy_alloc(&f.b, 5);
@@ -202,7 +202,7 @@ static void test_random_against_shadow(void **state)
 			paddr_t pa = buddy_alloc(&f.b, order);
 			uint64_t idx, want = 0;
 
-			if (!pa)
+			if (pa == BUDDY_NONE)
 				continue;
 			idx = (pa - f.start) >> PAGE_SHIFT;
 			for (uint64_t i = 0; i < (1ULL << order); i++)

@@ -602,6 +602,46 @@ static void test_high_pa(void **state)
 	talloc_done(ta);
 }
 
+/*
+ * Host RAM at physical 0 (Versal, ZynqMP, RK3568): output address 0 is an
+ * address like any other, as a 1 GiB block, a 2 MiB block and a page,
+ * and the walk reports it rather than "unmapped". Then Versal's second
+ * bank, direct-mapped (IPA == PA) at 32 GiB.
+ */
+static void test_pa_zero_and_direct_map_high(void **state)
+{
+	struct talloc *ta = talloc_new();
+	struct stage2 s;
+	uint64_t d;
+
+	s2_new(&s, ta, 40);
+	assert_int_equal(stage2_map(&s, GiB(1), 0, GiB(1), S2_RWX), 0);
+	d = expect_leaf(&s, GiB(1), 1, 0);
+	assert_int_equal(D_OA(d), 0);
+	expect_range(&s, GiB(1), 0, GiB(1), S2_RWX, MiB(64) + PG);
+	expect_translate(&s, GiB(1), 0, S2_RWX);
+	/* Unmapping a page of it splits the block down to PA 0's page. */
+	assert_int_equal(stage2_unmap(&s, GiB(1) + PG, PG), 0);
+	expect_leaf(&s, GiB(1), 3, 0);
+	expect_unmapped(&s, GiB(1) + PG);
+	expect_translate(&s, GiB(1) + 8, 8, S2_RWX);
+	expect_translate(&s, GiB(1) + MiB(2), MiB(2), S2_RWX);
+
+	/* A 2 MiB block and a lone page at PA 0 in another place. */
+	assert_int_equal(stage2_map(&s, GiB(3), 0, MiB(2), S2_READ), 0);
+	expect_leaf(&s, GiB(3), 2, 0);
+	assert_int_equal(stage2_map(&s, GiB(4) + PG, 0, PG, S2_READ), 0);
+	expect_leaf(&s, GiB(4) + PG, 3, 0);
+	expect_translate(&s, GiB(4) + PG + 0x10, 0x10, S2_READ);
+
+	assert_int_equal(stage2_map(&s, GiB(32), GiB(32), MiB(64), S2_RWX), 0);
+	d = expect_leaf(&s, GiB(32) + MiB(62), 2, GiB(32) + MiB(62));
+	assert_int_equal(D_OA(d), GiB(32) + MiB(62));
+	expect_range(&s, GiB(32), GiB(32), MiB(64), S2_RWX, MiB(2) + PG);
+	stage2_destroy(&s);
+	talloc_done(ta);
+}
+
 /* The last page of each root page of a concatenated root is reachable. */
 static void test_concatenated_root(void **state)
 {
@@ -1064,6 +1104,7 @@ int main(void)
 		cmocka_unit_test(test_unaligned_uses_pages),
 		cmocka_unit_test(test_attributes),
 		cmocka_unit_test(test_high_pa),
+		cmocka_unit_test(test_pa_zero_and_direct_map_high),
 		cmocka_unit_test(test_concatenated_root),
 		cmocka_unit_test(test_translate_faults_like_mmu),
 		cmocka_unit_test(test_overlap),
