@@ -19,18 +19,13 @@
 
 #include <virt/virtio_console.h>
 
-#define RAM_BASE	0x40000000ULL
 #define RAM_SIZE	0x200000ULL
 #define QNUM		VIRTIO_CONSOLE_QUEUE
-#define DESC(q)		(RAM_BASE + 0x4000 * (q))
-#define AVAIL(q)	(DESC(q) + 0x1000)
-#define USED(q)		(DESC(q) + 0x2000)
-#define DATA		(RAM_BASE + 0x10000)
+#include "virtio_guest_queues.h"
+
 #define HUGE		(RAM_BASE + 0x100000)	/* 1 MiB to the end of RAM */
 #define HUGE_LEN	0x100000U
 
-static uint8_t *ram;
-static struct virtio_mmio t;
 static struct virtio_console con;
 static char out[4096];
 static size_t out_len;
@@ -66,44 +61,14 @@ static bool host_stopping(struct virtio_mmio *tr)
 
 static const struct virtio_host_ops host = { host_irq, host_warn, host_stopping };
 
-static uint8_t *at(uint64_t ipa)
-{
-	return ram + (ipa - RAM_BASE);
-}
-
-static void wr(uint64_t off, uint32_t v)
-{
-	uint64_t val = v;
-
-	assert_int_equal(virtio_mmio_access(&t, off, 4, true, &val), 0);
-}
-
 static int setup(void **state)
 {
-	struct guest_mem mem = { RAM_BASE, RAM_SIZE, NULL };
-
-	ram = calloc(1, RAM_SIZE);
-	mem.host = ram;
 	out_len = 0;
 	warns = 0;
 	counting = stop_now = false;
 	counted = 0;
 	virtio_console_setup(&con, collect, &out);
-	virtio_mmio_init(&t, &virtio_console_ops, &con, &host, NULL, &mem);
-	wr(VIRTIO_MMIO_STATUS, 3);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1);
-	wr(VIRTIO_MMIO_STATUS, 0xb);
-	for (unsigned q = 0; q < 2; q++) {
-		wr(VIRTIO_MMIO_QUEUE_SEL, q);
-		wr(VIRTIO_MMIO_QUEUE_NUM, QNUM);
-		wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)DESC(q));
-		wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)AVAIL(q));
-		wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)USED(q));
-		wr(VIRTIO_MMIO_QUEUE_READY, 1);
-	}
-	wr(VIRTIO_MMIO_STATUS, 0xf);
-	assert_int_equal(t.status, 0xf);
+	vq_setup(&virtio_console_ops, &con, &host);
 	return 0;
 }
 
@@ -111,36 +76,6 @@ static int teardown(void **state)
 {
 	free(ram);
 	return 0;
-}
-
-static void put_desc(unsigned q, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
-		     uint16_t next)
-{
-	uint8_t *p = at(DESC(q)) + 16u * i;
-
-	memcpy(p, &addr, 8);
-	memcpy(p + 8, &len, 4);
-	memcpy(p + 12, &flags, 2);
-	memcpy(p + 14, &next, 2);
-}
-
-static void offer(unsigned q, uint16_t head)
-{
-	uint8_t *avail = at(AVAIL(q));
-	uint16_t idx;
-
-	memcpy(&idx, avail + 2, 2);
-	memcpy(avail + 4 + 2 * (idx % QNUM), &head, 2);
-	idx++;
-	memcpy(avail + 2, &idx, 2);
-}
-
-static uint16_t used_idx(unsigned q)
-{
-	uint16_t v;
-
-	memcpy(&v, at(USED(q)) + 2, 2);
-	return v;
 }
 
 static void test_output_in_order(void **state)

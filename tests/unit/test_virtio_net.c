@@ -21,17 +21,11 @@
 
 #include <virt/virtio_net.h>
 
-#define RAM_BASE	0x40000000ULL
 #define RAM_SIZE	0x20000ULL
 #define QSIZE		16
-/* Queue q's rings at RAM_BASE + q * 0x4000; data from 0x10000. */
-#define DESC(q)		(RAM_BASE + (q) * 0x4000ULL)
-#define AVAIL(q)	(DESC(q) + 0x1000)
-#define USED(q)		(DESC(q) + 0x2000)
-#define DATA		(RAM_BASE + 0x10000)
+#define QNUM		QSIZE
+#include "virtio_guest_queues.h"
 
-static uint8_t *ram;
-static struct virtio_mmio t;
 static struct virtio_net_queues nq;
 static bool line;
 static unsigned warns[VIRTIO_WARN_COUNT];
@@ -70,13 +64,6 @@ static uint32_t rd(uint64_t off)
 
 	assert_int_equal(virtio_mmio_access(&t, off, 4, false, &v), 0);
 	return (uint32_t)v;
-}
-
-static void wr(uint64_t off, uint32_t v)
-{
-	uint64_t val = v;
-
-	assert_int_equal(virtio_mmio_access(&t, off, 4, true, &val), 0);
 }
 
 static void queue_setup(unsigned q)
@@ -124,41 +111,6 @@ static int teardown(void **state)
 {
 	free(ram);
 	return 0;
-}
-
-static uint8_t *at(uint64_t ipa)
-{
-	return ram + (ipa - RAM_BASE);
-}
-
-static void put_desc(unsigned q, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
-		     uint16_t next)
-{
-	uint8_t *p = at(DESC(q)) + 16u * i;
-
-	memcpy(p, &addr, 8);
-	memcpy(p + 8, &len, 4);
-	memcpy(p + 12, &flags, 2);
-	memcpy(p + 14, &next, 2);
-}
-
-static void offer(unsigned q, uint16_t head)
-{
-	uint8_t *avail = at(AVAIL(q));
-	uint16_t idx;
-
-	memcpy(&idx, avail + 2, 2);
-	memcpy(avail + 4 + 2 * (idx % QSIZE), &head, 2);
-	idx++;
-	memcpy(avail + 2, &idx, 2);
-}
-
-static uint16_t used_idx(unsigned q)
-{
-	uint16_t v;
-
-	memcpy(&v, at(USED(q)) + 2, 2);
-	return v;
 }
 
 /* The used ring's entry n: (id, len). */

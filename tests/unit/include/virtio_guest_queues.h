@@ -13,9 +13,14 @@
 
 #include <virt/virtio.h>
 
+/* A test may choose its RAM size and queue size before including this. */
 #define RAM_BASE	0x40000000ULL
+#ifndef RAM_SIZE
 #define RAM_SIZE	0x40000ULL
+#endif
+#ifndef QNUM
 #define QNUM		16
+#endif
 #define DESC(q)		(RAM_BASE + 0x4000 * (q))
 #define AVAIL(q)	(DESC(q) + 0x1000)
 #define USED(q)		(DESC(q) + 0x2000)
@@ -24,19 +29,19 @@
 static uint8_t *ram;
 static struct virtio_mmio t;
 
-static uint8_t *at(uint64_t ipa)
+static inline uint8_t *at(uint64_t ipa)
 {
 	return ram + (ipa - RAM_BASE);
 }
 
-static void wr(uint64_t off, uint32_t v)
+static inline void wr(uint64_t off, uint32_t v)
 {
 	uint64_t val = v;
 
 	assert_int_equal(virtio_mmio_access(&t, off, 4, true, &val), 0);
 }
 
-static void vq_setup(const struct virtio_dev_ops *ops, void *dev, const struct virtio_host_ops *host)
+static inline void vq_setup(const struct virtio_dev_ops *ops, void *dev, const struct virtio_host_ops *host)
 {
 	struct guest_mem mem = { RAM_BASE, RAM_SIZE, NULL };
 
@@ -60,7 +65,7 @@ static void vq_setup(const struct virtio_dev_ops *ops, void *dev, const struct v
 	assert_int_equal(t.status, 0xf);
 }
 
-static void put_desc(unsigned q, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
+static inline void put_desc(unsigned q, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
 		     uint16_t next)
 {
 	uint8_t *p = at(DESC(q)) + 16u * i;
@@ -71,7 +76,7 @@ static void put_desc(unsigned q, uint16_t i, uint64_t addr, uint32_t len, uint16
 	memcpy(p + 14, &next, 2);
 }
 
-static void offer(unsigned q, uint16_t head)
+static inline void offer(unsigned q, uint16_t head)
 {
 	uint8_t *avail = at(AVAIL(q));
 	uint16_t idx;
@@ -82,7 +87,7 @@ static void offer(unsigned q, uint16_t head)
 	memcpy(avail + 2, &idx, 2);
 }
 
-static uint16_t used_idx(unsigned q)
+static inline uint16_t used_idx(unsigned q)
 {
 	uint16_t v;
 
@@ -91,7 +96,7 @@ static uint16_t used_idx(unsigned q)
 }
 
 /* The length the device wrote into used ring entry i of queue q. */
-static uint32_t used_len(unsigned q, unsigned i)
+static inline uint32_t used_len(unsigned q, unsigned i)
 {
 	uint32_t v;
 
