@@ -185,7 +185,7 @@ static bool is_space(char c)
  * down over them; the write position never passes the read position, so
  * one buffer suffices. Returns argc or a negative errno.
  */
-static int tokenize(struct shell *sh, char *line, char **argv)
+int shell_tokenize(struct shell *sh, char *line, char **argv)
 {
 	char *r = line, *w = line;
 	bool quoted = false;
@@ -234,12 +234,16 @@ static const struct shell_cmd *find_cmd(const char *name)
 int shell_execute(struct shell *sh, char *line)
 {
 	char *argv[SHELL_MAX_ARGS + 1];
-	const struct shell_cmd *cmd, *outer;
-	int argc, ret;
+	int argc = shell_tokenize(sh, line, argv);
 
-	argc = tokenize(sh, line, argv);
-	if (argc <= 0)
-		return argc;
+	return argc <= 0 ? argc : shell_execute_argv(sh, argc, argv);
+}
+
+int shell_execute_argv(struct shell *sh, int argc, char **argv)
+{
+	const struct shell_cmd *cmd, *outer;
+	int ret;
+
 	cmd = find_cmd(argv[0]);
 	if (!cmd) {
 		shell_printf(sh, "error: unknown command '%s' (try 'help')\n",

@@ -95,6 +95,11 @@ int shell_feed(struct shell *sh, char c);
  * unterminated quote -EINVAL, each after printing an error.
  */
 int shell_execute(struct shell *sh, char *line);
+/* Its two halves, for a caller that checks the words before running them
+ * (a control channel): tokenize into argv[SHELL_MAX_ARGS + 1] (argc, or
+ * <0 after printing why), then run a tokenized line (argc >= 1). */
+int shell_tokenize(struct shell *sh, char *line, char **argv);
+int shell_execute_argv(struct shell *sh, int argc, char **argv);
 
 /*
  * printf to the shell's output. Text is formatted into a buffer of

@@ -66,26 +66,15 @@ static void answer_write(void *ctx, const char *s, size_t n)
 	d->answer_len += n;
 }
 
-/* The words of line into argv: their count, or -1 past max. */
-static int split(char *line, char **argv, int max)
-{
-	char *save = NULL;
-	int argc = 0;
-
-	for (char *p = strtok_r(line, " \t", &save); p; p = strtok_r(NULL, " \t", &save)) {
-		if (argc == max)
-			return -1;
-		argv[argc++] = p;
-	}
-	return argc;
-}
-
 /* May this request run here? NULL, or why not. */
 static const char *refusal(struct ctl_dev *d, int argc, char **argv)
 {
 	static const char *const on_one[] = {
 		"info", "log", "start", "stop", "reset", "pause", "resume",
 	};
+	static const char not_allowed[] =
+		"not allowed on the control channel (vm list | vm info|log|start|stop|"
+		"reset|pause|resume <vm> | vm image <vm> ...)";
 	struct vm *target;
 
 	if (argc < 1 || strcmp(argv[0], "vm"))
@@ -98,8 +87,7 @@ static const char *refusal(struct ctl_dev *d, int argc, char **argv)
 			: "no such VM among those this channel manages";
 	}
 	if (argc != 3)
-		return "not allowed on the control channel (vm list | vm info|log|start|stop|"
-		       "reset|pause|resume <vm> | vm image <vm> ...)";
+		return not_allowed;
 	for (unsigned i = 0; i < ARRAY_SIZE(on_one); i++) {
 		if (strcmp(argv[1], on_one[i]))
 			continue;
@@ -108,8 +96,7 @@ static const char *refusal(struct ctl_dev *d, int argc, char **argv)
 			return "no such VM among those this channel manages";
 		return NULL;
 	}
-	return "not allowed on the control channel (vm list | vm info|log|start|stop|"
-	       "reset|pause|resume <vm>)";
+	return not_allowed;
 }
 
 static void log_request(struct ctl_dev *d, const char *cmd)
@@ -128,8 +115,8 @@ static void log_request(struct ctl_dev *d, const char *cmd)
 
 static void run_request(struct ctl_dev *d, char *line, uint32_t gen)
 {
-	char copy[CTL_LINE_MAX + 1], status[160], id[ID_MAX + 1] = "";
-	char *argv[8], *cmd = line;
+	char status[160], id[ID_MAX + 1] = "";
+	char *argv[SHELL_MAX_ARGS + 1], *cmd = line;
 	const char *why;
 	struct shell sh;
 	int argc, ret = 0;
@@ -146,21 +133,21 @@ static void run_request(struct ctl_dev *d, char *line, uint32_t gen)
 		cmd += strspn(cmd, " \t");
 	}
 	log_request(d, cmd);
-	snprintf(copy, sizeof(copy), "%s", cmd);
-	argc = split(copy, argv, ARRAY_SIZE(argv));
 	d->answer_len = 0;
 	/* Waits for the console's command, but not past a delete of this VM
 	 * (which the console's shell runs holding the lock). */
 	while (!shell_commands_lock_for(10000000ULL))
 		if (d->quit)
 			return;
-	why = argc < 0 ? "too many words" : refusal(d, argc, argv);
-	if (!why) {
-		shell_init(&sh, answer_write, d);
-		sh.machine = true;
-		sh.scope = &d->scope;
-		ret = shell_execute(&sh, cmd);
-	}
+	shell_init(&sh, answer_write, d);
+	sh.machine = true;
+	sh.scope = &d->scope;
+	/* The words checked are the words run: one tokenizer for both. */
+	argc = shell_tokenize(&sh, cmd, argv);
+	why = argc < 0 ? "the request does not parse (its output says why)" :
+	      refusal(d, argc, argv);
+	if (!why)
+		ret = shell_execute_argv(&sh, argc, argv);
 	shell_commands_unlock();
 	d->executed++;
 	if (d->answer_len == ANSWER_MAX)
