@@ -14,8 +14,7 @@
 #include <virt/sp805.h>
 #include <virt/guest_layout.h>
 #include <virt/vm.h>
-#include <virt/vm_kv.h>
-#include <virt/vm_image.h>
+#include "cmd_vm.h"
 
 static const char *fmt_secs(uint64_t s)
 {
@@ -73,8 +72,7 @@ static const char *last_output(const struct vm *vm)
 
 	if (!vm->last_output_at)
 		return "never";
-	snprintf(buf, sizeof(buf), "%llu ms ago",
-		 (unsigned long long)(k_cycles_to_ns(k_cycle_get() - vm->last_output_at) / 1000000));
+	snprintf(buf, sizeof(buf), "%llu ms ago", (unsigned long long)ms_since(vm->last_output_at));
 	return buf;
 }
 

@@ -10,6 +10,7 @@
 #include <tandem/shell.h>
 #include <virt/vm.h>
 #include <virt/vm_image.h>
+#include "cmd_vm.h"
 
 int vm_image_cmd(struct shell *sh, struct vm *vm, int argc, char **argv)
 {

@@ -10,14 +10,9 @@
 #include <tandem/shell.h>
 #include <virt/sp805.h>
 #include <virt/vm.h>
-#include <virt/vm_kv.h>
+#include "cmd_vm.h"
 
 #define KV_LINE	480
-
-static uint64_t ms_since(ticks_t t)
-{
-	return k_cycles_to_ns(k_cycle_get() - t) / 1000000ULL;
-}
 
 /* Append " key=value" to line; value quoted when it holds a space. */
 static void kv(char *line, size_t *n, const char *key, const char *val)

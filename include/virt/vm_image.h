@@ -33,9 +33,6 @@ void vm_image_abort(struct vm *vm);
 int vm_image_drop(struct vm *vm, char *err, size_t len);
 /* For loading: the handed-in image, if any (data, size). */
 bool vm_image_current(const struct vm *vm, const void **data, size_t *size);
-/* The shell's `vm image` (shell/cmd_vm_image.c). */
-struct shell;
-int vm_image_cmd(struct shell *sh, struct vm *vm, int argc, char **argv);
 /* On delete. */
 void vm_image_free(struct vm *vm);
 
